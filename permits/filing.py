@@ -1,0 +1,95 @@
+"""Filing a dossier: the one operation that turns a draft into a numbered application.
+
+The number (A423-3), the filing time and the state change are written in one transaction, so a
+failure anywhere leaves the draft as it was and consumes no number (reference §2:
+"generate the number inside the same DB transaction as the registration").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Commune
+from permits.models import Dossier, NumberSequence
+from permits.numbering import DossierNumber, parse
+from workflow import procedures
+from workflow.procedures import ProcedureKind
+from workflow.states import State
+
+
+class FilingError(Exception):
+    """A dossier that cannot be filed; the message is French, for the applicant."""
+
+
+class AlreadyFiled(FilingError):
+    """Filing twice (double click, retried request) is refused; the caller shows the dossier."""
+
+    def __init__(self, dossier: Dossier):
+        super().__init__(f"Ce dossier a déjà été déposé sous le numéro {dossier.display_number}.")
+        self.dossier = dossier
+
+
+def create_draft(
+    *, procedure: str, commune: Commune, depositor=None, parent=None, **fields
+) -> Dossier:
+    """A new draft with the current cerfa of its procedure (kept even if the cerfa changes)."""
+    info = procedures.get(procedure)
+    return Dossier.objects.create(
+        procedure=info.code,
+        cerfa=info.cerfa_full or "",
+        commune=commune,
+        depositor=depositor,
+        parent=parent,
+        **fields,
+    )
+
+
+@transaction.atomic
+def file_dossier(dossier_id: int, *, now: datetime | None = None) -> Dossier:
+    # The row lock makes concurrent filings of the same draft wait, then see it filed.
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("commune", "parent")
+        .get(pk=dossier_id)
+    )
+    if dossier.state != State.DRAFT:
+        raise AlreadyFiled(dossier)
+    _check_fileable(dossier)
+    now = now or timezone.now()
+    dossier.number = allocate_number(dossier, now).compact
+    dossier.filed_at = now
+    dossier.submit()
+    dossier.save()
+    return dossier
+
+
+def _check_fileable(dossier: Dossier) -> None:
+    info = dossier.procedure_info
+    if info.kind is ProcedureKind.FOLLOW_UP:
+        if dossier.parent is None or not dossier.parent.number:
+            raise FilingError(
+                "Cette démarche se rattache à une autorisation déjà délivrée : "
+                "indiquez le numéro de l'autorisation d'origine."
+            )
+    elif dossier.parent_id is not None:
+        raise FilingError("Une demande initiale ne se rattache pas à une autre autorisation.")
+    if not dossier.applicants.exists():
+        raise FilingError("Indiquez au moins un demandeur avant de déposer le dossier.")
+
+
+def allocate_number(dossier: Dossier, now: datetime) -> DossierNumber:
+    """The next number, gapless per (commune, type, year) or per (parent, follow-up kind)."""
+    info = dossier.procedure_info
+    if info.kind is ProcedureKind.FOLLOW_UP:
+        parent_number = parse(dossier.parent.number).base
+        rank = NumberSequence.next_value(f"{parent_number.compact}/{info.suffix}")
+        return parent_number.with_suffix(info.suffix, rank)
+    # The filing year is the French calendar year (a filing at 00:30 on 1 January in Paris
+    # belongs to the new year even though it is still 31 December in UTC).
+    year = timezone.localtime(now).year
+    insee = dossier.commune.insee_code
+    sequence = NumberSequence.next_value(f"{insee}/{info.number_prefix}/{year}")
+    return DossierNumber.for_commune(info.number_prefix, insee, year, sequence)

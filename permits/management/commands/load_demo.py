@@ -1,0 +1,63 @@
+"""Loads fixtures/demo.toml: the demo commune, its instruction service and one account per role.
+
+Idempotent: run it again and it updates what exists, creating nothing twice.
+"""
+
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Commune, InstructionService, Membership, Role, User
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (commune, service instructeur, comptes)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "load_demo refuses to run with PERMIS_ENV=production (its passwords are public)"
+            )
+        data = tomllib.loads(DEMO_FILE.read_text(encoding="utf-8"))
+        with transaction.atomic():
+            commune, service = self._place(data)
+            for account in data["accounts"]:
+                self._account(account, commune, service)
+        self.stdout.write(f"Commune de démonstration : {commune}")
+        self.stdout.write("Comptes de démonstration (identifiant / mot de passe) :")
+        for account in data["accounts"]:
+            self.stdout.write(
+                f"  {account['label']:<48} {account['username']} / {account['password']}"
+            )
+
+    def _place(self, data):
+        commune, _ = Commune.objects.update_or_create(
+            insee_code=data["commune"]["insee_code"],
+            defaults={"name": data["commune"]["name"], "population": data["commune"]["population"]},
+        )
+        service, _ = InstructionService.objects.update_or_create(
+            name=data["service"]["name"], defaults={"email": data["service"]["email"]}
+        )
+        service.communes.add(commune)
+        return commune, service
+
+    def _account(self, account, commune, service):
+        user, created = User.objects.get_or_create(username=account["username"])
+        user.first_name = account["first_name"]
+        user.last_name = account["last_name"]
+        user.email = account["email"]
+        user.is_superuser = user.is_staff = account.get("superuser", False)
+        if created or not user.check_password(account["password"]):
+            user.set_password(account["password"])
+        user.save()
+        role = account["role"]
+        if role:
+            place = {"service": service} if role == Role.OFFICER else {"commune": commune}
+            Membership.objects.update_or_create(
+                user=user, role=role, **place, defaults={"title": account.get("title", "")}
+            )

@@ -1,0 +1,113 @@
+"""The dossier: what is filed (procedure, commune, applicants, site, project) and its number.
+
+Its legal state lives in workflow.models.Instruction, which it inherits; filing itself is the
+operation in permits.filing.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from permits.numbering import DossierNumber, parse
+from workflow import procedures
+from workflow.models import Instruction
+
+
+class Dossier(Instruction):
+    procedure = models.CharField("procédure", max_length=12, choices=procedures.choices())
+    cerfa = models.CharField(
+        "cerfa",
+        max_length=12,
+        blank=True,
+        help_text="Numéro et version du formulaire, ex. 13406*16.",
+    )
+    commune = models.ForeignKey(
+        "accounts.Commune", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    depositor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deposited_dossiers",
+        null=True,
+        blank=True,
+        verbose_name="déposant",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name="autorisation d'origine",
+    )
+    # Set at filing (permits.filing), never changed afterwards.
+    number = models.CharField("numéro", max_length=20, unique=True, null=True, blank=True)
+    filed_at = models.DateTimeField("déposé le", null=True, blank=True)
+    # Site (terrain).
+    site_address = models.CharField("adresse du terrain", max_length=300, blank=True)
+    site_postcode = models.CharField("code postal", max_length=10, blank=True)
+    site_locality = models.CharField("localité", max_length=150, blank=True)
+    site_area_m2 = models.PositiveIntegerField("superficie du terrain (m²)", null=True, blank=True)
+    # Project.
+    description = models.TextField("description du projet", blank=True)
+    floor_area_existing_m2 = models.PositiveIntegerField(
+        "surface de plancher existante (m²)", null=True, blank=True
+    )
+    floor_area_created_m2 = models.PositiveIntegerField(
+        "surface de plancher créée (m²)", null=True, blank=True
+    )
+    floor_area_removed_m2 = models.PositiveIntegerField(
+        "surface de plancher supprimée (m²)", null=True, blank=True
+    )
+    footprint_created_m2 = models.PositiveIntegerField(
+        "emprise au sol créée (m²)", null=True, blank=True
+    )
+    dwellings_created = models.PositiveIntegerField("logements créés", null=True, blank=True)
+    # Reference §1.2: the applicant's consent decides how we notify (R424-10, §3.9).
+    electronic_notification_consent = models.BooleanField(
+        "accepte la notification électronique", default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="dossier_filed_has_number",
+                condition=models.Q(state="draft")
+                | models.Q(number__isnull=False, filed_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["commune", "state"])]
+
+    def __str__(self):
+        return self.display_number or f"Brouillon {self.pk}"
+
+    @property
+    def procedure_info(self) -> procedures.Procedure:
+        return procedures.get(self.procedure)
+
+    @property
+    def parsed_number(self) -> DossierNumber | None:
+        return parse(self.number) if self.number else None
+
+    @property
+    def display_number(self) -> str:
+        return self.parsed_number.display if self.number else ""
+
+
+class DossierParcel(models.Model):
+    """A cadastral reference designated by the applicant (reference §1.2, §5.1), kept as
+    entered; the cadastre app checks it against the parcels' geometry."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="parcels")
+    idu = models.CharField("identifiant cadastral", max_length=14)
+    area_m2 = models.PositiveIntegerField("superficie (m²)", null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "idu"], name="dossier_parcel_unique"),
+        ]
+
+    def __str__(self):
+        return self.idu
