@@ -1,0 +1,77 @@
+"""Statutory clock of French planning permits (pure Python, no Django).
+
+Reference: /work/shared/domain/ads-reference.md §3 and §8. Entry point: `compute_deadlines`.
+"""
+
+from workflow.clock.compute import compute_deadlines
+from workflow.clock.facts import Consultation, Deadline, Facts, Majoration
+from workflow.clock.instruction import (
+    Delay,
+    Instruction,
+    decision_in_time,
+    instruction,
+    instruction_delay,
+    tacit_outcome,
+)
+from workflow.clock.months import (
+    COVID_2020,
+    DEFAULT_CALENDAR,
+    NO_SUSPENSIONS,
+    Span,
+    SuspensionCalendar,
+    SuspensionPeriod,
+    add_months,
+    format_fr,
+    french_public_holidays,
+    next_working_day,
+)
+from workflow.clock.report import (
+    CliError,
+    add_cli_arguments,
+    facts_from_cli,
+    facts_from_namespace,
+    to_json_dict,
+)
+from workflow.clock.rules import (
+    Consequence,
+    DelayEffect,
+    ExceptionFlag,
+    MajorationReason,
+    RuleKind,
+    ServiceKind,
+)
+
+__all__ = [
+    "COVID_2020",
+    "DEFAULT_CALENDAR",
+    "NO_SUSPENSIONS",
+    "CliError",
+    "Consequence",
+    "Consultation",
+    "Deadline",
+    "Delay",
+    "DelayEffect",
+    "ExceptionFlag",
+    "Facts",
+    "Instruction",
+    "Majoration",
+    "MajorationReason",
+    "RuleKind",
+    "ServiceKind",
+    "Span",
+    "SuspensionCalendar",
+    "SuspensionPeriod",
+    "add_cli_arguments",
+    "add_months",
+    "compute_deadlines",
+    "decision_in_time",
+    "facts_from_cli",
+    "facts_from_namespace",
+    "format_fr",
+    "french_public_holidays",
+    "instruction",
+    "instruction_delay",
+    "next_working_day",
+    "tacit_outcome",
+    "to_json_dict",
+]
