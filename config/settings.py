@@ -89,6 +89,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Parallel test runs on one cluster each name their own test database.
+if test_db_name := env_str("PERMIS_TEST_DB_NAME", ""):
+    DATABASES["default"]["TEST"] = {"NAME": test_db_name}
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured("DATABASE_URL must use the postgis:// scheme (PostgreSQL + PostGIS)")
 

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from config import views
 
@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("cadastre/", include("cadastre.urls")),
+    path("", include("accounts.urls")),
 ]
 
 handler400 = "config.views.bad_request"

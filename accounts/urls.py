@@ -1,0 +1,3 @@
+"""Sign-in, sign-out and account pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Cadastre endpoints (parcel check, map features)."""
+
+urlpatterns = []
