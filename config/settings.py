@@ -180,3 +180,6 @@ LOGGING = {
         "procrastinate": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }
+
+# The concrete model that inherits workflow.models.Instruction (workflow never imports it).
+WORKFLOW_INSTRUCTION_MODEL = "permits.Dossier"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("cadastre/", include("cadastre.urls")),
+    path("dossiers/", include("permits.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -7,7 +7,7 @@ failure anywhere leaves the draft as it was and consumes no number (reference §
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,9 +15,11 @@ from django.utils import timezone
 from accounts.models import Commune
 from permits.models import Dossier, NumberSequence
 from permits.numbering import DossierNumber, parse
-from workflow import procedures
+from workflow import children, procedures
+from workflow.errors import TransitionRefused
 from workflow.procedures import ProcedureKind
 from workflow.states import State
+from workflow.transitions import fire
 
 
 class FilingError(Exception):
@@ -48,7 +50,9 @@ def create_draft(
 
 
 @transaction.atomic
-def file_dossier(dossier_id: int, *, now: datetime | None = None) -> Dossier:
+def file_dossier(dossier_id: int, *, now: datetime | None = None, actor=None) -> Dossier:
+    """Files the draft for `actor` (by default its depositor; an officer registers a paper
+    filing). Refusals raise FilingError, with nothing written."""
     # The row lock makes concurrent filings of the same draft wait, then see it filed.
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
@@ -57,16 +61,19 @@ def file_dossier(dossier_id: int, *, now: datetime | None = None) -> Dossier:
     )
     if dossier.state != State.DRAFT:
         raise AlreadyFiled(dossier)
-    _check_fileable(dossier)
     now = now or timezone.now()
+    _check_fileable(dossier, timezone.localdate(now))
     dossier.number = allocate_number(dossier, now).compact
     dossier.filed_at = now
-    dossier.submit()
-    dossier.save()
-    return dossier
+    dossier.save(update_fields=["number", "filed_at"])
+    try:
+        # The transition writes the "submit" event and starts the timers (workflow).
+        return fire(dossier, "submit", actor=actor or dossier.depositor)
+    except TransitionRefused as refusal:
+        raise FilingError(str(refusal)) from refusal
 
 
-def _check_fileable(dossier: Dossier) -> None:
+def _check_fileable(dossier: Dossier, on: date) -> None:
     info = dossier.procedure_info
     if info.kind is ProcedureKind.FOLLOW_UP:
         if dossier.parent is None or not dossier.parent.number:
@@ -74,6 +81,10 @@ def _check_fileable(dossier: Dossier) -> None:
                 "Cette démarche se rattache à une autorisation déjà délivrée : "
                 "indiquez le numéro de l'autorisation d'origine."
             )
+        try:
+            children.check_can_file(dossier.parent, info.code, on)
+        except TransitionRefused as refusal:
+            raise FilingError(str(refusal)) from refusal
     elif dossier.parent_id is not None:
         raise FilingError("Une demande initiale ne se rattache pas à une autre autorisation.")
     if not dossier.applicants.exists():

@@ -123,7 +123,7 @@ CREATE EXTENSION IF NOT EXISTS postgis;
 SQL
   export DATABASE_URL="postgis://$DB_USER:$DB_PASSWORD@127.0.0.1:$PG_PORT/$DB_NAME"
   # A superuser URL for what only tests may do (tampering with the append-only event log).
-  export PERMIS_SUPERUSER_DATABASE_URL="postgis://postgres@/$DB_NAME?host=$PG_DATA&port=$PG_PORT"
+  export PERMIS_SUPERUSER_CONNINFO="host=$PG_DATA port=$PG_PORT user=postgres"
 }
 
 stop_database() {

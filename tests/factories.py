@@ -69,3 +69,43 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     birth_name = "Martin"
     given_names = "Camille"
     email = "camille.martin@example.org"
+
+
+def make_team(commune=None):
+    """A commune with its instruction service, an officer, a mayor, a consultee and an
+    applicant: the people a dossier meets."""
+    from types import SimpleNamespace
+
+    commune = commune or CommuneFactory()
+    service = InstructionServiceFactory(communes=[commune])
+    officer = UserFactory(first_name="Nora", last_name="Benali")
+    Membership.objects.create(user=officer, role=Role.OFFICER, service=service)
+    mayor = UserFactory(first_name="Jean", last_name="Durand")
+    Membership.objects.create(user=mayor, role=Role.SIGNATORY, commune=commune, title="Maire")
+    consultee = UserFactory(first_name="Luc", last_name="Moreau")
+    Membership.objects.create(user=consultee, role=Role.CONSULTEE, commune=commune)
+    applicant = UserFactory(first_name="Camille", last_name="Martin")
+    return SimpleNamespace(
+        commune=commune,
+        service=service,
+        officer=officer,
+        mayor=mayor,
+        consultee=consultee,
+        applicant=applicant,
+    )
+
+
+def filed_dossier(team, procedure="PCMI", on=None, parent=None, **fields):
+    """A dossier filed by the team's applicant on `on` (10:00, Paris time)."""
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from permits.filing import file_dossier
+
+    on = on or date(2026, 1, 5)
+    draft = DossierFactory(
+        procedure=procedure, commune=team.commune, depositor=team.applicant, parent=parent, **fields
+    )
+    ApplicantFactory(dossier=draft)
+    when = datetime.combine(on, time(10), tzinfo=ZoneInfo("Europe/Paris"))
+    return file_dossier(draft.pk, now=when)

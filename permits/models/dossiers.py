@@ -1,7 +1,7 @@
 """The dossier: what is filed (procedure, commune, applicants, site, project) and its number.
 
-Its legal state lives in workflow.models.Instruction, which it inherits; filing itself is the
-operation in permits.filing.
+Its legal state, dates and transitions live in workflow.models.Instruction, which it inherits;
+filing itself is the operation in permits.filing.
 """
 
 from django.conf import settings
@@ -13,7 +13,6 @@ from workflow.models import Instruction
 
 
 class Dossier(Instruction):
-    procedure = models.CharField("procédure", max_length=12, choices=procedures.choices())
     cerfa = models.CharField(
         "cerfa",
         max_length=12,
@@ -41,7 +40,6 @@ class Dossier(Instruction):
     )
     # Set at filing (permits.filing), never changed afterwards.
     number = models.CharField("numéro", max_length=20, unique=True, null=True, blank=True)
-    filed_at = models.DateTimeField("déposé le", null=True, blank=True)
     # Site (terrain).
     site_address = models.CharField("adresse du terrain", max_length=300, blank=True)
     site_postcode = models.CharField("code postal", max_length=10, blank=True)
@@ -69,7 +67,7 @@ class Dossier(Instruction):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Instruction.Meta):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -78,7 +76,7 @@ class Dossier(Instruction):
                 | models.Q(number__isnull=False, filed_at__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["commune", "state"])]
+        indexes = [*Instruction.Meta.indexes, models.Index(fields=["commune", "state"])]
 
     def __str__(self):
         return self.display_number or f"Brouillon {self.pk}"

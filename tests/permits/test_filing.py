@@ -1,6 +1,6 @@
 """Filing a dossier: number, state and the guarantees of A423-3 (reference §2)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import transaction
@@ -9,6 +9,7 @@ from permits.filing import AlreadyFiled, FilingError, create_draft, file_dossier
 from permits.models import NumberSequence
 from tests.factories import ApplicantFactory, CommuneFactory, DossierFactory
 from workflow.states import State
+from workflow.timers import sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,10 @@ JUNE_2026 = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 
 
 def filed(procedure="PCMI", commune=None, when=JUNE_2026, parent=None):
+    # A follow-up is filed by the holder of the autorisation.
+    holder = {"depositor": parent.depositor} if parent else {}
     dossier = DossierFactory(
-        procedure=procedure, commune=commune or CommuneFactory(), parent=parent
+        procedure=procedure, commune=commune or CommuneFactory(), parent=parent, **holder
     )
     ApplicantFactory(dossier=dossier)
     return file_dossier(dossier.pk, now=when)
@@ -63,10 +66,16 @@ def test_certificates_of_both_kinds_are_numbered_cu():
 
 def test_follow_ups_keep_the_parent_number_with_their_own_suffix_sequence():
     parent = filed("PC")
+    sweep(date(2026, 9, 16))  # 15 June + 3 months: tacit permit, executory (L424-8)
+    parent.refresh_from_db()
+    assert parent.state == State.EXECUTORY
     assert filed("MODIFICATIF", parent=parent).display_number == "PC 091 216 26 00001 M01"
     assert filed("MODIFICATIF", parent=parent).display_number == "PC 091 216 26 00001 M02"
     assert filed("TRANSFERT", parent=parent).display_number == "PC 091 216 26 00001 T01"
+    assert filed("DOC", parent=parent).display_number == "PC 091 216 26 00001 D01"
     assert filed("DAACT", parent=parent).display_number == "PC 091 216 26 00001 A01"
+    parent.refresh_from_db()
+    assert parent.state == State.WORKS_COMPLETED  # the DOC and the DAACT moved the permit
     # Follow-ups do not consume numbers of the commune's PC sequence.
     assert filed("PC").display_number == "PC 091 216 26 00002"
 
@@ -125,3 +134,39 @@ def test_the_state_cannot_be_assigned_directly():
     dossier = filed()
     with pytest.raises(AttributeError):
         dossier.state = State.DRAFT
+
+
+def test_a_modificatif_of_a_permit_still_under_instruction_is_refused():
+    parent = filed("PC")
+    with pytest.raises(FilingError, match="en cours de validité"):
+        filed("MODIFICATIF", parent=parent)
+
+
+def test_a_daact_before_the_doc_is_refused_and_consumes_no_number():
+    parent = filed("PC")
+    sweep(date(2026, 9, 16))
+    parent.refresh_from_db()
+    with pytest.raises(FilingError, match="ouverture du chantier"):
+        filed("DAACT", parent=parent)
+    assert filed("DOC", parent=parent).display_number == "PC 091 216 26 00001 D01"
+    assert filed("DAACT", parent=parent).display_number == "PC 091 216 26 00001 A01"
+
+
+def test_prorogation_must_be_asked_two_months_before_expiry():
+    parent = filed("PC")
+    sweep(date(2026, 9, 16))
+    parent.refresh_from_db()
+    late = datetime(2029, 8, 1, 10, 0, tzinfo=UTC)  # validity ends mid-September 2029
+    with pytest.raises(FilingError, match="R424-22"):
+        filed("PROROGATION", parent=parent, when=late)
+    in_time = datetime(2029, 6, 1, 10, 0, tzinfo=UTC)
+    child = filed("PROROGATION", parent=parent, when=in_time)
+    assert child.display_number == "PC 091 216 26 00001 R01"
+    # R424-23: silence for 2 months grants it; the permit gains one year.
+    before = parent.deadline("validity_end").date
+    sweep(date(2029, 8, 2))
+    parent.refresh_from_db()
+    child.refresh_from_db()
+    assert child.state == State.TACIT_GRANTED
+    assert parent.prorogations_granted == 1
+    assert parent.deadline("validity_end").date == before.replace(year=before.year + 1)

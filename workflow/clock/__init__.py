@@ -3,11 +3,11 @@
 Reference: /work/shared/domain/ads-reference.md §3 and §8. Entry point: `compute_deadlines`.
 """
 
-from workflow.clock.compute import compute_deadlines
+from workflow.clock.compute import compute_deadlines, consultation_deadline
 from workflow.clock.facts import Consultation, Deadline, Facts, Majoration
 from workflow.clock.instruction import (
     Delay,
-    Instruction,
+    Schedule,
     decision_in_time,
     instruction,
     instruction_delay,
@@ -53,10 +53,10 @@ __all__ = [
     "DelayEffect",
     "ExceptionFlag",
     "Facts",
-    "Instruction",
     "Majoration",
     "MajorationReason",
     "RuleKind",
+    "Schedule",
     "ServiceKind",
     "Span",
     "SuspensionCalendar",
@@ -64,6 +64,7 @@ __all__ = [
     "add_cli_arguments",
     "add_months",
     "compute_deadlines",
+    "consultation_deadline",
     "decision_in_time",
     "facts_from_cli",
     "facts_from_namespace",

@@ -14,9 +14,11 @@ Scope choices (documented where the reference is silent or marked [?]):
 
 from __future__ import annotations
 
-from workflow.clock.facts import Deadline, Facts
+from dataclasses import replace
+
+from workflow.clock.facts import Consultation, Deadline, Facts
 from workflow.clock.instruction import (
-    Instruction,
+    Schedule,
     decision_in_time,
     effective_type,
     instruction,
@@ -40,12 +42,19 @@ from workflow.clock.windows import (
     third_party_windows,
 )
 
-__all__ = ["Deadline", "Facts", "compute_deadlines", "decision_in_time", "tacit_outcome"]
+__all__ = [
+    "Deadline",
+    "Facts",
+    "compute_deadlines",
+    "consultation_deadline",
+    "decision_in_time",
+    "tacit_outcome",
+]
 
 C = Consequence
 
 
-def _instruction_phase(facts: Facts, ins: Instruction) -> list[Deadline]:
+def _instruction_phase(facts: Facts, ins: Schedule) -> list[Deadline]:
     """R423-6 posting, R423-38/42 window, R423-39 pieces, délai end and tacit decision."""
     out: list[Deadline] = []
     filed = format_fr(facts.filed)
@@ -266,3 +275,10 @@ def compute_deadlines(
         out += third_party_windows(facts)
     out += conformity_window(facts, calendar)
     return sorted(out, key=lambda d: d.date)
+
+
+def consultation_deadline(
+    facts: Facts, consultation: Consultation, calendar: SuspensionCalendar = DEFAULT_CALENDAR
+) -> Deadline:
+    """The answer deadline of one consultation, and what silence gives (R423-59, R423-67)."""
+    return _consultations(replace(facts, consultations=(consultation,)), calendar)[0]

@@ -37,7 +37,7 @@ class Consultation:
 
 @dataclass(frozen=True)
 class Facts:
-    """What is known about one dossier (one `Instruction` of §8.1).
+    """What is known about one dossier (one instruction of §8.1).
 
     `filed` is the receipt of the application at the mairie (for a DAACT dossier: its receipt).
     `parent_procedure` is required for a MODIFICATIF (délai of the parent type) and tells a

@@ -44,7 +44,7 @@ class Delay:
 
 
 @dataclass(frozen=True)
-class Instruction:
+class Schedule:
     """The clock of one dossier, computed once and shared by the deadline builders."""
 
     type_code: str  # the parent's type for a MODIFICATIF
@@ -267,12 +267,12 @@ def suspension_notes(span: Span | None) -> list[str]:
     return _suspension_notes(span) if span is not None else []
 
 
-def instruction(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALENDAR) -> Instruction:
+def instruction(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALENDAR) -> Schedule:
     """Run the instruction clock for `facts` (§8.2 states 1 to 3)."""
     type_code = effective_type(facts)
     delay = instruction_delay(facts, calendar)
     if facts.procedure in NOT_CLOCKED:
-        return Instruction(type_code, delay, None, None, None, "", None, None, None, "", ())
+        return Schedule(type_code, delay, None, None, None, "", None, None, None, "", ())
     filed = format_fr(facts.filed)
     completeness = pieces = None
     start: date | None = facts.filed
@@ -328,7 +328,7 @@ def instruction(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALENDAR) -
         )
     else:  # pragma: no cover - start is None only when a pieces window exists
         outcome, basis, notes, tacit_date = None, "", (), None
-    return Instruction(
+    return Schedule(
         type_code,
         delay,
         completeness,

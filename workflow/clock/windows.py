@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from workflow.clock.facts import Deadline, Facts
-from workflow.clock.instruction import GRANTS, Instruction, effective_type, suspension_notes
+from workflow.clock.instruction import GRANTS, Schedule, effective_type, suspension_notes
 from workflow.clock.months import (
     SuspensionCalendar,
     add_days,
@@ -36,7 +36,7 @@ def join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _grant(facts: Facts, ins: Instruction) -> tuple[date, date, str] | None:
+def _grant(facts: Facts, ins: Schedule) -> tuple[date, date, str] | None:
     """(decision date, start of validity, French note) of the grant, or None if none exists.
 
     An express decision notified late does not prevent the tacit grant (§3.9): the tacit date
@@ -76,7 +76,7 @@ def _grant(facts: Facts, ins: Instruction) -> tuple[date, date, str] | None:
     return None
 
 
-def decision_windows(facts: Facts, ins: Instruction) -> list[Deadline]:
+def decision_windows(facts: Facts, ins: Schedule) -> list[Deadline]:
     """Transmission, mairie posting, retrait, validity, prorogation request (§3.10..§3.13)."""
     out: list[Deadline] = []
     code = facts.procedure

@@ -1,0 +1,46 @@
+"""Who acts on a dossier, and with which roles there (per commune, never globally)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from accounts.models import Membership
+
+APPLICANT = "applicant"  # the depositor of the dossier, not a membership
+SYSTEM = "system"  # the timers and jobs
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None
+    label: str
+    is_system: bool = False
+
+
+SYSTEM_ACTOR = Actor(None, "Système (minuteurs et tâches)", is_system=True)
+
+
+def as_actor(actor) -> Actor:
+    if actor is None:
+        return SYSTEM_ACTOR
+    if isinstance(actor, Actor):
+        return actor
+    return Actor(actor, actor.get_full_name() or actor.get_username())
+
+
+def roles_for(actor: Actor, dossier) -> set[str]:
+    """The roles `actor` holds on this dossier: applicant if they filed it; officer through an
+    instruction service serving its commune; other roles through the commune itself."""
+    if actor.is_system:
+        return {SYSTEM}
+    user = actor.user
+    if user is None or not user.is_authenticated:
+        return set()
+    roles = set()
+    if dossier.depositor_id == user.pk:
+        roles.add(APPLICANT)
+    places = Q(commune_id=dossier.commune_id) | Q(service__communes=dossier.commune_id)
+    roles.update(Membership.objects.filter(places, user=user).values_list("role", flat=True))
+    return roles

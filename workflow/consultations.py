@@ -1,0 +1,87 @@
+"""Sending consultations and recording opinions (R423-50 ff.), each an event of the dossier."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflow import timers
+from workflow.actors import as_actor
+from workflow.clock import consultation_deadline
+from workflow.clock.rules import ServiceKind
+from workflow.errors import TransitionRefused
+from workflow.events import record_event
+from workflow.models import Consultation, Opinion
+from workflow.states import State
+
+CONSULTABLE = {State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTRUCTION}
+ANSWERS = {Opinion.FAVOURABLE, Opinion.WITH_PRESCRIPTIONS, Opinion.UNFAVOURABLE}
+
+
+@transaction.atomic
+def send_consultation(
+    dossier, *, kind: ServiceKind, service_name: str, sent_on: date | None = None, actor=None
+) -> Consultation:
+    if dossier.state not in CONSULTABLE:
+        raise TransitionRefused("Les consultations se font pendant l'instruction.")
+    consultation = Consultation(
+        dossier=dossier,
+        service_kind=kind.value,
+        service_name=service_name,
+        sent_on=sent_on or timezone.localdate(),
+    )
+    deadline = consultation_deadline(dossier.clock_facts(), consultation.clock_view())
+    consultation.due_on, consultation.due_basis = deadline.date, deadline.basis
+    consultation.save()
+    record_event(
+        dossier,
+        "consultation_sent",
+        actor=actor,
+        payload={
+            "consultation": consultation.pk,
+            "service": service_name,
+            "kind": kind.value,
+            "due_on": consultation.due_on,
+            "basis": deadline.basis,
+        },
+    )
+    timers.reschedule(dossier)
+    return consultation
+
+
+@transaction.atomic
+def answer_consultation(
+    consultation: Consultation, *, opinion: str, text: str = "", on: date | None = None, actor=None
+) -> Consultation:
+    on = on or timezone.localdate()
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.answered_on is not None:
+        raise TransitionRefused("Cet avis a déjà été rendu (ou réputé rendu).")
+    if opinion not in ANSWERS:
+        raise TransitionRefused("Avis inconnu.")
+    if opinion != Opinion.FAVOURABLE and not text.strip():
+        raise TransitionRefused("Motivez l'avis et précisez les prescriptions éventuelles.")
+    if on > consultation.due_on:
+        # R423-59: after the deadline the opinion is deemed given; a late answer is filed as
+        # information only, recorded by the timers as a tacit opinion.
+        raise TransitionRefused(
+            f"Le délai de réponse a expiré le {consultation.due_on:%d/%m/%Y} : l'avis est réputé "
+            "rendu (R423-59)."
+        )
+    consultation.opinion, consultation.text, consultation.answered_on = opinion, text, on
+    consultation.answered_by = as_actor(actor).user
+    consultation.save()
+    record_event(
+        consultation.dossier,
+        "opinion_received",
+        actor=actor,
+        payload={
+            "consultation": consultation.pk,
+            "service": consultation.service_name,
+            "opinion": opinion,
+        },
+    )
+    timers.reschedule(consultation.dossier)
+    return consultation

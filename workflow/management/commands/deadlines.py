@@ -1,0 +1,30 @@
+"""`python manage.py deadlines --type PCMI --filed 2026-01-31 …`: the whole statutory
+computation as JSON (each deadline: name, date, consequence, basis). A stable interface for
+officers and integrators asking "what if"; it reads no database."""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from workflow.clock import CliError, compute_deadlines, facts_from_cli, to_json_dict
+
+
+class Command(BaseCommand):
+    help = "Calcule tous les délais légaux d'une demande et les affiche en JSON."
+    requires_system_checks = []
+
+    def run_from_argv(self, argv):
+        # The clock owns the option parsing (workflow.clock.report), so the command and the
+        # library accept exactly the same options.
+        try:
+            facts = facts_from_cli(argv[2:])
+        except CliError as error:
+            raise CommandError(str(error)) from None
+        except SystemExit as exit_:  # --help
+            sys.exit(exit_.code)
+        report = to_json_dict(compute_deadlines(facts), facts)
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+
+    def handle(self, *args, **options):  # call_command path
+        raise CommandError("use: python manage.py deadlines --type PCMI --filed YYYY-MM-DD …")

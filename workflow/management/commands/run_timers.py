@@ -1,0 +1,25 @@
+"""`python manage.py run_timers [--today DATE]`: fires every due timer once (the procrastinate
+periodic task does the same each night). Safe to run again: nothing fires twice."""
+
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from workflow.timers import sweep
+
+
+class Command(BaseCommand):
+    help = "Déclenche les échéances arrivées (décisions tacites, avis tacites, péremption…)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="date of the sweep, YYYY-MM-DD (default: today)")
+
+    def handle(self, *args, **options):
+        try:
+            today = date.fromisoformat(options["today"]) if options["today"] else None
+        except ValueError:
+            raise CommandError(f"--today must be YYYY-MM-DD, got {options['today']!r}") from None
+        report = sweep(today or timezone.localdate())
+        self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))

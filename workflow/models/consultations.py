@@ -1,0 +1,72 @@
+"""Consultations of services during instruction (R423-50 ff.), each with its answer deadline.
+
+Silence at the deadline gives a tacit opinion (favourable by default, R423-59; unfavourable for
+the ABF on a demolition in a site inscrit, R423-67-2), recorded by the timers.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from workflow import clock
+from workflow.clock.rules import ServiceKind
+
+
+class Opinion(models.TextChoices):
+    FAVOURABLE = "favourable", "Favorable"
+    WITH_PRESCRIPTIONS = "with_prescriptions", "Favorable avec prescriptions"
+    UNFAVOURABLE = "unfavourable", "Défavorable"
+    TACIT_FAVOURABLE = "tacit_favourable", "Favorable tacite"
+    TACIT_UNFAVOURABLE = "tacit_unfavourable", "Défavorable tacite"
+
+
+# PLAT'AU nomNatureAvisRendu (reference §3.6): 1 favourable, 2 with prescriptions, 3 unfavourable.
+PLATAU_NATURE = {
+    Opinion.FAVOURABLE: 1,
+    Opinion.TACIT_FAVOURABLE: 1,
+    Opinion.WITH_PRESCRIPTIONS: 2,
+    Opinion.UNFAVOURABLE: 3,
+    Opinion.TACIT_UNFAVOURABLE: 3,
+}
+
+
+class Consultation(models.Model):
+    # A string reference: workflow never imports permits (docs/architecture.md).
+    dossier = models.ForeignKey(
+        "permits.Dossier", on_delete=models.PROTECT, related_name="consultations"
+    )
+    service_kind = models.CharField(
+        "type de service",
+        max_length=30,
+        choices=[(k.value, k.label) for k in ServiceKind],
+        default=ServiceKind.OTHER.value,
+    )
+    service_name = models.CharField("service consulté", max_length=200)
+    sent_on = models.DateField("reçue par le service le")
+    due_on = models.DateField("réponse attendue au plus tard le")
+    due_basis = models.CharField("fondement du délai", max_length=40)
+    answered_on = models.DateField("répondu le", null=True, blank=True)
+    opinion = models.CharField("avis", max_length=30, choices=Opinion.choices, blank=True)
+    text = models.TextField("avis motivé", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["due_on"],
+                name="consultation_pending_due",
+                condition=models.Q(answered_on__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.service_name} ({self.get_opinion_display() or 'en attente'})"
+
+    def clock_view(self) -> clock.Consultation:
+        return clock.Consultation(ServiceKind(self.service_kind), self.sent_on)
+
+    @property
+    def is_tacit(self) -> bool:
+        return self.opinion in (Opinion.TACIT_FAVOURABLE, Opinion.TACIT_UNFAVOURABLE)
