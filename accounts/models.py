@@ -5,12 +5,14 @@ instructs for one or more communes (R423-15, L422-8). Roles are held per commune
 service through `Membership`, never globally, so every permission check names a place.
 """
 
+import datetime
 import re
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 # INSEE commune code: 5 characters, Corsica uses 2A/2B (reference §2, §5.1).
 INSEE_CODE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
@@ -27,9 +29,16 @@ class User(AbstractUser):
     with ProConnect or a local account. What they may do comes from their memberships."""
 
     email = models.EmailField("adresse électronique", blank=True)
+    # Set when the person followed the link we sent to `email` (accounts.email_verification);
+    # an address received from FranceConnect is not verified by us (reference §6.1).
+    email_verified_at = models.DateTimeField("adresse vérifiée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "utilisateur"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class Commune(models.Model):
@@ -79,10 +88,32 @@ class InstructionService(models.Model):
 
 
 class Role(models.TextChoices):
-    OFFICER = "officer", "Instructeur"  # held on an instruction service
+    """What a person may do in one place. Applicants hold no role: they see their own dossiers.
+
+    Service roles are held on an instruction service and reach every commune it serves;
+    the others are held on a commune (SERVICE_ROLES below)."""
+
+    GUICHET = "guichet", "Guichet (accueil de la mairie)"  # on a commune
+    OFFICER = "officer", "Instructeur"  # on an instruction service
+    SERVICE_HEAD = "service_head", "Chef de service"  # on an instruction service
     SIGNATORY = "signatory", "Signataire (maire ou adjoint délégué)"  # on a commune
     CONSULTEE = "consultee", "Service consulté"  # on a commune
     COMMUNE_ADMIN = "commune_admin", "Administrateur de la commune"  # on a commune
+    ADMINISTRATOR = "administrator", "Administrateur du service instructeur"  # on a service
+
+
+SERVICE_ROLES = frozenset({Role.OFFICER, Role.SERVICE_HEAD, Role.ADMINISTRATOR})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None):
+        """Memberships in force on a day (today in Europe/Paris): a delegation counts only
+        between its dates of validity."""
+        day = on or timezone.localdate()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day),
+        )
 
 
 class Membership(models.Model):
@@ -106,6 +137,18 @@ class Membership(models.Model):
         blank=True,
         help_text="Ex. « Maire », « Adjoint délégué à l'urbanisme ».",
     )
+    # A signatory who is not the mayor signs by delegation (CGCT L2122-18, L2122-19; reference
+    # §7.1): the delegation arrêté and its dates of validity. The mayor has none.
+    delegation_reference = models.CharField(
+        "arrêté de délégation",
+        max_length=100,
+        blank=True,
+        help_text="Référence de l'arrêté de délégation de signature, ex. « 2026-AR-014 ».",
+    )
+    valid_from = models.DateField("valable à partir du", null=True, blank=True)
+    valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -117,8 +160,19 @@ class Membership(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                name="membership_officer_on_service",
-                condition=~models.Q(role="officer") | models.Q(service__isnull=False),
+                name="membership_service_role_on_service",
+                condition=~models.Q(role__in=["officer", "service_head", "administrator"])
+                | models.Q(service__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="membership_delegation_dates",
+                condition=models.Q(delegation_reference="") | models.Q(valid_from__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="membership_validity_ordered",
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "commune", "service"],
@@ -129,3 +183,67 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.commune or self.service}"
+
+    @property
+    def by_delegation(self) -> bool:
+        return bool(self.delegation_reference)
+
+
+class FederatedIdentity(models.Model):
+    """A person as known to an OpenID provider: keyed on the provider's `sub`, never merged with
+    another account on e-mail (reference §6.1). The claims are kept as received, with their time
+    (reference §6.2), and replaced at each sign-in."""
+
+    class Provider(models.TextChoices):
+        FRANCECONNECT = "franceconnect", "FranceConnect"
+        PROCONNECT = "proconnect", "ProConnect"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="federated_identities")
+    provider = models.CharField("fournisseur", max_length=20, choices=Provider.choices)
+    sub = models.CharField("identifiant technique (sub)", max_length=255)
+    claims = models.JSONField("données d'identité reçues")
+    claims_received_at = models.DateTimeField("reçues le")
+    acr = models.CharField("niveau de garantie (acr)", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "identité fédérée"
+        verbose_name_plural = "identités fédérées"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "sub"], name="federated_identity_unique"),
+            models.UniqueConstraint(
+                fields=["user", "provider"], name="federated_identity_one_per_provider"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_provider_display()} {self.sub[:12]}…"
+
+
+class TOTPDevice(models.Model):
+    """The second factor of a signatory (RFC 6238, 30-second steps, 6 digits)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)  # base32
+    confirmed_at = models.DateTimeField("activé le", null=True, blank=True)
+    # The last accepted time step: a code is accepted once (replay protection).
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "application d'authentification"
+
+    def __str__(self):
+        return f"TOTP {self.user}"
+
+
+class LoginFailure(models.Model):
+    """One failed password or code attempt, for lockout and rate limiting (accounts.throttle)."""
+
+    key = models.CharField(max_length=200, db_index=True)  # "password:<login>", "totp:<user id>"
+    ip_address = models.GenericIPAddressField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self):
+        return f"{self.key} {self.created_at:%Y-%m-%d %H:%M}"

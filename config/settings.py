@@ -35,6 +35,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required in production")
 
 INSTALLED_APPS = [
+    "django.forms",  # the form renderer reads templates/ (FORM_RENDERER)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+FORM_RENDERER = "config.forms.FormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -98,6 +100,54 @@ if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/connexion/"
+
+# --- Identity and access (accounts; docs/deploy.md "Sign-in") -------------------------------
+AUTHENTICATION_BACKENDS = ["accounts.backends.PasswordBackend"]
+LOGIN_REDIRECT_URL = "/compte/"
+# OpenID providers: FranceConnect v2 for applicants, ProConnect for agents (reference §6). An
+# empty issuer turns the provider off. Redirect URIs default to this site's callback URLs.
+FRANCECONNECT = {
+    "ISSUER": env_str("FRANCECONNECT_ISSUER", ""),  # e.g. https://oidc.franceconnect.gouv.fr/api/v2
+    "CLIENT_ID": env_str("FRANCECONNECT_CLIENT_ID", ""),
+    "CLIENT_SECRET": env_str("FRANCECONNECT_CLIENT_SECRET", ""),
+    "SCOPES": env_str(
+        "FRANCECONNECT_SCOPES",
+        "openid given_name family_name preferred_username birthdate gender birthplace "
+        "birthcountry email",
+    ),
+    "ACR_VALUES": env_str("FRANCECONNECT_ACR_VALUES", "eidas1"),
+    "REDIRECT_URI": env_str("FRANCECONNECT_REDIRECT_URI", ""),
+    "POST_LOGOUT_REDIRECT_URI": env_str("FRANCECONNECT_POST_LOGOUT_REDIRECT_URI", ""),
+}
+PROCONNECT = {
+    "ISSUER": env_str("PROCONNECT_ISSUER", ""),
+    "CLIENT_ID": env_str("PROCONNECT_CLIENT_ID", ""),
+    "CLIENT_SECRET": env_str("PROCONNECT_CLIENT_SECRET", ""),
+    "SCOPES": env_str("PROCONNECT_SCOPES", "openid given_name usual_name email uid siret"),
+    "ACR_VALUES": env_str("PROCONNECT_ACR_VALUES", ""),
+    "REDIRECT_URI": env_str("PROCONNECT_REDIRECT_URI", ""),
+    "POST_LOGOUT_REDIRECT_URI": env_str("PROCONNECT_POST_LOGOUT_REDIRECT_URI", ""),
+}
+OIDC_HTTP_TIMEOUT_S = env_int("PERMIS_OIDC_HTTP_TIMEOUT", 10)
+# Password logins: a login is locked after N failures within the window; one address may fail
+# at most M times within the window whatever the logins (accounts.throttle).
+PERMIS_LOGIN_MAX_FAILURES = env_int("PERMIS_LOGIN_MAX_FAILURES", 5)
+PERMIS_LOGIN_MAX_FAILURES_PER_IP = env_int("PERMIS_LOGIN_MAX_FAILURES_PER_IP", 30)
+PERMIS_LOGIN_WINDOW_S = env_int("PERMIS_LOGIN_WINDOW", 15 * 60)
+# Signing needs a re-authentication (password and code) at most this old.
+PERMIS_REAUTH_MAX_AGE_S = env_int("PERMIS_REAUTH_MAX_AGE", 5 * 60)
+# INSEE referential (communes, départements) from the npm package @etalab/decoupage-administratif.
+PERMIS_COG_DATA_DIR = Path(
+    env_str(
+        "PERMIS_COG_DATA_DIR",
+        str(
+            BASE_DIR / "devservices/franceconnect/node_modules/@etalab/decoupage-administratif/data"
+        ),
+    )
+)
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "urbanisme@localhost")
+# --- end of identity and access ------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -152,6 +202,11 @@ SILENCED_SYSTEM_CHECKS = [
     *([] if PRODUCTION else ["security.W004", "security.W008"]),
 ]
 
+# Pieces: checked by content (permits.pieces.validation); clamd scan when configured.
+PERMIS_PIECE_MAX_BYTES = env_int("PERMIS_PIECE_MAX_BYTES", 20 * 1024 * 1024)
+PERMIS_PIECE_MAX_PAGES = env_int("PERMIS_PIECE_MAX_PAGES", 100)
+PERMIS_CLAMD = env_str("PERMIS_CLAMD", "")  # unix:/run/clamav/clamd.ctl or tcp:host:port
+PERMIS_CLAMD_TIMEOUT_S = env_int("PERMIS_CLAMD_TIMEOUT", 30)
 # Upload limits (pieces are validated by content in permits; these bound the request itself).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -166,6 +221,7 @@ MUNICIPAL_ARRONDISSEMENTS = {"75": "75056", "69": "69123", "13": "13055"}
 
 # The job queue (procrastinate) uses the same database: jobs are enqueued in the transaction
 # of the state change that needs them (tasks.py of each app).
+PROCRASTINATE_IMPORT_PATHS = ["permits.decisions.tasks"]  # tasks outside <app>/tasks.py
 
 LOG_LEVEL = env_str("PERMIS_LOG_LEVEL", "INFO")
 LOGGING = {

@@ -8,7 +8,8 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("cadastre/", include("cadastre.urls")),
-    path("dossiers/", include("permits.urls")),
+    path("verifier/", include("permits.decisions.urls")),
+    path("", include("permits.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -7,18 +7,16 @@ with the consultations issue).
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Membership
+from accounts.permissions import DOSSIER_READERS, communes_for
 from permits.models import Dossier
-
-COMMUNE_ROLES = ("signatory", "commune_admin")
 
 
 def visible_dossiers(user) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return Dossier.objects.none()
-    memberships = Membership.objects.filter(user=user)
-    served = memberships.filter(role="officer").values("service__communes")
-    governed = memberships.filter(role__in=COMMUNE_ROLES).values("commune")
-    return Dossier.objects.filter(
-        Q(depositor=user) | Q(commune__in=served) | Q(commune__in=governed)
-    ).exclude(Q(state="draft") & ~Q(depositor=user))  # a draft is its author's only
+    # accounts.permissions: roles per commune, service roles through the communes served,
+    # delegations only between their dates (the same rule as accounts.can_view_dossier).
+    agent_of = communes_for(user, DOSSIER_READERS)
+    return Dossier.objects.filter(Q(depositor=user) | Q(commune__in=agent_of)).exclude(
+        Q(state="draft") & ~Q(depositor=user)
+    )  # a draft is its author's only

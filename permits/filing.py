@@ -68,9 +68,14 @@ def file_dossier(dossier_id: int, *, now: datetime | None = None, actor=None) ->
     dossier.save(update_fields=["number", "filed_at"])
     try:
         # The transition writes the "submit" event and starts the timers (workflow).
-        return fire(dossier, "submit", actor=actor or dossier.depositor)
+        dossier = fire(dossier, "submit", actor=actor or dossier.depositor)
     except TransitionRefused as refusal:
         raise FilingError(str(refusal)) from refusal
+    if dossier.procedure not in ("DOC",):  # a DOC is a declaration: no receipt (R424-16)
+        from permits.receipts import issue_receipt
+
+        issue_receipt(dossier)
+    return dossier
 
 
 def _check_fileable(dossier: Dossier, on: date) -> None:

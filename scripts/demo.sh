@@ -7,11 +7,15 @@ CHECK=0; [[ ${1:-} == --check ]] && CHECK=1
 WEB_PORT=${PERMIS_WEB_PORT:-8000}
 
 ensure_system_packages
-ensure_venv --no-dev
+ensure_venv  # the same environment as the tests: running one never strips the other's packages
+ensure_node_packages
 ensure_database
 export DJANGO_SETTINGS_MODULE=config.settings
 export DJANGO_DEBUG=${DJANGO_DEBUG:-0}
 export PERMIS_MEDIA_ROOT=${PERMIS_MEDIA_ROOT:-$ROOT/var/media}
+export PERMIS_PUBLIC_URL=${PERMIS_PUBLIC_URL:-http://127.0.0.1:$WEB_PORT}
+# E-mails stay in the database and show on /boite-mail/ (no SMTP in the demo).
+export DJANGO_EMAIL_BACKEND=${DJANGO_EMAIL_BACKEND:-permits.mailbox.DatabaseBackend}
 mkdir -p "$PERMIS_MEDIA_ROOT"
 
 log "Migrations"
@@ -19,6 +23,11 @@ log "Migrations"
 .venv/bin/python manage.py collectstatic --no-input -v0
 log "Demo data"
 .venv/bin/python manage.py load_demo
+# The real cadastre of the demo commune (an upsert: a second run changes nothing), the
+# illustrative zones drawn for it, and the development PKI of its signatories.
+.venv/bin/python manage.py import_cadastre "$ROOT/../shared/data/cadastre/cadastre-91216-parcelles.json"
+.venv/bin/python manage.py draw_demo_constraints 91216
+.venv/bin/python manage.py create_dev_pki
 
 if (exec 3<>"/dev/tcp/127.0.0.1/$WEB_PORT") 2>/dev/null; then
   echo "Port $WEB_PORT is already in use (a demo already running?). Set PERMIS_WEB_PORT to use another." >&2
@@ -31,6 +40,18 @@ trap cleanup EXIT INT TERM
 
 .venv/bin/python manage.py procrastinate worker >"$ROOT/var/worker.log" 2>&1 &
 pids+=($!)
+# The local FranceConnect-like provider (test identities of ../shared/data/franceconnect,
+# password 123), unless a real FranceConnect is configured. Its demo secret is public on purpose.
+if [[ -z ${FRANCECONNECT_ISSUER:-} ]]; then
+  FC_PORT=${PERMIS_FC_PORT:-8090}
+  export FRANCECONNECT_ISSUER="http://127.0.0.1:$FC_PORT/api/v2"
+  export FRANCECONNECT_CLIENT_ID=permis-demo FRANCECONNECT_CLIENT_SECRET=demo-franceconnect-secret
+  FC_CLIENTS=$(printf '[{"client_id":"%s","client_secret":"%s","redirect_uris":["http://127.0.0.1:%s/connexion/franceconnect/retour/","http://localhost:%s/connexion/franceconnect/retour/"],"post_logout_redirect_uris":["http://127.0.0.1:%s/deconnexion/terminee/","http://localhost:%s/deconnexion/terminee/"]}]' \
+    "$FRANCECONNECT_CLIENT_ID" "$FRANCECONNECT_CLIENT_SECRET" "$WEB_PORT" "$WEB_PORT" "$WEB_PORT" "$WEB_PORT")
+  FC_PORT=$FC_PORT FC_CLIENTS=$FC_CLIENTS FC_IDENTITIES_DIR="$ROOT/../shared/data/franceconnect" \
+    node "$FC_NODE_DIR/server.js" >"$ROOT/var/franceconnect.log" 2>&1 &
+  pids+=($!)
+fi
 .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$WEB_PORT" --workers 2 --access-logfile - &
 pids+=($!)
 
@@ -45,7 +66,10 @@ if ((CHECK)); then
   curl -fsS "http://127.0.0.1:$WEB_PORT/" | grep -q "Autorisations d'urbanisme" \
     && echo "home page: OK"
   kill -0 "${pids[0]}" && echo "job worker: running"
+  curl -fsS "$FRANCECONNECT_ISSUER/.well-known/openid-configuration" | grep -q '"eidas1"' \
+    && echo "FranceConnect (local provider): OK"
   exit 0
 fi
 log "Demo running on http://127.0.0.1:$WEB_PORT/ (worker log: var/worker.log). Ctrl-C stops it."
+echo "FranceConnect: $FRANCECONNECT_ISSUER (local provider: any test identity, password 123)"
 wait -n

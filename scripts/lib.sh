@@ -14,7 +14,9 @@ DB_USER=permis
 DB_PASSWORD=permis  # local development cluster only, listening on 127.0.0.1
 UV_VERSION=0.13.9
 APT_PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-contrib gdal-bin libgdal32
-              libgeos-c1v5 libproj25 acl make curl)
+              libgeos-c1v5 libproj25 acl make curl
+              libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+              poppler-utils softhsm2 chromium)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -128,4 +130,25 @@ SQL
 
 stop_database() {
   pg_is_running && as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null || true
+}
+
+# The local FranceConnect-like OpenID provider and the INSEE referential (communes,
+# départements): npm packages installed exactly from devservices/franceconnect/package-lock.json.
+FC_NODE_DIR="$ROOT/devservices/franceconnect"
+ensure_node_packages() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    need_root_or_print
+    log "Installing Node.js"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  local major; major=$(node -p 'process.versions.node.split(".")[0]')
+  if ((major < 20)); then
+    echo "Node.js 20 or later is required by oidc-provider (found $(node --version))" >&2; exit 1
+  fi
+  # npm ci writes node_modules/.package-lock.json: reinstall when the lock file is newer.
+  if [[ ! -f $FC_NODE_DIR/node_modules/.package-lock.json ]] \
+     || [[ $FC_NODE_DIR/package-lock.json -nt $FC_NODE_DIR/node_modules/.package-lock.json ]]; then
+    log "Installing the Node packages of devservices/franceconnect"
+    (cd "$FC_NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
 }

@@ -3,6 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_system_packages
 ensure_venv
+ensure_node_packages
 ensure_database
 export DJANGO_SETTINGS_MODULE=config.settings
 log "ruff"

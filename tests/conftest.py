@@ -1,4 +1,11 @@
+import os
+
 import pytest
+
+from cadastre.models import Parcel
+from permits.decisions import pki
+from tests.cadastre.conftest import PARCELS_91216, import_91216
+from tests.decisions.conftest import PASSPHRASE, write_key
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +40,57 @@ def superuser_cursor(settings):
     )
     with psycopg.connect(conninfo, dbname=db["NAME"], autocommit=True) as connection:
         yield connection.cursor()
+
+
+# --- Shared real-data and PKI fixtures, defined once for the whole suite (a session fixture
+# defined in two conftests would be built twice and fight over the environment). ---
+
+
+@pytest.fixture(scope="session")
+def pki_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("pki")
+    saved = {k: os.environ.get(k) for k in ("PERMIS_PKI_DIR", "PERMIS_PKI_PASSPHRASE")}
+    os.environ["PERMIS_PKI_DIR"] = str(directory)
+    os.environ["PERMIS_PKI_PASSPHRASE"] = PASSPHRASE
+    ca = pki.ensure_authorities(directory, PASSPHRASE.encode(), "Épinay-sur-Orge")
+    for key_name, given, family, capacity in (
+        ("maire", "Jean", "Durand", "Maire"),
+        ("adjointe", "Claire", "Petit", "Adjointe déléguée à l'urbanisme"),
+    ):
+        write_key(directory, ca, key_name, given, family, capacity)
+    yield directory
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def ca(pki_dir):
+    return pki.load_authority(pki_dir, "ca", PASSPHRASE.encode())
+
+
+@pytest.fixture
+def documents_root(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERMIS_DOCUMENTS_ROOT", str(tmp_path / "documents"))
+    return tmp_path / "documents"
+
+
+@pytest.fixture(scope="session")
+def _session_91216(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        report = import_91216()
+    yield report
+    with django_db_blocker.unblock():
+        Parcel.objects.filter(commune="91216").delete()
+
+
+@pytest.fixture
+def cadastre_91216(_session_91216, db):
+    """The committed 91216 import; re-done inside the test if a transactional test (of any
+    app) flushed the database since."""
+    if Parcel.objects.filter(commune="91216").count() != PARCELS_91216:
+        Parcel.objects.filter(commune="91216").delete()
+        import_91216()
+    return _session_91216

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.urls import path
 
 from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as site_urlpatterns
 
 
 def bad(request):
@@ -18,4 +19,5 @@ def broken(request):
     raise RuntimeError("test")
 
 
-urlpatterns = [path("400/", bad), path("403/", forbidden), path("500/", broken)]
+# The site's own URLs too: the error pages link to them.
+urlpatterns = [path("400/", bad), path("403/", forbidden), path("500/", broken), *site_urlpatterns]

@@ -15,7 +15,7 @@ def test_home_page_is_in_french_and_lists_the_procedures(client):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr"' in html
     assert "Autorisations d'urbanisme" in html
     assert "Permis de construire pour une maison individuelle" in html
     assert "cerfa n° 13406" in html

@@ -1,5 +1,18 @@
 from permits.models.applicants import Applicant, ApplicantKind
+from permits.models.documents import IssuedDocument  # noqa: F401 (registers the model)
 from permits.models.dossiers import Dossier, DossierParcel
+from permits.models.mail import SentMail
+from permits.models.messages import Message
+from permits.models.pieces import Piece
 from permits.models.sequences import NumberSequence
 
-__all__ = ["Applicant", "ApplicantKind", "Dossier", "DossierParcel", "NumberSequence"]
+__all__ = [
+    "Applicant",
+    "ApplicantKind",
+    "Dossier",
+    "DossierParcel",
+    "Message",
+    "NumberSequence",
+    "Piece",
+    "SentMail",
+]

@@ -1,10 +1,15 @@
 """The applicant(s) of a dossier (reference §1.2): natural or legal persons, distinct from the
 depositor, the account that filed."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 
 siret_validator = RegexValidator(r"^\d{14}$", "Le SIRET compte 14 chiffres.")
+birth_date_validator = RegexValidator(
+    r"^\d{4}-(0[0-9]|1[0-2])-([0-2][0-9]|3[01])$",
+    "Indiquez la date de naissance au format AAAA-MM-JJ.",
+)
 
 
 class ApplicantKind(models.TextChoices):
@@ -30,8 +35,13 @@ class Applicant(models.Model):
     birth_name = models.CharField("nom de naissance", max_length=150, blank=True)
     usage_name = models.CharField("nom d'usage", max_length=150, blank=True)
     given_names = models.CharField("prénoms", max_length=200, blank=True)
-    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    # As the identity provider gives it, YYYY-MM-DD with 00 for an unknown month or day
+    # (presumed dates are kept as such, reference §6.1), or as typed by the applicant.
+    birth_date = models.CharField(
+        "date de naissance", max_length=10, blank=True, validators=[birth_date_validator]
+    )
     birth_place = models.CharField("commune de naissance", max_length=150, blank=True)
+    birth_department = models.CharField("département de naissance", max_length=100, blank=True)
     birth_country = models.CharField("pays de naissance", max_length=100, blank=True)
     # Legal person.
     company_name = models.CharField("dénomination", max_length=200, blank=True)
@@ -44,6 +54,9 @@ class Applicant(models.Model):
     country = models.CharField("pays", max_length=100, blank=True, default="France")
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
+    # Fields pre-filled from FranceConnect: shown as certified and not editable (§6.2).
+    certified_fields = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    certified_at = models.DateTimeField("certifié le", null=True, blank=True)
 
     class Meta:
         ordering = ["dossier", "rank"]

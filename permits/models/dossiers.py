@@ -12,6 +12,17 @@ from workflow import procedures
 from workflow.models import Instruction
 
 
+class WorksNature(models.TextChoices):
+    NEW_BUILDING = "new_building", "Construction nouvelle"
+    EXTENSION = "extension", "Extension ou surélévation d'une construction existante"
+    EXTERIOR = "exterior", "Modification de l'aspect extérieur (façade, toiture, ouvertures)"
+    CHANGE_OF_USE = "change_of_use", "Changement de destination"
+    DEMOLITION = "demolition", "Démolition"
+    DIVISION = "division", "Division de terrain ou lotissement"
+    FENCE = "fence", "Clôture, mur, portail"
+    OTHER = "other", "Autres travaux ou aménagements"
+
+
 class Dossier(Instruction):
     cerfa = models.CharField(
         "cerfa",
@@ -46,7 +57,15 @@ class Dossier(Instruction):
     site_locality = models.CharField("localité", max_length=150, blank=True)
     site_area_m2 = models.PositiveIntegerField("superficie du terrain (m²)", null=True, blank=True)
     # Project.
+    works_nature = models.CharField(
+        "nature des travaux", max_length=30, choices=WorksNature.choices, blank=True
+    )
     description = models.TextField("description du projet", blank=True)
+    # The last parcel check (cadastre.check.ParcelCheck.as_dict()): constraints and what they
+    # mean for the procedure, shown to the applicant and proposed to the officer.
+    parcel_check = models.JSONField("vérification des parcelles", default=dict, blank=True)
+    # Yes/no answers deciding which pieces are required (permits.pieces.catalogue).
+    piece_answers = models.JSONField("réponses sur les pièces", default=dict, blank=True)
     floor_area_existing_m2 = models.PositiveIntegerField(
         "surface de plancher existante (m²)", null=True, blank=True
     )

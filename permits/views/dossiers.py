@@ -1,12 +1,29 @@
-"""The dossier page: its state, its deadlines with "why this date", its history."""
+"""The dossier page: its state, its deadlines with "why this date", its history, its
+documents and messages, and what the applicant can do next."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from permits.access import visible_dossiers
+from permits.decisions import conf
+from permits.forms import MessageForm
+from permits.models.documents import DocumentStatus, IssuedDocument
+from permits.views.follow import applicant_context
 from workflow.states import State
 from workflow.transitions import LABELS
+
+EVENT_LABELS = LABELS | {
+    "piece_received": "pièce reçue",
+    "document_signed": "document signé",
+    "consultation_sent": "consultation d'un service",
+    "opinion_received": "avis reçu",
+    "opinion_tacit": "avis tacite",
+    "prorogated": "prorogation accordée",
+    "transferred": "transfert accordé",
+    "modified": "modification accordée",
+}
 
 
 @login_required
@@ -16,7 +33,7 @@ def dossier_detail(request, pk: int):
     events = [
         {
             "event": event,
-            "label": LABELS.get(event.kind, event.kind.replace("_", " ")),
+            "label": EVENT_LABELS.get(event.kind, event.kind.replace("_", " ")),
             "to_state": State(event.to_state).label if event.to_state else "",
         }
         for event in dossier.events.order_by("sequence")
@@ -26,5 +43,26 @@ def dossier_detail(request, pk: int):
         "state_label": State(dossier.state).label,
         "deadlines": dossier.deadlines(),
         "events": events,
+        "documents": dossier.issued_documents.filter(status=DocumentStatus.SIGNED),
+        "messages_list": dossier.messages.select_related("author"),
+        "message_form": MessageForm(),
+        **applicant_context(dossier, request.user),
     }
     return render(request, "permits/dossier_detail.html", context)
+
+
+@login_required
+@require_safe
+def document_download(request, pk: int, document_id: int):
+    """A signed document of a dossier the person may see (the stored file, byte for byte)."""
+    dossier = get_object_or_404(visible_dossiers(request.user), pk=pk)
+    document = get_object_or_404(
+        IssuedDocument, pk=document_id, dossier=dossier, status=DocumentStatus.SIGNED
+    )
+    path = conf.documents_root() / document.storage_path
+    if not path.is_file():
+        raise Http404("file missing")
+    name = f"{document.kind}-{dossier.number}.pdf"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Commune, InstructionService, Membership, Role, User
+from accounts.models import SERVICE_ROLES, Commune, InstructionService, Membership, User
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
 
@@ -57,7 +57,12 @@ class Command(BaseCommand):
         user.save()
         role = account["role"]
         if role:
-            place = {"service": service} if role == Role.OFFICER else {"commune": commune}
+            place = {"service": service} if role in SERVICE_ROLES else {"commune": commune}
+            delegation = {k: account.get(k) for k in ("valid_from", "valid_until")}
+            delegation["delegation_reference"] = account.get("delegation_reference", "")
             Membership.objects.update_or_create(
-                user=user, role=role, **place, defaults={"title": account.get("title", "")}
+                user=user,
+                role=role,
+                **place,
+                defaults={"title": account.get("title", ""), **delegation},
             )

@@ -1,0 +1,62 @@
+"""The second factor of signatories: TOTP (RFC 6238), as authenticator apps implement it.
+
+A code is accepted in the current 30-second step or the one before or after (clock drift), and
+once only: the step of the last accepted code is stored, and codes of that step or earlier are
+refused.
+"""
+
+import hmac
+import time
+
+import pyotp
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, TOTPDevice
+
+ISSUER_NAME = "Autorisations d'urbanisme"
+
+
+def second_factor_required(user) -> bool:
+    """Signatories must use a second factor (issue 5, point 4)."""
+    return user.memberships.filter(role=Role.SIGNATORY).exists()
+
+
+def has_confirmed_device(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def pending_device(user) -> TOTPDevice:
+    """The unconfirmed device being set up (a new secret unless one is already waiting)."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, defaults={"secret": pyotp.random_base32()}
+    )
+    return device
+
+
+def provisioning_uri(device: TOTPDevice) -> str:
+    return pyotp.TOTP(device.secret).provisioning_uri(
+        name=device.user.email or device.user.username, issuer_name=ISSUER_NAME
+    )
+
+
+def verify(user, code: str, *, confirming: bool = False) -> bool:
+    code = (code or "").strip().replace(" ", "")
+    if not (len(code) == 6 and code.isdigit()):
+        return False
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+        if device is None or (device.confirmed_at is None and not confirming):
+            return False
+        totp = pyotp.TOTP(device.secret)
+        step = int(time.time()) // totp.interval
+        for candidate in (step - 1, step, step + 1):
+            if candidate > device.last_step and hmac.compare_digest(
+                totp.generate_otp(candidate), code
+            ):
+                device.last_step = candidate
+                if device.confirmed_at is None:
+                    device.confirmed_at = timezone.now()
+                device.save(update_fields=["last_step", "confirmed_at"])
+                return True
+    return False

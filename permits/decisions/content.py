@@ -1,0 +1,843 @@
+"""What each document says, built from plain facts (pure Python, no ORM).
+
+Facts come from the dossier and the statutory clock; the officer writes only what is a judgement
+(considérants, prescriptions, the missing pieces, a CU's answer): `Judgement`. Everything is
+returned as strings already written in French, so the content can be stored as JSON on the
+IssuedDocument and rendered again identically.
+
+Structure of an arrêté (reference §3.8, §7.4): heading, "Le Maire…", visas, considérants,
+ARRÊTE, numbered articles, place and date, signature block (CRPA L212-1), information annex.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+
+from permits.decisions.facts import DossierFacts, Opinion, Signatory
+from permits.models.documents import DocumentKind
+from workflow.clock import (
+    Consequence,
+    ExceptionFlag,
+    Facts,
+    Majoration,
+    MajorationReason,
+    compute_deadlines,
+    format_fr,
+)
+from workflow.clock.rules import CERTIFICATES, DECLARATIONS
+from workflow.outcomes import NEEDS_GROUNDS, WITH_PRESCRIPTIONS, Outcome, express_outcomes
+
+O = Outcome  # noqa: E741 (as in workflow.outcomes)
+
+
+class ContentError(ValueError):
+    """The document cannot be issued as asked; the message is French, for the officer."""
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything printed on one document. `template` picks the template family."""
+
+    kind: str  # DocumentKind value
+    outcome: str  # Outcome value, "" for letters
+    template: str
+    commune: str
+    title: str
+    reference: str
+    dossier_number: str
+    dossier_type: str
+    subject: str = ""
+    author: str = ""
+    recipient: tuple[str, ...] = ()
+    visas: tuple[str, ...] = ()
+    considerants: tuple[str, ...] = ()
+    operative: str = ""  # "ARRÊTE", "CERTIFIE"
+    articles: tuple[Section, ...] = ()
+    body: tuple[str, ...] = ()
+    date_text: str = ""  # "12 mars 2026"
+    issued_on: str = ""  # ISO date
+    signature: tuple[str, ...] = ()
+    signed_by: str = ""  # "Camille MARTIN, Maire" for the "signé électroniquement" mention
+    annex: tuple[Section, ...] = ()
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the officer writes for an express decision (L424-3: every ground of a refusal)."""
+
+    outcome: Outcome
+    considerants: tuple[str, ...] = ()
+    prescriptions: tuple[str, ...] = ()
+    sursis_until: date | None = None  # L424-1: at most 2 years (checked by the workflow)
+    sursis_basis: str = ""  # "L153-11 (PLU en cours de révision)"
+    cu_answers: tuple[str, ...] = ()  # CU: rules, equipment, feasibility (L410-1)
+
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+
+def _of(name: str) -> str:
+    """French elision: "d'Épinay-sur-Orge", "de Paris"."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyéèêàâîôûh" else f"de {name}"
+
+
+def _type_code(facts: DossierFacts) -> str:
+    return facts.parent_procedure or facts.procedure
+
+
+def _noun(type_code: str) -> str:
+    return {
+        "PCMI": "permis de construire",
+        "PC": "permis de construire",
+        "PA": "permis d'aménager",
+        "PD": "permis de démolir",
+        "DP": "déclaration préalable",
+        "DPLT": "déclaration préalable",
+        "CUA": "certificat d'urbanisme",
+        "CUB": "certificat d'urbanisme",
+    }.get(type_code, "demande")
+
+
+def _site(facts: DossierFacts) -> str:
+    parts = [facts.site_address or "adresse non renseignée"]
+    if facts.parcels:
+        parts.append("cadastré " + ", ".join(facts.parcels))
+    return ", ".join(parts)
+
+
+def _applicants(facts: DossierFacts) -> str:
+    return ", ".join(facts.applicants) or "le demandeur"
+
+
+def signature_lines(signatory: Signatory) -> tuple[str, ...]:
+    """§7.1: "Pour le Maire et par délégation, l'Adjoint(e)…, Prénom NOM" when a deputy signs."""
+    if signatory.is_mayor:
+        return ("Le Maire,", signatory.full_name)
+    return (
+        "Pour le Maire et par délégation,",
+        f"{signatory.capacity},",
+        signatory.full_name,
+        f"(délégation de signature : {signatory.delegation})",
+    )
+
+
+def _signed_by(signatory: Signatory) -> str:
+    return f"{signatory.full_name}, {signatory.capacity}"
+
+
+def _considerant(text: str) -> str:
+    text = text.strip()
+    return text if text.lower().startswith("considérant") else f"Considérant {text}"
+
+
+def _visas(facts: DossierFacts, type_code: str) -> tuple[str, ...]:
+    visas = [
+        f"Vu la demande de {facts.procedure_label.lower()} "
+        f"(cerfa n° {facts.cerfa or 'non précisé'})"
+        f" déposée le {format_fr(facts.filed)} par {_applicants(facts)}"
+        + (f", demeurant {facts.applicant_address}" if facts.applicant_address else "")
+        + f", enregistrée sous le numéro {facts.number} ;",
+        f"Vu l'objet de la demande : {facts.description or 'non précisé'}, sur un terrain situé "
+        f"{_site(facts)} ;",
+    ]
+    if facts.pieces_received:
+        visas.append(
+            f"Vu les pièces complémentaires demandées le {format_fr(facts.pieces_requested)} "
+            f"et reçues le {format_fr(facts.pieces_received)} ;"
+        )
+    if type_code in CERTIFICATES:
+        visas.append(
+            "Vu le code de l'urbanisme, notamment ses articles L410-1 et R410-1 et suivants ;"
+        )
+    elif type_code in DECLARATIONS:
+        visas.append(
+            "Vu le code de l'urbanisme, notamment ses articles L421-4, R421-9 et suivants, "
+            "L424-1 et suivants et R424-1 et suivants ;"
+        )
+    else:
+        visas.append(
+            "Vu le code de l'urbanisme, notamment ses articles L421-1 et suivants, R421-1 et "
+            "suivants, L424-1 et suivants et R424-1 et suivants ;"
+        )
+    plan = facts.planning
+    if plan.kind == "RNU":
+        visas.append(
+            "Vu le règlement national d'urbanisme (articles L111-1 et R111-1 et suivants du code "
+            "de l'urbanisme), la commune n'étant pas couverte par un document d'urbanisme ;"
+        )
+    else:
+        name = {
+            "PLU": "le plan local d'urbanisme",
+            "PLUi": "le plan local d'urbanisme intercommunal",
+            "carte communale": "la carte communale",
+        }.get(plan.kind, plan.kind)
+        text = f"Vu {name}"
+        if plan.approved:
+            text += f" approuvé le {format_fr(plan.approved)}"
+        if plan.changes:
+            text += ", " + ", ".join(plan.changes)
+        if plan.zone:
+            text += f", et le règlement de la zone {plan.zone}"
+        visas.append(text + " ;")
+    visas += [f"Vu la servitude d'utilité publique {s} ;" for s in facts.servitudes]
+    visas += [_opinion_visa(o) for o in facts.opinions]
+    return tuple(visas)
+
+
+def _opinion_visa(opinion: Opinion) -> str:
+    if opinion.received is None:
+        return (
+            f"Vu l'avis favorable de {opinion.service}, réputé émis faute de réponse dans le délai "
+            f"de consultation (R423-59) ;"
+        )
+    return f"Vu l'avis {opinion.sense} de {opinion.service} du {format_fr(opinion.received)} ;"
+
+
+def _numbered(paragraph_lists: list[tuple[str, ...]]) -> tuple[Section, ...]:
+    return tuple(
+        Section("Article 1er" if i == 1 else f"Article {i}", paragraphs)
+        for i, paragraphs in enumerate(paragraph_lists, start=1)
+    )
+
+
+# --- the information annex (§3.8 item 6, §7.4 item 6) ----------------------------------------
+
+_APPLICANT_APPEAL = Section(
+    "Délais et voies de recours",
+    (
+        "Si vous entendez contester la présente décision, vous pouvez saisir le tribunal "
+        "administratif compétent d'un recours contentieux dans les deux mois à partir de sa "
+        "notification (articles R421-1 et R421-5 du code de justice administrative). Le tribunal "
+        "peut être saisi par l'application « Télérecours citoyens » (www.telerecours.fr).",
+        "Vous pouvez également saisir l'auteur de la décision d'un recours gracieux dans le délai "
+        "d'un mois ; ce recours ne prolonge pas le délai du recours contentieux "
+        "(article L600-12-2 du code de l'urbanisme).",
+    ),
+)
+_THIRD_PARTY_APPEAL = Section(
+    "Recours des tiers",
+    (
+        "Les tiers peuvent contester l'autorisation dans les deux mois à compter du premier jour "
+        "d'une période continue de deux mois d'affichage sur le terrain (article R600-2 du code "
+        "de l'urbanisme). Tout recours administratif ou contentieux doit, à peine "
+        "d'irrecevabilité, être notifié à l'auteur de la décision et au bénéficiaire par lettre "
+        "recommandée avec accusé de réception dans les quinze jours francs de son dépôt "
+        "(article R600-1).",
+    ),
+)
+_GRANT_ANNEX = (
+    Section(
+        "Caractère exécutoire",
+        (
+            "La présente décision est exécutoire à compter de la plus tardive des deux dates "
+            "suivantes : sa notification au bénéficiaire et sa transmission au représentant de "
+            "l'État, effectuée dans les quinze jours de sa signature (article L424-7 du code de "
+            "l'urbanisme, articles L2131-1 et L2131-2 du code général des collectivités "
+            "territoriales).",
+        ),
+    ),
+    _APPLICANT_APPEAL,
+    _THIRD_PARTY_APPEAL,
+    Section(
+        "Durée de validité",
+        (
+            "L'autorisation est périmée si les travaux ne sont pas entrepris dans le délai de "
+            "trois ans à compter de sa notification, ou si, passé ce délai, les travaux sont "
+            "interrompus pendant plus d'un an (article R424-17).",
+            "Elle peut être prorogée deux fois pour une durée d'un an, sur demande présentée deux "
+            "mois au moins avant l'expiration du délai de validité (articles R424-21 à R424-23).",
+        ),
+    ),
+    Section(
+        "Affichage",
+        (
+            "Mention de l'autorisation doit être affichée sur le terrain, de manière visible "
+            "depuis la voie publique, dès sa notification et pendant toute la durée du chantier, "
+            "sur un panneau rectangulaire dont les dimensions sont supérieures à 80 centimètres "
+            "(article R424-15, articles A424-15 à A424-19). Le panneau indique le nom du "
+            "bénéficiaire, la date et le numéro de l'autorisation, la nature du projet, la "
+            "superficie du terrain, l'adresse de la mairie où le dossier peut être consulté, et "
+            "les mentions relatives aux recours.",
+        ),
+    ),
+    Section(
+        "Ouverture et achèvement des travaux",
+        (
+            "Le bénéficiaire adresse à la mairie une déclaration d'ouverture de chantier "
+            "(cerfa n° 13407) au commencement des travaux (article R424-16), puis une "
+            "déclaration attestant l'achèvement et la conformité des travaux (cerfa n° 13408) à "
+            "leur achèvement (article R462-1). L'administration dispose alors de trois mois, "
+            "portés à cinq mois lorsque le récolement est obligatoire, pour contester la "
+            "conformité (articles R462-6 et R462-7).",
+        ),
+    ),
+    Section(
+        "Retrait",
+        (
+            "L'autorisation ne peut être retirée que si elle est illégale et dans le délai de "
+            "trois mois suivant sa date ; passé ce délai, elle ne peut l'être qu'à la demande "
+            "explicite de son bénéficiaire (article L424-5).",
+        ),
+    ),
+    Section(
+        "Droit des tiers",
+        (
+            "La présente autorisation est délivrée sous réserve du droit des tiers : elle "
+            "vérifie la conformité du projet aux règles d'urbanisme, non le respect des règles "
+            "de droit privé (servitudes de droit privé, règles de copropriété, cahier des "
+            "charges de lotissement).",
+        ),
+    ),
+)
+_TAXES = Section(
+    "Taxes",
+    (
+        "Le projet est susceptible d'être assujetti à la taxe d'aménagement et à la redevance "
+        "d'archéologie préventive ; leur montant est notifié au bénéficiaire par les services "
+        "de l'État.",
+    ),
+)
+_NEGATIVE_ANNEX = (
+    Section(
+        "Caractère exécutoire",
+        ("La présente décision produit ses effets dès sa notification au demandeur.",),
+    ),
+    _APPLICANT_APPEAL,
+)
+_SURSIS_ANNEX = (
+    Section(
+        "Fin du sursis",
+        (
+            "À l'expiration du sursis, le demandeur peut confirmer sa demande dans le délai de "
+            "deux mois ; l'autorité compétente statue alors dans le délai de deux mois suivant "
+            "cette confirmation, faute de quoi l'autorisation est tacitement accordée "
+            "(article L424-1 du code de l'urbanisme).",
+        ),
+    ),
+    _APPLICANT_APPEAL,
+)
+_CU_ANNEX = (
+    Section(
+        "Durée de validité",
+        (
+            "Le certificat d'urbanisme a une durée de validité de dix-huit mois : si une demande "
+            "d'autorisation est déposée dans ce délai, les dispositions d'urbanisme, le régime des "
+            "taxes et participations et les limitations administratives au droit de propriété "
+            "mentionnés ne peuvent être remis en cause (article L410-1). Il peut être prorogé par "
+            "périodes d'une année, sur demande présentée deux mois au moins avant l'expiration du "
+            "délai de validité (article R410-17).",
+            "Le certificat d'urbanisme ne vaut pas autorisation de construire.",
+        ),
+    ),
+    _APPLICANT_APPEAL,
+)
+
+
+# --- express decisions -----------------------------------------------------------------------
+
+
+def _decision_title(outcome: Outcome, type_code: str) -> tuple[str, str, str]:
+    """(title, operative word, template family) for an outcome."""
+    noun = _noun(type_code)
+    titles = {
+        O.GRANT: (f"Arrêté accordant un {noun}", "ARRÊTE", "grant"),
+        O.GRANT_WITH_PRESCRIPTIONS: (
+            f"Arrêté accordant un {noun} avec prescriptions",
+            "ARRÊTE",
+            "grant",
+        ),
+        O.REFUSAL: (f"Arrêté refusant un {noun}", "ARRÊTE", "refusal"),
+        O.NON_OPPOSITION: (
+            "Arrêté de non-opposition à une déclaration préalable",
+            "ARRÊTE",
+            "grant",
+        ),
+        O.NON_OPPOSITION_WITH_PRESCRIPTIONS: (
+            "Arrêté de non-opposition à une déclaration préalable avec prescriptions",
+            "ARRÊTE",
+            "grant",
+        ),
+        O.OPPOSITION: ("Arrêté d'opposition à une déclaration préalable", "ARRÊTE", "refusal"),
+        O.SURSIS_A_STATUER: (
+            f"Arrêté de sursis à statuer sur une demande de {noun}",
+            "ARRÊTE",
+            "sursis",
+        ),
+        O.CU_DELIVERED: (
+            "Certificat d'urbanisme d'information (article L410-1 a)",
+            "CERTIFIE",
+            "cu",
+        ),
+        O.CU_POSITIVE: (
+            "Certificat d'urbanisme opérationnel (article L410-1 b) : opération réalisable",
+            "CERTIFIE",
+            "cu",
+        ),
+        O.CU_NEGATIVE: (
+            "Certificat d'urbanisme opérationnel (article L410-1 b) : opération non réalisable",
+            "CERTIFIE",
+            "cu",
+        ),
+    }
+    return titles[outcome]
+
+
+def _check_judgement(judgement: Judgement, type_code: str) -> None:
+    outcome = judgement.outcome
+    if outcome not in express_outcomes(type_code):
+        raise ContentError(
+            f"La décision « {outcome.label} » n'est pas ouverte à ce type de dossier."
+        )
+    if outcome in NEEDS_GROUNDS and not judgement.considerants:
+        raise ContentError(
+            "Cette décision doit être motivée : indiquez tous ses motifs (article L424-3)."
+        )
+    if outcome in WITH_PRESCRIPTIONS and not judgement.prescriptions:
+        raise ContentError("Indiquez les prescriptions dont la décision est assortie.")
+    if outcome == O.SURSIS_A_STATUER and judgement.sursis_until is None:
+        raise ContentError("Indiquez la durée du sursis à statuer (article L424-1).")
+
+
+def _decision_articles(facts: DossierFacts, judgement: Judgement, type_code: str):
+    outcome = judgement.outcome
+    noun = _noun(type_code)
+    articles: list[tuple[str, ...]] = []
+    if outcome in (O.GRANT, O.GRANT_WITH_PRESCRIPTIONS):
+        main = f"Le {noun} est ACCORDÉ pour le projet décrit dans la demande susvisée"
+        main += (
+            ", sous réserve du respect des prescriptions mentionnées à l'article 2."
+            if outcome in WITH_PRESCRIPTIONS
+            else "."
+        )
+        articles.append((main,))
+    elif outcome in (O.NON_OPPOSITION, O.NON_OPPOSITION_WITH_PRESCRIPTIONS):
+        main = "Il n'est pas fait opposition à la déclaration préalable susvisée"
+        main += (
+            ", sous réserve du respect des prescriptions mentionnées à l'article 2."
+            if outcome in WITH_PRESCRIPTIONS
+            else "."
+        )
+        articles.append((main,))
+    elif outcome == O.REFUSAL:
+        articles.append(
+            (
+                f"Le {noun} est REFUSÉ pour l'ensemble des motifs exposés ci-dessus "
+                f"(article L424-3).",
+            )
+        )
+    elif outcome == O.OPPOSITION:
+        articles.append(
+            (
+                "Il est fait opposition à la déclaration préalable susvisée pour l'ensemble des "
+                "motifs exposés ci-dessus (article L424-3).",
+            )
+        )
+    elif outcome == O.SURSIS_A_STATUER:
+        basis = f" ({judgement.sursis_basis})" if judgement.sursis_basis else ""
+        articles.append(
+            (
+                f"Il est sursis à statuer sur la demande susvisée jusqu'au "
+                f"{format_fr(judgement.sursis_until)}{basis} (article L424-1).",
+            )
+        )
+    elif outcome in (O.CU_DELIVERED, O.CU_POSITIVE, O.CU_NEGATIVE):
+        plan = facts.planning
+        rules = (
+            "Le terrain est soumis au règlement national d'urbanisme."
+            if plan.kind == "RNU"
+            else f"Le terrain est soumis aux dispositions du {plan.kind}"
+            + (f", zone {plan.zone}" if plan.zone else "")
+            + "."
+        )
+        articles.append((rules,))
+        servitudes = facts.servitudes or ("aucune servitude d'utilité publique n'est recensée",)
+        articles.append(("Servitudes d'utilité publique : " + " ; ".join(servitudes) + ".",))
+        if outcome == O.CU_POSITIVE:
+            articles.append(
+                ("Le terrain peut être utilisé pour la réalisation de l'opération projetée.",)
+            )
+        elif outcome == O.CU_NEGATIVE:
+            articles.append(
+                (
+                    "Le terrain ne peut pas être utilisé pour la réalisation de l'opération "
+                    "projetée, pour les motifs exposés ci-dessus.",
+                )
+            )
+        if judgement.cu_answers:
+            articles.append(judgement.cu_answers)
+    if outcome in WITH_PRESCRIPTIONS:
+        from_opinions = tuple(
+            f"{p} (prescription de {o.service}, reproduite)"
+            for o in facts.opinions
+            for p in o.prescriptions
+        )
+        articles.append(tuple(judgement.prescriptions) + from_opinions)
+    if type_code == "PD" and outcome in (O.GRANT, O.GRANT_WITH_PRESCRIPTIONS):
+        articles.append(
+            (
+                "Les travaux de démolition ne peuvent être entrepris qu'à l'expiration d'un délai "
+                "de quinze jours à compter de la date à laquelle le permis est exécutoire "
+                "(article R452-1).",
+            )
+        )
+    if outcome not in (O.REFUSAL, O.OPPOSITION, O.SURSIS_A_STATUER) and facts.floor_area_created_m2:
+        articles.append(_TAXES.paragraphs)
+    articles.append(
+        (
+            "Le présent arrêté est notifié au demandeur et, s'il y a lieu, transmis au "
+            "représentant de l'État dans les conditions prévues aux articles L2131-1 et L2131-2 "
+            "du code général des collectivités territoriales.",
+        )
+    )
+    return _numbered(articles)
+
+
+def _annex(outcome: Outcome) -> tuple[Section, ...]:
+    if outcome in (O.REFUSAL, O.OPPOSITION, O.CU_NEGATIVE):
+        return _CU_ANNEX if outcome == O.CU_NEGATIVE else _NEGATIVE_ANNEX
+    if outcome == O.SURSIS_A_STATUER:
+        return _SURSIS_ANNEX
+    if outcome in (O.CU_DELIVERED, O.CU_POSITIVE):
+        return _CU_ANNEX
+    return _GRANT_ANNEX
+
+
+def decision_content(
+    facts: DossierFacts,
+    judgement: Judgement,
+    signatory: Signatory,
+    *,
+    reference: str,
+    issued_on: date,
+) -> Content:
+    """The arrêté (or CU) for an express decision."""
+    type_code = _type_code(facts)
+    _check_judgement(judgement, type_code)
+    outcome = Outcome(judgement.outcome)
+    title, operative, family = _decision_title(outcome, type_code)
+    return Content(
+        kind=DocumentKind.DECISION.value,
+        outcome=outcome.value,
+        template=f"permits/documents/decision_{family}.html",
+        commune=facts.commune_name,
+        title=title,
+        reference=reference,
+        dossier_number=facts.number,
+        dossier_type=facts.procedure_label,
+        subject=f"{facts.description or facts.procedure_label}, {_site(facts)}",
+        author=f"Le Maire de la commune {_of(facts.commune_name)},",
+        visas=_visas(facts, type_code),
+        considerants=tuple(_considerant(c) for c in judgement.considerants),
+        operative=operative,
+        articles=_decision_articles(facts, judgement, type_code),
+        date_text=format_fr(issued_on),
+        issued_on=issued_on.isoformat(),
+        signature=signature_lines(signatory),
+        signed_by=_signed_by(signatory),
+        annex=_annex(outcome),
+    )
+
+
+# --- letters and certificates (§3.1, §3.4, §3.5, §3.7, §3.14) --------------------------------
+
+
+def _clock(facts: DossierFacts, **extra) -> dict[str, object]:
+    clock_facts = Facts(
+        procedure=facts.procedure,
+        filed=facts.filed,
+        parent_procedure=facts.parent_procedure,
+        **extra,
+    )
+    return {d.name: d for d in compute_deadlines(clock_facts)}
+
+
+def _letter(
+    facts: DossierFacts,
+    signatory: Signatory,
+    *,
+    kind: DocumentKind,
+    reference: str,
+    issued_on: date,
+    title: str,
+    subject: str,
+    body: tuple[str, ...],
+    template: str = "permits/documents/letter.html",
+    operative: str = "",
+) -> Content:
+    return Content(
+        kind=kind.value,
+        outcome="",
+        template=template,
+        commune=facts.commune_name,
+        title=title,
+        reference=reference,
+        dossier_number=facts.number,
+        dossier_type=facts.procedure_label,
+        subject=subject,
+        author=f"Le Maire de la commune {_of(facts.commune_name)},",
+        recipient=(_applicants(facts), facts.applicant_address)
+        if facts.applicant_address
+        else (_applicants(facts),),
+        operative=operative,
+        body=body,
+        date_text=format_fr(issued_on),
+        issued_on=issued_on.isoformat(),
+        signature=signature_lines(signatory),
+        signed_by=_signed_by(signatory),
+    )
+
+
+def _silence_sentence(consequence: Consequence) -> str:
+    if consequence in (Consequence.TACIT_REFUSAL, Consequence.TACIT_OPPOSITION):
+        return f"vous serez réputé avoir reçu une décision de rejet ({consequence.label})"
+    return f"vous bénéficierez d'une décision tacite : {consequence.label}"
+
+
+def recepisse_content(
+    facts: DossierFacts,
+    signatory: Signatory,
+    *,
+    reference: str,
+    issued_on: date,
+    flags: frozenset[ExceptionFlag] = frozenset(),
+) -> Content:
+    """R423-3 to R423-5: number, the date of the tacit decision and its outcome, and the warning
+    that a pieces request or a longer délai within one month replaces that date."""
+    deadlines = _clock(facts, flags=flags)
+    tacit = deadlines.get("tacit_decision")
+    body = [
+        f"Votre demande de {facts.procedure_label.lower()} a été reçue le "
+        f"{format_fr(facts.filed)}. Elle est enregistrée sous le numéro {facts.number}, à "
+        f"rappeler dans toute correspondance (article R423-3).",
+    ]
+    if tacit is not None:
+        last = deadlines["instruction_end"].date
+        body.append(
+            f"Si aucune décision ne vous a été notifiée au plus tard le {format_fr(last)}, "
+            f"{_silence_sentence(tacit.consequence)} le {format_fr(tacit.date)} "
+            f"(articles R423-4, {tacit.basis})."
+        )
+    if "completeness_deadline" in deadlines:
+        body.append(
+            "Dans le délai d'un mois à compter du dépôt, l'administration peut vous demander "
+            "les pièces manquantes à votre dossier, ou vous notifier un délai d'instruction "
+            "différent : la date indiquée ci-dessus ne s'appliquera alors plus (article R423-5)."
+        )
+    return _letter(
+        facts,
+        signatory,
+        kind=DocumentKind.RECEPISSE,
+        reference=reference,
+        issued_on=issued_on,
+        title="Récépissé de dépôt",
+        subject=f"Dépôt d'une demande de {facts.procedure_label.lower()}",
+        body=tuple(body),
+    )
+
+
+def pieces_request_content(
+    facts: DossierFacts,
+    signatory: Signatory,
+    missing_pieces: tuple[str, ...],
+    *,
+    reference: str,
+    issued_on: date,
+) -> Content:
+    """R423-38/R423-39: one exhaustive request within one month of filing (R423-41)."""
+    if not missing_pieces:
+        raise ContentError("Indiquez la liste exhaustive des pièces manquantes (article R423-38).")
+    deadlines = _clock(facts)
+    window = deadlines.get("completeness_deadline")
+    if window is None:
+        raise ContentError("Ce type de demande ne donne pas lieu à une demande de pièces.")
+    if issued_on > window.date:
+        raise ContentError(
+            f"Le délai d'un mois pour demander des pièces a expiré le {format_fr(window.date)} : "
+            f"une demande tardive n'interromprait pas le délai (article R423-41)."
+        )
+    negative = (
+        "une décision tacite d'opposition"
+        if _type_code(facts) in DECLARATIONS
+        else "une décision tacite de rejet"
+    )
+    body = (
+        f"L'examen de votre demande enregistrée sous le numéro {facts.number}, déposée le "
+        f"{format_fr(facts.filed)}, montre que le dossier est incomplet. Les pièces suivantes "
+        f"doivent être produites (liste exhaustive, article R423-38) :",
+        *(f"– {piece}" for piece in missing_pieces),
+        "Vous disposez d'un délai de trois mois à compter de la réception de la présente lettre "
+        "pour faire parvenir l'intégralité des pièces manquantes à la mairie (article R423-39 a).",
+        f"À défaut de production de l'ensemble de ces pièces dans ce délai, votre demande fera "
+        f"l'objet d'{negative} (article R423-39 b).",
+        "Le délai d'instruction de votre dossier ne commencera à courir qu'à compter de la "
+        "réception des pièces manquantes (article R423-39 c).",
+    )
+    return _letter(
+        facts,
+        signatory,
+        kind=DocumentKind.PIECES_REQUEST,
+        reference=reference,
+        issued_on=issued_on,
+        title="Demande de pièces manquantes",
+        subject=f"Dossier incomplet – {facts.procedure_label.lower()} n° {facts.number}",
+        body=body,
+    )
+
+
+def majoration_content(
+    facts: DossierFacts,
+    signatory: Signatory,
+    reasons: tuple[MajorationReason, ...],
+    *,
+    reference: str,
+    issued_on: date,
+    flags: frozenset[ExceptionFlag] = frozenset(),
+) -> Content:
+    """R423-42/R423-43: the new délai, its reasons and, where silence means rejection, that
+    warning; notified within one month of filing, otherwise without effect (CE n°462511)."""
+    if not reasons:
+        raise ContentError("Indiquez le ou les motifs de la majoration du délai.")
+    window = _clock(facts).get("majoration_notice_deadline")
+    if window is None:
+        raise ContentError("Ce type de demande ne donne pas lieu à majoration du délai.")
+    if issued_on > window.date:
+        raise ContentError(
+            f"Le délai d'un mois pour notifier une majoration a expiré le "
+            f"{format_fr(window.date)} : elle serait sans effet (article R423-42)."
+        )
+    majorations = tuple(Majoration(r, notified=issued_on) for r in reasons)
+    deadlines = _clock(facts, majorations=majorations, flags=flags)
+    end, tacit = deadlines["instruction_end"], deadlines["tacit_decision"]
+    body = [
+        f"Votre demande enregistrée sous le numéro {facts.number}, déposée le "
+        f"{format_fr(facts.filed)}, fait l'objet d'une majoration du délai d'instruction pour "
+        f"le ou les motifs suivants :",
+        *(f"– {r.label} (article {r.article})" for r in reasons),
+        f"Le délai d'instruction expire en conséquence le {format_fr(end.date)} "
+        f"(articles {end.basis}).",
+        f"Si aucune décision ne vous a été notifiée à cette date, "
+        f"{_silence_sentence(tacit.consequence)} le {format_fr(tacit.date)} "
+        f"(article {tacit.basis}).",
+        "Cette lettre remplace la date de décision tacite indiquée dans le récépissé de dépôt "
+        "(articles R423-42 et R423-43).",
+    ]
+    if tacit.consequence is Consequence.TACIT_REFUSAL:
+        body.append(
+            "Attention : en raison de la nature du projet, le silence gardé à l'expiration du "
+            "délai vaudra décision implicite de rejet (articles R423-42 c et R424-2)."
+        )
+    return _letter(
+        facts,
+        signatory,
+        kind=DocumentKind.MAJORATION,
+        reference=reference,
+        issued_on=issued_on,
+        title="Notification de majoration du délai d'instruction",
+        subject=f"Délai d'instruction – dossier n° {facts.number}",
+        body=tuple(body),
+    )
+
+
+def tacit_certificate_content(
+    facts: DossierFacts,
+    signatory: Signatory,
+    *,
+    reference: str,
+    issued_on: date,
+    flags: frozenset[ExceptionFlag] = frozenset(),
+) -> Content:
+    """R424-13: on request, a certificate stating the date of the tacit decision."""
+    deadlines = _clock(
+        facts,
+        flags=flags,
+        pieces_requested=facts.pieces_requested,
+        pieces_received=facts.pieces_received,
+    )
+    tacit = deadlines.get("tacit_decision")
+    if tacit is None or tacit.consequence in (
+        Consequence.TACIT_REFUSAL,
+        Consequence.TACIT_OPPOSITION,
+    ):
+        raise ContentError(
+            "Aucune décision tacite favorable ne peut être certifiée pour ce dossier."
+        )
+    if issued_on < tacit.date:
+        raise ContentError(
+            f"La décision tacite ne naîtra que le {format_fr(tacit.date)} : elle ne peut pas "
+            f"encore être certifiée."
+        )
+    body = (
+        f"qu'aucune décision expresse n'a été notifiée dans le délai d'instruction de la demande "
+        f"de {facts.procedure_label.lower()} déposée le {format_fr(facts.filed)} par "
+        f"{_applicants(facts)} et enregistrée sous le numéro {facts.number}, portant sur : "
+        f"{facts.description or 'non précisé'}, sur un terrain situé {_site(facts)} ;",
+        f"qu'en conséquence le demandeur est titulaire d'une décision tacite "
+        f"({tacit.consequence.label}) "
+        f"née le {format_fr(tacit.date)} (articles {tacit.basis} et R424-13 du code de "
+        f"l'urbanisme).",
+    )
+    return _letter(
+        facts,
+        signatory,
+        kind=DocumentKind.TACIT_CERTIFICATE,
+        reference=reference,
+        issued_on=issued_on,
+        title="Certificat de décision tacite",
+        subject=f"Dossier n° {facts.number}",
+        body=body,
+        template="permits/documents/certificate.html",
+        operative="CERTIFIE",
+    )
+
+
+def conformity_attestation_content(
+    facts: DossierFacts,
+    signatory: Signatory,
+    *,
+    daact_received: date,
+    reference: str,
+    issued_on: date,
+    flags: frozenset[ExceptionFlag] = frozenset(),
+) -> Content:
+    """R462-10: once the R462-6/R462-7 window has passed without contest, an attestation."""
+    window = _clock(facts, daact_received=daact_received, flags=flags).get(
+        "conformity_contest_deadline"
+    )
+    if window is None:
+        raise ContentError("Ce dossier ne donne pas lieu à une attestation de conformité.")
+    if issued_on <= window.date:
+        raise ContentError(
+            f"La conformité peut être contestée jusqu'au {format_fr(window.date)} : "
+            f"l'attestation ne peut être délivrée qu'après cette date (article R462-10)."
+        )
+    body = (
+        f"que la déclaration attestant l'achèvement et la conformité des travaux réalisés en "
+        f"vertu de l'autorisation n° {facts.number}, sur un terrain situé {_site(facts)}, a été "
+        f"reçue en mairie le {format_fr(daact_received)} ;",
+        f"que la conformité des travaux n'a pas été contestée dans le délai qui expirait le "
+        f"{format_fr(window.date)} (articles {window.basis}), et qu'elle ne peut plus l'être "
+        f"(article R462-10 du code de l'urbanisme).",
+    )
+    return _letter(
+        facts,
+        signatory,
+        kind=DocumentKind.CONFORMITY_ATTESTATION,
+        reference=reference,
+        issued_on=issued_on,
+        title="Attestation de non-contestation de la conformité des travaux",
+        subject=f"Autorisation n° {facts.number}",
+        body=body,
+        template="permits/documents/certificate.html",
+        operative="ATTESTE",
+    )

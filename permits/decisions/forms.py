@@ -1,0 +1,29 @@
+from django import forms
+
+from permits.decisions.verification import PDF_MAGIC
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # an arrêté is a few hundred kB; this bounds the work
+
+
+class VerifyForm(forms.Form):
+    document = forms.FileField(
+        label="Document PDF à vérifier",
+        help_text="Le fichier reçu de la mairie (PDF, 10 Mo au plus).",
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Le fichier dépasse 10 Mo : ce n'est pas un acte délivré.")
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if head != PDF_MAGIC:
+            raise forms.ValidationError("Le fichier n'est pas un document PDF.")
+        return upload
+
+
+class QrLinkForm(forms.Form):
+    """The query string of the QR code printed on every document."""
+
+    dossier = forms.CharField(max_length=30)
+    empreinte = forms.RegexField(regex=r"^[0-9a-f]{64}$", max_length=64)

@@ -1,0 +1,252 @@
+"""Issuing a document: a pending IssuedDocument, then a signed file with its event.
+
+1. `prepare` (in the caller's transaction): locks the dossier, returns the existing document
+   of that kind if there is one (idempotent: never two decisions, two receipts… for a dossier),
+   otherwise allocates the act number, stores the content and enqueues the signing job, so
+   the job exists if and only if the decision to issue was committed.
+2. `sign_pending` (the job): renders and signs outside any transaction, writes the file, then in
+   one transaction marks the row signed and appends the event — for a decision, the workflow's
+   `sign` transition. If that transaction fails, the file is removed: there is never a signed
+   file without its event. Two workers racing on one document: the second finds it signed
+   under the row lock, removes its own file and returns the first one's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from permits.decisions import conf
+from permits.decisions.content import Content
+from permits.decisions.rendering import content_sha256, render_pdf
+from permits.decisions.signing import sign_document
+from permits.models import Dossier, NumberSequence
+from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
+from workflow.clock import format_fr
+from workflow.events import record_event
+from workflow.outcomes import Outcome
+from workflow.states import State
+
+logger = logging.getLogger(__name__)
+
+
+def next_reference(insee_code: str, year: int) -> str:
+    """`URBA2026_00012`: gapless per commune and year (the chronological register of acts,
+    CGCT R2122-7), ≤ 15 characters [A-Z0-9_] so it can be the ACTES NumeroInterne (§7.4)."""
+    sequence = NumberSequence.next_value(f"{insee_code}/ACTE/{year}")
+    return f"URBA{year}_{sequence:05d}"
+
+
+@transaction.atomic
+def prepare(
+    dossier: Dossier,
+    *,
+    signatory_user,
+    build: Callable[[str, date], Content],
+    today: date | None = None,
+) -> IssuedDocument:
+    """`build(reference, day)` returns the content (permits.decisions.content builders)."""
+    from permits.decisions.tasks import sign_document_job
+
+    today = today or timezone.localdate()
+    locked = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("commune").get(pk=dossier.pk)
+    )
+    draft = build("", today)  # raises ContentError before any number is taken
+    if draft.outcome != Outcome.SURSIS_A_STATUER:
+        existing = (
+            IssuedDocument.objects.filter(dossier=locked, kind=draft.kind)
+            .exclude(outcome=Outcome.SURSIS_A_STATUER)
+            .first()
+        )
+        if existing is not None:
+            return existing
+    content = build(next_reference(locked.commune.insee_code, today.year), today).as_dict()
+    document = IssuedDocument.objects.create(
+        dossier=locked,
+        commune=locked.commune,
+        kind=content["kind"],
+        outcome=content["outcome"],
+        reference=content["reference"],
+        content=content,
+        content_sha256=content_sha256(content),
+        signatory=signatory_user,
+        signatory_label=content["signed_by"],
+    )
+    sign_document_job.defer(document_id=document.pk)
+    return document
+
+
+def _stamp(content: dict, day: date) -> dict:
+    """The date printed is the day of signature, never an earlier one (§7.2)."""
+    return {**content, "date_text": format_fr(day), "issued_on": day.isoformat()}
+
+
+class _SignedMeanwhile(Exception):
+    def __init__(self, document):
+        self.document = document
+
+
+def sign_pending(document_id: int) -> IssuedDocument:
+    document = IssuedDocument.objects.select_related("dossier__commune", "signatory").get(
+        pk=document_id
+    )
+    if document.status == DocumentStatus.SIGNED:
+        return document
+    now = timezone.now()
+    content = _stamp(document.content, timezone.localdate(now))
+    pdf, level = sign_document(
+        render_pdf(content),
+        key_name=document.signatory.get_username(),
+        reason=f"{content['title']} n° {content['reference']}",
+        location=document.dossier.commune.name,
+    )
+    sha = hashlib.sha256(pdf).hexdigest()
+    relative = (
+        f"{document.dossier.commune.insee_code}/{document.dossier.number}/"
+        f"{document.reference}-{sha[:16]}.pdf"
+    )
+    path = conf.documents_root() / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(pdf)
+    os.replace(partial, path)
+    try:
+        with transaction.atomic():
+            locked = IssuedDocument.objects.select_for_update().get(pk=document_id)
+            if locked.status == DocumentStatus.SIGNED:
+                raise _SignedMeanwhile(locked)
+            locked.content = content
+            locked.content_sha256 = content_sha256(content)
+            locked.status = DocumentStatus.SIGNED
+            locked.sha256 = sha
+            locked.storage_path = relative
+            locked.size_bytes = len(pdf)
+            locked.signature_level = level
+            locked.signed_at = now
+            locked.save()
+            _record_signed(locked, document.dossier, document.signatory, now)
+    except _SignedMeanwhile as race:
+        path.unlink(missing_ok=True)
+        return race.document
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    logger.info(
+        "document signed",
+        extra={
+            "document": locked.reference,
+            "kind": locked.kind,
+            "pades_level": level,
+            "sha256": sha,
+        },
+    )
+    return locked
+
+
+def _record_signed(document: IssuedDocument, dossier: Dossier, signatory, now) -> None:
+    """The one place a signed document meets the event log (workflow.events)."""
+    payload = {
+        "document": document.reference,
+        "document_kind": document.kind,
+        "outcome": document.outcome,
+        "sha256": document.sha256,
+        "pades_level": document.signature_level,
+    }
+    if document.kind == DocumentKind.DECISION:
+        from workflow.transitions import fire
+
+        # The decision's signature is the workflow's `sign` transition (AWAITING_SIGNATURE →
+        # SIGNED): it checks the signatory's role and refuses a dossier that moved on.
+        fire(
+            dossier,
+            "sign",
+            actor=signatory,
+            expected_state=State.AWAITING_SIGNATURE,
+            payload=payload,
+            at=now,
+        )
+    else:
+        record_event(dossier, "document_signed", actor=signatory, payload=payload)
+
+
+def read_file(document: IssuedDocument) -> bytes:
+    return (conf.documents_root() / document.storage_path).read_bytes()
+
+
+# --- entry points for the journeys ------------------------------------------------------------
+
+
+def signatory_of(dossier: Dossier, user):
+    """The user's signatory membership on the dossier's commune, in force today (§7.1)."""
+    from accounts.models import Membership, Role
+    from workflow.errors import NotAllowed
+
+    membership = (
+        Membership.objects.active()
+        .filter(user=user, role=Role.SIGNATORY, commune_id=dossier.commune_id)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise NotAllowed("Seul le maire ou un élu délégué de la commune peut signer ce document.")
+    return membership
+
+
+def issue_decision(dossier: Dossier, user, **facts_kwargs) -> IssuedDocument:
+    """The signatory signs the decision proposed by the officer (state AWAITING_SIGNATURE).
+    `facts_kwargs`: planning, servitudes, opinions (see facts.facts_from_dossier)."""
+    from permits.decisions.content import Judgement, decision_content
+    from permits.decisions.facts import facts_from_dossier, signatory_from_membership
+    from workflow.errors import TransitionRefused
+
+    if dossier.state != State.AWAITING_SIGNATURE:
+        raise TransitionRefused("Aucune décision n'attend la signature sur ce dossier.")
+    signatory = signatory_from_membership(signatory_of(dossier, user))
+    facts = facts_from_dossier(dossier, **facts_kwargs)
+    judgement = Judgement(
+        outcome=Outcome(dossier.decision_outcome),
+        considerants=tuple(dossier.decision_grounds),
+        prescriptions=tuple(dossier.decision_prescriptions),
+        sursis_until=dossier.sursis_until,
+    )
+    return prepare(
+        dossier,
+        signatory_user=user,
+        build=lambda reference, day: decision_content(
+            facts, judgement, signatory, reference=reference, issued_on=day
+        ),
+    )
+
+
+def issue_letter(dossier: Dossier, user, kind: DocumentKind, **kwargs) -> IssuedDocument:
+    """Receipt, pieces request, majoration, tacit certificate, conformity attestation.
+    `kwargs` go to the content builder (missing_pieces, reasons, daact_received…)."""
+    from permits.decisions import content as builders
+    from permits.decisions.facts import facts_from_dossier, signatory_from_membership
+    from workflow.clock import ExceptionFlag
+
+    build = {
+        DocumentKind.RECEPISSE: builders.recepisse_content,
+        DocumentKind.PIECES_REQUEST: builders.pieces_request_content,
+        DocumentKind.MAJORATION: builders.majoration_content,
+        DocumentKind.TACIT_CERTIFICATE: builders.tacit_certificate_content,
+        DocumentKind.CONFORMITY_ATTESTATION: builders.conformity_attestation_content,
+    }[kind]
+    if kind is not DocumentKind.PIECES_REQUEST:
+        kwargs.setdefault("flags", frozenset(ExceptionFlag[name] for name in dossier.flags))
+    signatory = signatory_from_membership(signatory_of(dossier, user))
+    facts = facts_from_dossier(dossier)
+    return prepare(
+        dossier,
+        signatory_user=user,
+        build=lambda reference, day: build(
+            facts, signatory, reference=reference, issued_on=day, **kwargs
+        ),
+    )

@@ -1,0 +1,181 @@
+"""The forms of the applicant's journey. Validation messages are French and sit next to the
+fields; the templates also gather them in an error summary."""
+
+from __future__ import annotations
+
+from django import forms
+
+from permits.models import Applicant, Dossier
+from permits.models.dossiers import WorksNature
+from permits.pieces import catalogue
+from workflow import procedures
+
+
+class AdvisorForm(forms.Form):
+    works = forms.ChoiceField(
+        label="Que souhaitez-vous faire ?",
+        choices=[
+            *WorksNature.choices,
+            ("information", "Connaître les règles applicables à un terrain"),
+            ("feasibility", "Savoir si un projet précis est réalisable sur un terrain"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    floor_area_m2 = forms.IntegerField(
+        label="Surface de plancher ou emprise au sol créée (m²)",
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        initial=0,
+        help_text="Pour une construction ou une extension. Laissez 0 sinon.",
+    )
+    total_after_m2 = forms.IntegerField(
+        label="Surface totale de la construction après travaux (m²)",
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        initial=0,
+        help_text="Pour une extension.",
+    )
+    single_house = forms.BooleanField(
+        label="Il s'agit d'une maison individuelle ou de ses annexes", required=False
+    )
+    urban_zone = forms.BooleanField(
+        label="Le terrain est en zone urbaine (U) d'un plan local d'urbanisme", required=False
+    )
+    protected_area = forms.BooleanField(
+        label="Le terrain est aux abords d'un monument historique, dans un site patrimonial "
+        "remarquable ou dans un site classé ou inscrit",
+        required=False,
+    )
+    common_spaces = forms.BooleanField(
+        label="La division crée des voies ou espaces communs", required=False
+    )
+
+
+class NewDossierForm(forms.Form):
+    procedure = forms.ChoiceField(
+        label="Démarche",
+        choices=[(code, procedures.get(code).label) for code in procedures.INITIAL_CODES],
+    )
+
+
+class ApplicantForm(forms.ModelForm):
+    """The applicant block. Fields certified by FranceConnect are disabled: Django then
+    ignores whatever is posted for them."""
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "kind",
+            "civility",
+            "birth_name",
+            "usage_name",
+            "given_names",
+            "birth_date",
+            "birth_place",
+            "birth_department",
+            "birth_country",
+            "company_name",
+            "siret",
+            "legal_form",
+            "address",
+            "postcode",
+            "locality",
+            "country",
+            "phone",
+            "email",
+        ]
+        widgets = {"kind": forms.RadioSelect, "civility": forms.RadioSelect}
+        help_texts = {"birth_date": "Format AAAA-MM-JJ, par exemple 1980-06-24."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.instance.certified_fields:
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Donnée certifiée par FranceConnect."
+        for name in ("birth_name", "given_names", "address", "postcode", "locality", "email"):
+            self.fields[name].required = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "company":
+            for name in ("company_name", "siret"):
+                if not data.get(name):
+                    self.add_error(name, "Ce champ est obligatoire pour une personne morale.")
+        return data
+
+
+class SiteForm(forms.ModelForm):
+    parcels = forms.CharField(
+        label="Références cadastrales",
+        help_text="Une parcelle par ligne : section puis numéro, par exemple « AB 12 », ou "
+        "l'identifiant complet (91216000AB0012).",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    class Meta:
+        model = Dossier
+        fields = ["site_address", "site_postcode", "site_locality", "site_area_m2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("site_address", "site_postcode", "site_locality"):
+            self.fields[name].required = True
+        if self.instance.pk and not self.is_bound:
+            self.initial["parcels"] = "\n".join(p.idu for p in self.instance.parcels.all())
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Dossier
+        fields = [
+            "works_nature",
+            "description",
+            "floor_area_existing_m2",
+            "floor_area_created_m2",
+            "floor_area_removed_m2",
+            "footprint_created_m2",
+            "dwellings_created",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].required = True
+        self.questions = catalogue.questions_for(self.instance.procedure)
+        for key, text in self.questions.items():
+            self.fields[f"q_{key}"] = forms.BooleanField(
+                label=text, required=False, initial=self.instance.piece_answers.get(key, False)
+            )
+
+    def save(self, commit=True):
+        self.instance.piece_answers = {
+            k: bool(self.cleaned_data.get(f"q_{k}")) for k in self.questions
+        }
+        return super().save(commit)
+
+
+class PieceUploadForm(forms.Form):
+    code = forms.CharField(widget=forms.HiddenInput)
+    file = forms.FileField(label="Fichier (PDF, JPEG ou PNG)")
+
+
+class FilingForm(forms.Form):
+    electronic_notification_consent = forms.BooleanField(
+        label="J'accepte de recevoir par voie électronique les courriers et décisions relatifs "
+        "à ce dossier, y compris ceux normalement envoyés par lettre recommandée.",
+        required=False,
+    )
+    certify = forms.BooleanField(
+        label="J'atteste avoir qualité pour demander cette autorisation et certifie exacts "
+        "les renseignements fournis.",
+        error_messages={"required": "Cochez cette case pour déposer votre dossier."},
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Votre message", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -1,0 +1,74 @@
+"""Adding a piece to a dossier: checked, scanned, stored as a new version, then recorded.
+
+Nothing already saved is lost: a refused file changes nothing, and a replacement adds a version
+beside the previous ones.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from permits.models import Dossier, Piece
+from permits.pieces import catalogue
+from permits.pieces.scan import scan
+from permits.pieces.validation import PieceRefused, check_upload
+from workflow.events import record_event
+from workflow.states import State
+
+# Pieces may be added while drafting, and after filing while pieces are awaited (R423-39).
+OPEN_STATES = {State.DRAFT, State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTRUCTION}
+
+
+def add_piece(dossier: Dossier, code: str, uploaded, user) -> Piece:
+    try:
+        catalogue.spec(dossier.procedure, code)
+    except KeyError:
+        raise PieceRefused(
+            "Cette pièce ne fait pas partie de la liste de votre démarche."
+        ) from None
+    if dossier.state not in OPEN_STATES:
+        raise PieceRefused("Ce dossier n'accepte plus de pièces.")
+    checked = check_upload(uploaded)
+    scan_status = scan(uploaded.read())
+    uploaded.seek(0)
+    with transaction.atomic():
+        # The row lock serialises versions of concurrent uploads.
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        last = locked.pieces.filter(code=code).aggregate(v=Max("version"))["v"] or 0
+        piece = Piece(
+            dossier=locked,
+            code=code,
+            version=last + 1,
+            original_name=uploaded.name[:255],
+            content_type=checked.content_type,
+            extension=checked.extension,
+            size_bytes=checked.size,
+            pages=checked.pages,
+            sha256=checked.sha256,
+            scan_status=scan_status,
+            uploaded_by=user,
+            after_filing=locked.state != State.DRAFT,
+        )
+        piece.file.save("piece", uploaded, save=False)
+        try:
+            piece.save()
+            if piece.after_filing:
+                record_event(
+                    locked,
+                    "piece_received",
+                    actor=user,
+                    payload={"code": code, "version": piece.version, "sha256": checked.sha256},
+                )
+        except Exception:
+            piece.file.delete(save=False)  # no orphan file when the row is not written
+            raise
+    return piece
+
+
+def current_pieces(dossier: Dossier) -> dict[str, Piece]:
+    """The latest version of each piece, by code."""
+    current: dict[str, Piece] = {}
+    for piece in dossier.pieces.order_by("code", "-version"):
+        current.setdefault(piece.code, piece)
+    return current

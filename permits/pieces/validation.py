@@ -1,0 +1,88 @@
+"""Checking an uploaded piece by its content, never by its name or declared type.
+
+A piece is a PDF, a JPEG or a PNG, under a size limit, and a PDF has a bounded number of pages.
+Messages are French, for the applicant; nothing is stored until the file has passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+
+SIGNATURES = {
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+}
+
+
+class PieceRefused(ValueError):
+    """The file cannot be accepted; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    extension: str
+    size: int
+    pages: int
+    sha256: str
+
+
+def _sniff(head: bytes) -> tuple[str, str]:
+    # A PDF may start after a few bytes of junk (the spec tolerates 1024): look there too.
+    for magic, kind in SIGNATURES.items():
+        if head.startswith(magic) or (magic == b"%PDF-" and magic in head[:1024]):
+            return kind
+    raise PieceRefused(
+        "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG (son contenu a été vérifié, pas "
+        "seulement son nom). Enregistrez-le dans l'un de ces formats puis réessayez."
+    )
+
+
+def _pdf_pages(data: bytes) -> int:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise PieceRefused(
+                "Ce PDF est protégé par un mot de passe : déposez une version sans protection."
+            )
+        return len(reader.pages)
+    except PieceRefused:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, RecursionError) as error:
+        raise PieceRefused(
+            "Ce PDF est illisible ou endommagé. Réenregistrez-le puis réessayez."
+        ) from error
+
+
+def check_upload(uploaded) -> CheckedFile:
+    """Validates a Django UploadedFile; raises PieceRefused."""
+    max_bytes = settings.PERMIS_PIECE_MAX_BYTES
+    if uploaded.size > max_bytes:
+        raise PieceRefused(
+            f"Ce fichier pèse {uploaded.size / 1_000_000:.1f} Mo ; la limite est de "
+            f"{max_bytes / 1_000_000:.0f} Mo par pièce. Réduisez sa taille (résolution des "
+            "images, compression du PDF) puis réessayez."
+        )
+    if uploaded.size == 0:
+        raise PieceRefused("Ce fichier est vide.")
+    uploaded.seek(0)
+    data = uploaded.read()
+    content_type, extension = _sniff(data[:1024])
+    pages = 1
+    if content_type == "application/pdf":
+        pages = _pdf_pages(data)
+        if pages > settings.PERMIS_PIECE_MAX_PAGES:
+            raise PieceRefused(
+                f"Ce PDF compte {pages} pages ; une pièce en compte au plus "
+                f"{settings.PERMIS_PIECE_MAX_PAGES}. Scindez-la ou retirez les pages inutiles."
+            )
+    uploaded.seek(0)
+    return CheckedFile(content_type, extension, len(data), pages, hashlib.sha256(data).hexdigest())

@@ -1,0 +1,166 @@
+"""Following a filed dossier: messages, missing pieces, the applicant's acts (withdraw, DOC,
+DAACT, prorogation, confirmation after sursis), and the demo mailbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from permits.access import visible_dossiers
+from permits.filing import FilingError, create_draft, file_dossier
+from permits.forms import MessageForm
+from permits.models import Dossier, Message, SentMail
+from permits.notify import email_applicant
+from permits.pieces.store import current_pieces
+from permits.views.journey import pieces_page
+from workflow.errors import TransitionRefused
+from workflow.states import State
+from workflow.transitions import fire
+
+# Follow-ups the applicant files from the dossier page (filed at once: the parent supplies
+# the applicant, the site and the project, "tell us once").
+FOLLOW_UPS = {"doc": "DOC", "daact": "DAACT", "prorogation": "PROROGATION"}
+TRANSITIONS = {"withdraw": "withdraw", "confirmer": "confirm_after_sursis"}
+
+
+def _visible(request, pk: int) -> Dossier:
+    return get_object_or_404(visible_dossiers(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def post_message(request, pk: int):
+    dossier = _visible(request, pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Le message est vide ou trop long (5 000 caractères au plus).")
+    else:
+        from_applicant = dossier.depositor_id == request.user.pk
+        Message.objects.create(
+            dossier=dossier,
+            author=request.user,
+            from_applicant=from_applicant,
+            body=form.cleaned_data["body"],
+        )
+        if not from_applicant:
+            email_applicant(
+                dossier,
+                "Nouveau message du service urbanisme",
+                "Un message vous attend dans votre espace, sur la page du dossier.",
+            )
+        messages.success(request, "Message envoyé.")
+    return redirect("permits:dossier_detail", pk=dossier.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def missing_pieces(request, pk: int):
+    """While pieces are awaited (R423-39), the applicant uploads them, then sends them all."""
+    dossier = get_object_or_404(Dossier, pk=pk, depositor=request.user, state=State.INCOMPLETE)
+    if request.method == "POST" and request.POST.get("send") == "1":
+        try:
+            fire(dossier, "receive_pieces", actor=request.user, on=timezone.localdate())
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                "Pièces transmises : le délai d'instruction court à "
+                "compter d'aujourd'hui (R423-39 c).",
+            )
+            return redirect("permits:dossier_detail", pk=dossier.pk)
+    return pieces_page(
+        request, dossier, "permits/follow/missing_pieces.html", codes=set(dossier.pieces_requested)
+    )
+
+
+@login_required
+@require_POST
+def applicant_act(request, pk: int, act: str):
+    dossier = get_object_or_404(Dossier, pk=pk, depositor=request.user)
+    try:
+        if act in TRANSITIONS:
+            fire(
+                dossier,
+                TRANSITIONS[act],
+                actor=request.user,
+                expected_state=request.POST.get("state"),
+                on=timezone.localdate(),
+            )
+            messages.success(request, "C'est enregistré.")
+        elif act in FOLLOW_UPS:
+            child = _file_follow_up(dossier, FOLLOW_UPS[act], request.user)
+            messages.success(
+                request, f"Déclaration enregistrée sous le numéro {child.display_number}."
+            )
+        else:
+            raise Http404("unknown act")
+    except (TransitionRefused, FilingError) as refusal:
+        messages.error(request, str(refusal))
+    return redirect("permits:dossier_detail", pk=dossier.pk)
+
+
+@transaction.atomic
+def _file_follow_up(parent: Dossier, procedure: str, user) -> Dossier:
+    child = create_draft(
+        procedure=procedure,
+        commune=parent.commune,
+        depositor=user,
+        parent=parent,
+        site_address=parent.site_address,
+        site_postcode=parent.site_postcode,
+        site_locality=parent.site_locality,
+        description=parent.description,
+        electronic_notification_consent=parent.electronic_notification_consent,
+    )
+    for applicant in parent.applicants.all():
+        applicant.pk, applicant.dossier = None, child
+        applicant.save()
+    return file_dossier(child.pk, actor=user)
+
+
+@login_required
+@require_http_methods(["GET"])
+def mailbox(request):
+    """The demo's mailbox: the e-mails sent to the signed-in person (demo backend only)."""
+    if settings.EMAIL_BACKEND != "permits.mailbox.DatabaseBackend":
+        raise Http404("mailbox only with the demo e-mail backend")
+    mails = (
+        SentMail.objects.filter(to__icontains=request.user.email)
+        if request.user.email
+        else SentMail.objects.none()
+    )
+    return render(request, "permits/follow/mailbox.html", {"mails": mails[:100]})
+
+
+def applicant_context(dossier: Dossier, user) -> dict:
+    """What the dossier page shows the applicant beyond the facts."""
+    if dossier.depositor_id != user.pk:
+        return {}
+    awaited = set(dossier.pieces_requested) if dossier.state == State.INCOMPLETE else set()
+    received = {code for code, p in current_pieces(dossier).items() if p.after_filing}
+    return {
+        "is_applicant": True,
+        "awaited_pieces": sorted(awaited),
+        "awaited_missing": sorted(awaited - received),
+        "can_withdraw": dossier.state
+        in (
+            State.DEPOSITED,
+            State.INCOMPLETE,
+            State.UNDER_INSTRUCTION,
+            State.DECISION_PROPOSED,
+            State.AWAITING_SIGNATURE,
+        ),
+        "can_declare_doc": dossier.state in (State.EXECUTORY, State.DEFINITIVE)
+        and dossier.effective_type in ("PCMI", "PC", "PA", "PD"),
+        "can_declare_daact": dossier.state == State.WORKS_OPENED
+        or (dossier.state in (State.EXECUTORY, State.DEFINITIVE) and dossier.is_declaration),
+        "can_ask_prorogation": dossier.state in (State.EXECUTORY, State.DEFINITIVE),
+        "can_confirm": dossier.state == State.SURSIS_A_STATUER,
+    }

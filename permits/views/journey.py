@@ -1,0 +1,302 @@
+"""The applicant's journey: choose a procedure, fill the draft step by step, check, file.
+
+Views are thin: they parse the form, call one operation (permits.filing, permits.pieces.store,
+cadastre.check), render. Every draft view is limited to the draft's own depositor.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.identity import applicant_fields_from_claims
+from accounts.models import Commune, FederatedIdentity
+from cadastre.check import check_parcels
+from cadastre.places import commune_center
+from permits.filing import AlreadyFiled, FilingError, create_draft, file_dossier
+from permits.forms import (
+    AdvisorForm,
+    ApplicantForm,
+    FilingForm,
+    NewDossierForm,
+    PieceUploadForm,
+    ProjectForm,
+    SiteForm,
+)
+from permits.journey import drafts
+from permits.journey.advisor import NO_FORMALITY, Answers, advise
+from permits.models import Applicant, Dossier, DossierParcel
+from permits.notify import email_applicant
+from permits.pieces import catalogue
+from permits.pieces.scan import ScanUnavailable
+from permits.pieces.store import add_piece, current_pieces
+from permits.pieces.validation import PieceRefused
+from workflow import procedures
+from workflow.clock import format_fr
+from workflow.states import State
+
+
+def _own_draft(request, pk: int) -> Dossier:
+    return get_object_or_404(Dossier, pk=pk, depositor=request.user, state=State.DRAFT)
+
+
+@require_http_methods(["GET"])
+def choose_procedure(request):
+    """The guided questionnaire (GET, works without JavaScript) and the direct choice."""
+    form = AdvisorForm(request.GET or None)
+    advice = None
+    if form.is_bound and form.is_valid():
+        data = {k: v or 0 if k.endswith("_m2") else v for k, v in form.cleaned_data.items()}
+        advice = advise(Answers(**data))
+    context = {
+        "form": form,
+        "advice": advice,
+        "no_formality": NO_FORMALITY,
+        "advised": procedures.get(advice.procedure) if advice and advice.procedure else None,
+        "procedures": [procedures.get(code) for code in procedures.INITIAL_CODES],
+        "new_form": NewDossierForm(),
+    }
+    return render(request, "permits/journey/choose.html", context)
+
+
+@login_required
+@require_POST
+def start_draft(request):
+    form = NewDossierForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez une démarche dans la liste.")
+        return redirect("permits:choose")
+    commune = Commune.objects.order_by("pk").first()
+    if commune is None:
+        raise Http404("no commune configured")
+    with transaction.atomic():
+        draft = create_draft(
+            procedure=form.cleaned_data["procedure"], commune=commune, depositor=request.user
+        )
+        _prefill_applicant(draft, request.user)
+    return redirect("permits:draft", pk=draft.pk)
+
+
+def _prefill_applicant(draft: Dossier, user) -> None:
+    """Tell us once: the applicant block from FranceConnect's certified identity (§6.2)."""
+    identity = FederatedIdentity.objects.filter(
+        user=user, provider=FederatedIdentity.Provider.FRANCECONNECT
+    ).first()
+    applicant = Applicant(dossier=draft, rank=1, email=user.email)
+    if identity is not None:
+        prefill = applicant_fields_from_claims(identity.claims)
+        for name, value in prefill.fields.items():
+            setattr(applicant, name, value)
+        applicant.certified_fields = sorted(prefill.certified)
+        applicant.certified_at = identity.claims_received_at
+    applicant.save()
+
+
+@login_required
+@require_http_methods(["GET"])
+def draft_tasks(request, pk: int):
+    draft = _own_draft(request, pk)
+    return render(
+        request,
+        "permits/journey/tasks.html",
+        {
+            "dossier": draft,
+            "tasks": drafts.tasks(draft),
+            "ready": drafts.ready_to_file(draft),
+        },
+    )
+
+
+def _step(request, draft, form, template, extra=None):
+    return render(
+        request, f"permits/journey/{template}", {"dossier": draft, "form": form, **(extra or {})}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_applicant(request, pk: int):
+    draft = _own_draft(request, pk)
+    applicant = draft.applicants.order_by("rank").first() or Applicant(dossier=draft, rank=1)
+    form = ApplicantForm(request.POST or None, instance=applicant)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return _saved(request, draft, "Demandeur enregistré.")
+    return _step(request, draft, form, "applicant.html", {"applicant": applicant})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_site(request, pk: int):
+    draft = _own_draft(request, pk)
+    form = SiteForm(request.POST or None, instance=draft)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        references = form.cleaned_data["parcels"].splitlines()
+        try:
+            check = check_parcels(references, draft.commune.insee_code)
+        except ValueError as error:
+            form.add_error("parcels", str(error))
+        if check is not None:
+            problems = [p for p in check.parcels if not (p.found and p.in_commune)]
+            for p in problems:
+                hint = f" Vouliez-vous dire : {', '.join(p.suggestions)} ?" if p.suggestions else ""
+                form.add_error("parcels", f"{p.reference} : {p.message}{hint}")
+            if not problems:
+                _save_site(form, draft, check)
+                return _saved(request, draft, "Terrain enregistré.")
+    elif draft.parcel_check:
+        check = draft.parcel_check
+    center = None
+    if isinstance(check, dict) and (check.get("centroid") or {}).get("wgs84"):
+        lon, lat = check["centroid"]["wgs84"]
+        center = (lat, lon)
+    center = center or commune_center(draft.commune.insee_code)
+    return _step(
+        request,
+        draft,
+        form,
+        "site.html",
+        {
+            "check": check.as_dict() if hasattr(check, "as_dict") else check,
+            "center": f"{center[0]:.6f},{center[1]:.6f}" if center else "",
+        },
+    )
+
+
+@transaction.atomic
+def _save_site(form, draft: Dossier, check) -> None:
+    draft = form.save(commit=False)
+    if not draft.site_area_m2 and check.area_m2:
+        draft.site_area_m2 = round(check.area_m2)  # from the cadastral geometry (tell us once)
+    draft.parcel_check = check.as_dict()
+    draft.save()
+    draft.parcels.all().delete()
+    DossierParcel.objects.bulk_create(
+        DossierParcel(dossier=draft, idu=p.idu, area_m2=p.contenance_m2) for p in check.found
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_project(request, pk: int):
+    draft = _own_draft(request, pk)
+    form = ProjectForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return _saved(request, draft, "Projet enregistré.")
+    return _step(request, draft, form, "project.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_pieces(request, pk: int):
+    draft = _own_draft(request, pk)
+    return pieces_page(request, draft, "permits/journey/pieces.html")
+
+
+def pieces_page(request, dossier: Dossier, template: str, codes=None):
+    """Upload or replace one piece per POST; a refusal keeps everything already saved."""
+    form = PieceUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            piece = add_piece(
+                dossier, form.cleaned_data["code"], form.cleaned_data["file"], request.user
+            )
+        except PieceRefused as refusal:
+            form.add_error("file", str(refusal))
+        except ScanUnavailable:
+            form.add_error(
+                "file",
+                "L'analyse antivirus est momentanément indisponible : "
+                "réessayez dans quelques minutes.",
+            )
+        else:
+            messages.success(request, f"Pièce {piece.code} enregistrée (version {piece.version}).")
+            return redirect(request.path)
+    have = current_pieces(dossier)
+    answers = dossier.piece_answers
+    rows = [
+        {"spec": spec, "required": spec.required(answers), "piece": have.get(spec.code)}
+        for spec in catalogue.pieces_for(dossier.procedure)
+        if codes is None or spec.code in codes
+    ]
+    return render(request, template, {"dossier": dossier, "rows": rows, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_review(request, pk: int):
+    """Check your answers, then file. Filing twice shows the dossier already filed."""
+    draft = get_object_or_404(Dossier, pk=pk, depositor=request.user)
+    if draft.state != State.DRAFT:
+        messages.info(
+            request, f"Ce dossier a déjà été déposé sous le numéro {draft.display_number}."
+        )
+        return redirect("permits:dossier_detail", pk=draft.pk)
+    form = FilingForm(request.POST or None, initial={"electronic_notification_consent": True})
+    blocked = [t for t in drafts.tasks(draft) if not t.done]
+    if request.method == "POST" and form.is_valid() and not blocked:
+        Dossier.objects.filter(pk=draft.pk, state=State.DRAFT).update(
+            electronic_notification_consent=form.cleaned_data["electronic_notification_consent"]
+        )
+        try:
+            filed = file_dossier(draft.pk, actor=request.user)
+        except AlreadyFiled as already:
+            return redirect("permits:dossier_detail", pk=already.dossier.pk)
+        except FilingError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            _filed_mail(filed)
+            messages.success(
+                request, f"Votre dossier est déposé sous le numéro {filed.display_number}."
+            )
+            return redirect("permits:dossier_detail", pk=filed.pk)
+    return render(
+        request,
+        "permits/journey/review.html",
+        {
+            "dossier": draft,
+            "form": form,
+            "blocked": blocked,
+            "applicant": draft.applicants.order_by("rank").first(),
+            "pieces": current_pieces(draft),
+            "parcels": draft.parcels.all(),
+        },
+    )
+
+
+def _filed_mail(dossier: Dossier) -> None:
+    tacit = dossier.deadline("tacit_decision")
+    lines = [
+        f"Votre demande ({dossier.get_procedure_display()}) a été déposée le "
+        f"{format_fr(dossier.filed_on)} sous le numéro {dossier.display_number}."
+    ]
+    if tacit is not None:
+        lines.append(
+            f"Sans réponse de l'administration, {tacit.consequence.label} "
+            f"interviendra le {format_fr(tacit.date)} ({tacit.basis})."
+        )
+    lines.append(
+        "Dans le mois qui suit le dépôt, l'administration peut vous demander des "
+        "pièces manquantes ou vous notifier un délai différent : cette date ne "
+        "vaudrait alors plus (R423-5)."
+    )
+    email_applicant(dossier, "Dépôt de votre dossier", "\n\n".join(lines))
+
+
+def _saved(request, draft: Dossier, text: str):
+    messages.success(request, text + " Votre brouillon est sauvegardé.")
+    return redirect(reverse("permits:draft", kwargs={"pk": draft.pk}))
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_dossiers(request):
+    dossiers = Dossier.objects.filter(depositor=request.user).select_related("commune")
+    return render(request, "permits/journey/dashboard.html", {"dossiers": dossiers})

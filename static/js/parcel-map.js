@@ -1,0 +1,46 @@
+// Progressive enhancement of the parcel step: a Leaflet map of the commune's parcels; a click
+// adds or removes the parcel's reference in the textarea (which works without JavaScript).
+(function () {
+  "use strict";
+  var box = document.getElementById("parcel-map");
+  var field = document.getElementById("id_parcels");
+  if (!box || !field || !window.L) { return; }
+  box.hidden = false;
+  var canvas = document.createElement("div");
+  canvas.className = "parcel-map-canvas";
+  canvas.setAttribute("role", "application");
+  canvas.setAttribute("aria-label", "Carte des parcelles : la liste ci-dessus reste modifiable au clavier");
+  box.appendChild(canvas);
+  var center = (box.dataset.center || "48.6706,2.3255").split(",").map(Number);
+  var map = L.map(canvas, { attributionControl: true }).setView(center, 17);
+  window.parcelMap = map;  // for the browser tests and the console
+  if (box.dataset.tiles) { L.tileLayer(box.dataset.tiles, { maxZoom: 20 }).addTo(map); }
+  var layer = L.geoJSON(null, {
+    style: function () { return { color: "#00426b", weight: 1, fillOpacity: 0.1 }; },
+    onEachFeature: function (feature, shape) {
+      shape.on("click", function () { toggle(feature.properties.idu || feature.id); });
+      shape.bindTooltip(feature.properties.label || feature.properties.idu || "");
+    }
+  }).addTo(map);
+  function selected() {
+    return field.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
+  }
+  function toggle(idu) {
+    var refs = selected();
+    var i = refs.indexOf(idu);
+    if (i >= 0) { refs.splice(i, 1); } else { refs.push(idu); }
+    field.value = refs.join("\n");
+  }
+  function load() {
+    var b = map.getBounds();
+    var url = box.dataset.featuresUrl + "?bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].join(",") + "&layers=parcels";
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        layer.clearLayers();
+        layer.addData(data.parcels || data);
+      });
+  }
+  map.on("moveend", load);
+  load();
+})();
