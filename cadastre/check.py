@@ -245,7 +245,7 @@ def check_parcels(
     (INSEE code; an arrondissement code is accepted for Paris, Lyon, Marseille)."""
     references = list(dict.fromkeys(r.strip() for r in references if r and r.strip()))
     if len(references) > MAX_REFERENCES:
-        raise ValueError(f"at most {MAX_REFERENCES} parcels per check")
+        raise ValueError(f"Une demande peut désigner au plus {MAX_REFERENCES} parcelles.")
     drawn = drawn_polygon(site_geojson) if site_geojson is not None else None
     results: list[ParcelResult] = []
     wanted: dict[str, None] = {}  # the IDUs to fetch, in order
@@ -353,16 +353,19 @@ def _effects_of(item: dict):
     )
 
 
+_NOT_A_POLYGON = "Le périmètre dessiné doit être un polygone GeoJSON (WGS84)."
+
+
 def drawn_polygon(geojson: dict | str) -> GEOSGeometry:
-    """The site boundary drawn on the map (GeoJSON geometry, WGS84); ValueError if it is not
-    a polygon."""
+    """The site boundary drawn on the map (GeoJSON geometry, WGS84); ValueError (with a French
+    message, shown to the applicant) if it is not a polygon."""
     text = geojson if isinstance(geojson, str) else json.dumps(geojson)
     try:
         geom = GEOSGeometry(text)
     except (GEOSException, GDALException, ValueError, TypeError) as exc:
-        raise ValueError("the site boundary is not a GeoJSON geometry") from exc
+        raise ValueError(_NOT_A_POLYGON) from exc
     if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.empty:
-        raise ValueError("the site boundary must be a Polygon or MultiPolygon")
+        raise ValueError(_NOT_A_POLYGON)
     geom.srid = WGS84  # RFC 7946
     return geom
 

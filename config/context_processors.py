@@ -6,4 +6,21 @@ def site(request):
     return {
         "site_name": settings.PERMIS_SITE_NAME,
         "operator_name": settings.PERMIS_OPERATOR_NAME,
+        "logo": settings.PERMIS_LOGO,
+    }
+
+
+def agent_menu(request):
+    """Which agent screens the menu offers (each view checks the role again)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from accounts.models import Role
+    from accounts.permissions import communes_for
+
+    return {
+        "agent_menu": {
+            "instructor": communes_for(user, [Role.OFFICER, Role.SERVICE_HEAD]).exists(),
+            "signatory": communes_for(user, [Role.SIGNATORY]).exists(),
+        }
     }

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cadastre",
     "workflow",
     "permits",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.agent_menu",
             ],
         },
     },
@@ -214,6 +216,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The service's identity shown in the interface (one deployment serves one commune or one EPCI).
 PERMIS_SITE_NAME = env_str("PERMIS_SITE_NAME", "Autorisations d'urbanisme")
 PERMIS_OPERATOR_NAME = env_str("PERMIS_OPERATOR_NAME", "Commune d'Épinay-sur-Orge")
+# The commune's logo, a static file path (put the real one in static/ or PERMIS_STATIC_ROOT).
+PERMIS_LOGO = env_str("PERMIS_LOGO", "img/logo-commune.svg")
 
 # Paris, Lyon and Marseille number dossiers on the municipal code, not the arrondissement
 # (reference §2): arrondissement INSEE codes map to these communes.
@@ -239,3 +243,4 @@ LOGGING = {
 
 # The concrete model that inherits workflow.models.Instruction (workflow never imports it).
 WORKFLOW_INSTRUCTION_MODEL = "permits.Dossier"
+

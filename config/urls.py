@@ -11,6 +11,7 @@ urlpatterns = [
     path("verifier/", include("permits.decisions.urls")),
     path("", include("permits.urls")),
     path("", include("accounts.urls")),
+    path("", include("privacy.urls")),
 ]
 
 handler400 = "config.views.bad_request"

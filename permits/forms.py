@@ -138,6 +138,9 @@ class ProjectForm(forms.ModelForm):
             "floor_area_removed_m2",
             "footprint_created_m2",
             "dwellings_created",
+            "architect_name",
+            "architect_registration",
+            "architect_exempt",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
@@ -149,6 +152,16 @@ class ProjectForm(forms.ModelForm):
             self.fields[f"q_{key}"] = forms.BooleanField(
                 label=text, required=False, initial=self.instance.piece_answers.get(key, False)
             )
+
+    def clean(self):
+        data = super().clean()
+        needs_architect = self.instance.effective_type in ("PC", "PCMI", "PA")
+        if needs_architect and not data.get("architect_exempt") and not data.get("architect_name"):
+            self.add_error(
+                "architect_name",
+                "Indiquez l'architecte, ou cochez la dispense si vous y avez droit (R431-2).",
+            )
+        return data
 
     def save(self, commit=True):
         self.instance.piece_answers = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from permits.views import dossiers, follow, journey
+from permits.views import dossiers, follow, journey, officer, public, signatory
 
 app_name = "permits"
 urlpatterns = [
@@ -24,7 +24,23 @@ urlpatterns = [
     path("dossiers/<int:pk>/brouillon/pieces/", journey.step_pieces, name="draft_step_pieces"),
     path("dossiers/<int:pk>/brouillon/verifier/", journey.step_review, name="draft_review"),
     path("dossiers/<int:pk>/message/", follow.post_message, name="post_message"),
+    path(
+        "dossiers/<int:pk>/pieces/<int:piece_id>/fichier/", dossiers.piece_file, name="piece_file"
+    ),
     path("dossiers/<int:pk>/pieces/", follow.missing_pieces, name="missing_pieces"),
     path("dossiers/<int:pk>/acte/<str:act>/", follow.applicant_act, name="applicant_act"),
     path("boite-mail/", follow.mailbox, name="mailbox"),
+    path("instruction/", officer.worklist, name="worklist"),
+    path("instruction/attribuer/", officer.assign, name="assign"),
+    path("instruction/<int:pk>/", officer.instruction_page, name="instruction"),
+    path("instruction/<int:pk>/acte/<str:name>/", officer.act, name="officer_act"),
+    path("instruction/<int:pk>/actes.xml", officer.actes_export, name="actes_export"),
+    path("parapheur/", signatory.parapheur, name="parapheur"),
+    path("registres/", public.registers, name="registers"),
+    path("consultations/", public.consultations, name="consultations"),
+    path("consultations/<int:pk>/avis/", public.answer, name="answer"),
+    path("statistiques/", public.statistics, name="statistics"),
+    path("parapheur/<int:pk>/apercu/", signatory.preview, name="preview"),
+    path("parapheur/<int:pk>/signer/", signatory.sign, name="sign"),
+    path("parapheur/<int:pk>/renvoyer/", signatory.send_back, name="send_back"),
 ]

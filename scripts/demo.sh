@@ -25,7 +25,7 @@ log "Demo data"
 .venv/bin/python manage.py load_demo
 # The real cadastre of the demo commune (an upsert: a second run changes nothing), the
 # illustrative zones drawn for it, and the development PKI of its signatories.
-.venv/bin/python manage.py import_cadastre "$ROOT/../shared/data/cadastre/cadastre-91216-parcelles.json"
+.venv/bin/python manage.py import_cadastre "$ROOT/../shared/data/cadastre/cadastre-91216-parcelles.json" --millesime 2022-01-01
 .venv/bin/python manage.py draw_demo_constraints 91216
 .venv/bin/python manage.py create_dev_pki
 

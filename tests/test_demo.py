@@ -30,3 +30,13 @@ def test_demo_refuses_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo")
+
+
+def test_demo_has_work_for_each_role_and_creates_it_once(capsys):
+    from permits.models import Dossier
+
+    call_command("load_demo")
+    call_command("load_demo")
+    states = sorted(Dossier.objects.values_list("procedure", "state"))
+    assert states == [("DP", "deposited"), ("PC", "awaiting_signature"),
+                      ("PCMI", "under_instruction")]  # fmt: skip

@@ -10,6 +10,7 @@ from accounts.models import Membership
 
 APPLICANT = "applicant"  # the depositor of the dossier, not a membership
 SYSTEM = "system"  # the timers and jobs
+OFFICER, SERVICE_HEAD = "officer", "service_head"
 
 
 @dataclass(frozen=True)
@@ -42,5 +43,8 @@ def roles_for(actor: Actor, dossier) -> set[str]:
     if dossier.depositor_id == user.pk:
         roles.add(APPLICANT)
     places = Q(commune_id=dossier.commune_id) | Q(service__communes=dossier.commune_id)
-    roles.update(Membership.objects.filter(places, user=user).values_list("role", flat=True))
-    return roles
+    # Only memberships in force today: a delegation counts between its dates (CGCT L2122-18).
+    held = set(Membership.objects.active().filter(places, user=user).values_list("role", flat=True))
+    if SERVICE_HEAD in held:
+        held.add(OFFICER)  # the head of the service may do whatever its officers do
+    return roles | held

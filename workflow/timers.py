@@ -67,7 +67,9 @@ def _due_dates(dossier) -> list[tuple[date, str]]:
 def reschedule(dossier) -> None:
     """Recomputes the dossier's next timer date after a fact changed outside a transition."""
     fresh = with_facts(type(dossier).objects).get(pk=dossier.pk)
-    type(dossier).objects.filter(pk=dossier.pk).update(next_timer_on=next_timer_date(fresh))
+    type(dossier).objects.filter(pk=dossier.pk).update(
+        next_timer_on=next_timer_date(fresh), action_due_on=action_due_date(fresh)
+    )
 
 
 def with_facts(queryset):
@@ -77,6 +79,29 @@ def with_facts(queryset):
 
 def _pending_consultations(dossier):
     return [c for c in dossier.consultations.all() if c.answered_on is None] if dossier.pk else []
+
+
+# state: the deadline the authority must act before, for the worklist's risk order.
+ACTION_DEADLINES = {
+    S.DEPOSITED: "completeness_deadline",
+    S.INCOMPLETE: "pieces_deadline",
+    S.UNDER_INSTRUCTION: "instruction_end",
+    S.DECISION_PROPOSED: "instruction_end",
+    S.AWAITING_SIGNATURE: "instruction_end",
+    S.SIGNED: "instruction_end",
+    S.TRANSMITTED_TO_PREFET: "instruction_end",
+    S.WORKS_COMPLETED: "conformity_contest_deadline",
+}
+
+
+def action_due_date(dossier) -> date | None:
+    name = ACTION_DEADLINES.get(dossier.state)
+    if name is None:
+        return None
+    found = dossier.deadline(name)
+    if found is None and dossier.state == S.DEPOSITED:  # a CU has no completeness month
+        found = dossier.deadline("instruction_end")
+    return found.date if found else None
 
 
 def next_timer_date(dossier) -> date | None:

@@ -135,6 +135,7 @@ def fire(
         from_state = locked.state
         method(**kwargs)
         locked.next_timer_on = timers.next_timer_date(locked)
+        locked.action_due_on = timers.action_due_date(locked)
         locked.save()
         record_event(
             locked,

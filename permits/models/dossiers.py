@@ -49,6 +49,15 @@ class Dossier(Instruction):
         related_name="follow_ups",
         verbose_name="autorisation d'origine",
     )
+    # The officer in charge (the worklist's assignment).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+        verbose_name="instructeur en charge",
+    )
     # Set at filing (permits.filing), never changed afterwards.
     number = models.CharField("numéro", max_length=20, unique=True, null=True, blank=True)
     # Site (terrain).
@@ -79,6 +88,15 @@ class Dossier(Instruction):
         "emprise au sol créée (m²)", null=True, blank=True
     )
     dwellings_created = models.PositiveIntegerField("logements créés", null=True, blank=True)
+    # R431-2: an architect is compulsory unless a natural person builds for themself at most
+    # 150 m² of floor area (the exemption is declared on the cerfa).
+    architect_name = models.CharField("architecte", max_length=200, blank=True)
+    architect_registration = models.CharField(
+        "numéro d'inscription à l'ordre", max_length=30, blank=True
+    )
+    architect_exempt = models.BooleanField(
+        "dispensé du recours à un architecte (R431-2)", default=False
+    )
     # Reference §1.2: the applicant's consent decides how we notify (R424-10, §3.9).
     electronic_notification_consent = models.BooleanField(
         "accepte la notification électronique", default=False

@@ -11,6 +11,7 @@ from permits.decisions import conf
 from permits.forms import MessageForm
 from permits.models.documents import DocumentStatus, IssuedDocument
 from permits.views.follow import applicant_context
+from privacy.access_log import record_access
 from workflow.states import State
 from workflow.transitions import LABELS
 
@@ -30,6 +31,7 @@ EVENT_LABELS = LABELS | {
 @require_safe
 def dossier_detail(request, pk: int):
     dossier = get_object_or_404(visible_dossiers(request.user).select_related("commune"), pk=pk)
+    record_access(request, dossier)
     events = [
         {
             "event": event,
@@ -59,6 +61,7 @@ def document_download(request, pk: int, document_id: int):
     document = get_object_or_404(
         IssuedDocument, pk=document_id, dossier=dossier, status=DocumentStatus.SIGNED
     )
+    record_access(request, dossier, document)
     path = conf.documents_root() / document.storage_path
     if not path.is_file():
         raise Http404("file missing")
@@ -66,3 +69,16 @@ def document_download(request, pk: int, document_id: int):
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )
+
+
+@login_required
+@require_safe
+def piece_file(request, pk: int, piece_id: int):
+    """A piece, shown in the browser's own viewer (PDF or image, checked by content at upload)."""
+    dossier = get_object_or_404(visible_dossiers(request.user), pk=pk)
+    piece = get_object_or_404(dossier.pieces, pk=piece_id)
+    response = FileResponse(piece.file.open("rb"), content_type=piece.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="{piece.code}-v{piece.version}.{piece.extension}"'
+    )
+    return response

@@ -91,7 +91,8 @@ def _prefill_applicant(draft: Dossier, user) -> None:
     if identity is not None:
         prefill = applicant_fields_from_claims(identity.claims)
         for name, value in prefill.fields.items():
-            setattr(applicant, name, value)
+            if value:  # claims erased after their retention period pre-fill nothing
+                setattr(applicant, name, value)
         applicant.certified_fields = sorted(prefill.certified)
         applicant.certified_at = identity.claims_received_at
     applicant.save()
@@ -123,6 +124,11 @@ def _step(request, draft, form, template, extra=None):
 def step_applicant(request, pk: int):
     draft = _own_draft(request, pk)
     applicant = draft.applicants.order_by("rank").first() or Applicant(dossier=draft, rank=1)
+    if request.method == "POST" and "siret_lookup" in request.POST:
+        from privacy.sirene import prefill_applicant_form  # tell us once: the SIRET (issue 10)
+
+        form = prefill_applicant_form(request, ApplicantForm, applicant)
+        return _step(request, draft, form, "applicant.html", {"applicant": applicant})
     form = ApplicantForm(request.POST or None, instance=applicant)
     if request.method == "POST" and form.is_valid():
         form.save()

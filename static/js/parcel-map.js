@@ -25,11 +25,39 @@
   function selected() {
     return field.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
   }
+  // The check shown live, from the same endpoint and rules as the server-side step.
+  var live = document.createElement("div");
+  live.className = "live-check";
+  live.setAttribute("aria-live", "polite");
+  box.appendChild(live);
+  function check() {
+    var refs = selected();
+    if (!refs.length || !box.dataset.checkUrl) { live.textContent = ""; return; }
+    var query = "commune=" + encodeURIComponent(box.dataset.commune) +
+      refs.map(function (r) { return "&ref=" + encodeURIComponent(r); }).join("");
+    fetch(box.dataset.checkUrl + "?" + query, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var lines = (data.messages && data.messages.length) ? data.messages
+          : [data.ok ? "Parcelles trouvées dans la commune, formant une seule unité foncière." : (data.message || "")];
+        if (data.area_m2) { lines.unshift("Superficie d'après le plan cadastral : " + Math.round(data.area_m2) + " m²."); }
+        live.innerHTML = "";
+        var list = document.createElement("ul");
+        lines.forEach(function (text) {
+          var item = document.createElement("li");
+          item.textContent = text;  // text only: never HTML from the network
+          list.appendChild(item);
+        });
+        live.appendChild(list);
+      });
+  }
+  field.addEventListener("change", check);
   function toggle(idu) {
     var refs = selected();
     var i = refs.indexOf(idu);
     if (i >= 0) { refs.splice(i, 1); } else { refs.push(idu); }
     field.value = refs.join("\n");
+    check();
   }
   function load() {
     var b = map.getBounds();

@@ -72,6 +72,35 @@ def dossier_rule(dossier_key):
     return allowed
 
 
+def instructor_rule(actor, suffixes):
+    if actor == "anonymous":
+        return "login"
+    return any(actor in (f"officer_{s}", f"service_head_{s}") for s in suffixes)
+
+
+def role_rule(actor, allowed):
+    return "login" if actor == "anonymous" else actor in allowed
+
+
+def signatory_rule(actor):
+    if actor == "anonymous":
+        return "login"
+    return actor in ("mayor_a", "mayor_b")
+
+
+def api_reader(world, actor) -> bool:
+    return any(actor in readers for readers in world.readers_of.values())
+
+
+def api_rule(dossier_key):
+    def allowed(world, actor):
+        if world.actors[actor] is None:
+            return "login"
+        return actor in world.readers_of[world.dossiers[dossier_key].commune_id]
+
+    return allowed
+
+
 RULES = {
     "home": {"allowed": PUBLIC},
     "health": {"allowed": PUBLIC},
@@ -136,6 +165,66 @@ RULES = {
         "kwargs": lambda w: {"pk": w.dossiers["a1"].pk, "document_id": 0},
         "allowed": lambda w, a: "login" if a == "anonymous" else False,
     },
+    "permits:piece_file": {
+        "kwargs": lambda w: {"pk": w.dossiers["a1"].pk, "piece_id": 0},
+        "allowed": lambda w, a: "login" if a == "anonymous" else False,
+    },
+    # The officers' screens (issue 8): the instruction service of the commune only.
+    "permits:worklist": {"allowed": lambda w, a: instructor_rule(a, ("a", "b"))},
+    "permits:assign": {"method": "post", "allowed": lambda w, a: instructor_rule(a, ("a", "b"))},
+    **{
+        name: {
+            "kwargs": kwargs,
+            "method": method,
+            "allowed": lambda w, a: instructor_rule(a, ("a",)),
+        }
+        for name, kwargs, method in (
+            ("permits:instruction", lambda w: {"pk": w.dossiers["a1"].pk}, "get"),
+            # An unknown act: refused with a message, so the matrix changes no dossier.
+            (
+                "permits:officer_act",
+                lambda w: {"pk": w.dossiers["a1"].pk, "name": "inconnu"},
+                "post",
+            ),
+            ("permits:actes_export", lambda w: {"pk": w.dossiers["a1"].pk}, "get"),
+        )
+    },
+    "permits:registers": {"allowed": PUBLIC},
+    "permits:consultations": {"allowed": lambda w, a: role_rule(a, ("consultee_a", "consultee_b"))},
+    "permits:answer": {
+        "method": "post",
+        "kwargs": lambda w: {"pk": 0},
+        "allowed": lambda w, a: "login" if a == "anonymous" else False,
+    },
+    "permits:statistics": {
+        "allowed": lambda w, a: role_rule(
+            a,
+            tuple(
+                f"{role}_{s}"
+                for role in ("officer", "service_head", "mayor", "commune_admin", "administrator")
+                for s in "ab"
+            ),
+        ),
+    },
+    # The parapheur: signatories in force (not an expired delegation).
+    "permits:parapheur": {"allowed": lambda w, a: signatory_rule(a)},
+    # Nothing awaits signature in the matrix: a 404 even for the mayor, after the role check.
+    "permits:preview": {
+        "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
+        "allowed": lambda w, a: "login" if a == "anonymous" else False,
+    },
+    "permits:send_back": {
+        "method": "post",
+        "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
+        "allowed": lambda w, a: "login" if a == "anonymous" else False,
+    },
+    # Nothing awaits signature in the matrix: a 404 for every signatory too (the fresh
+    # re-authentication is asked only on a dossier the signatory may sign).
+    "permits:sign": {
+        "method": "post",
+        "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
+        "allowed": lambda w, a: "login" if a == "anonymous" else False,
+    },
     "accounts:login": {"allowed": PUBLIC},
     "accounts:franceconnect_start": {"allowed": PUBLIC},
     "accounts:franceconnect_callback": {"allowed": PUBLIC},
@@ -151,6 +240,30 @@ RULES = {
     "accounts:identity": {"allowed": SIGNED_IN},
     "accounts:signup": {"allowed": PUBLIC},
     "accounts:verify_email": {"allowed": PUBLIC, "kwargs": lambda w: {"token": "invalide"}},
+    # Personal data (issue 10): the notice is public; one's own data; the access log is for
+    # the commune's administrator.
+    "privacy:notice_index": {"allowed": PUBLIC},
+    "privacy:notice": {
+        "kwargs": lambda w: {"insee_code": w.dossiers["a1"].commune.insee_code},
+        "allowed": PUBLIC,
+    },
+    "privacy:my_data": {"allowed": SIGNED_IN},
+    "privacy:export": {"allowed": SIGNED_IN},
+    "privacy:close_account": {"allowed": SIGNED_IN},  # GET: the confirmation form
+    "privacy:reuse": {"allowed": SIGNED_IN},
+    "privacy:reuse_start": {
+        "method": "post",
+        "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
+        "allowed": lambda w, a: "login" if a == "anonymous" else a == "applicant_a",
+    },
+    "privacy:delete_draft": {  # GET: the confirmation page
+        "kwargs": lambda w: {"pk": w.dossiers["draft"].pk},
+        "allowed": dossier_rule("draft"),
+    },
+    "privacy:access_log": {
+        "kwargs": lambda w: {"insee_code": w.dossiers["a1"].commune.insee_code},
+        "allowed": lambda w, a: "login" if a == "anonymous" else a == "commune_admin_a",
+    },
 }
 
 

@@ -6,6 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from cadastre.check import check_parcels
+from cadastre.models import Servitude, Zone
 from tests.cadastre.conftest import AC1_2A, PLU_30014
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +58,6 @@ def test_import_plu_and_sup_commands():
 
 
 def test_demo_constraints_are_drawn_for_91216_and_labelled_illustrative(cadastre_91216):
-    from cadastre.check import check_parcels
-    from cadastre.models import Servitude, Zone
-
     out = StringIO()
     call_command("draw_demo_constraints", "91216", stdout=out)
     call_command("draw_demo_constraints", "91216", stdout=out)  # idempotent

@@ -2,13 +2,14 @@
 
 import gzip
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 from cadastre.idu import Idu
-from cadastre.importers import edigeo
+from cadastre.importers import edigeo, etalab
 from cadastre.importers.parcels import load
 from cadastre.importers.report import ImportReport
 from cadastre.models import Parcel
@@ -144,8 +145,6 @@ def test_broken_features_are_rejected_with_reasons_and_invalid_geometry_repaired
     path = tmp_path / "broken.json"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     report = ImportReport()
-    from cadastre.importers import etalab
-
     load(etalab.read(path, report, progress=False), report, source="etalab")
     assert report.read == 8
     assert report.inserted == 2
@@ -193,9 +192,7 @@ def test_edigeo_sheets_give_511_parcels_with_14_character_idus():
     assert again.unchanged == again.read == 14
 
 
-def test_import_cadastre_command_reports_in_french_and_json(tmp_path, capsys):
-    from io import StringIO
-
+def test_import_cadastre_command_reports_in_french_and_json():
     out = StringIO()
     call_command("import_cadastre", str(EDIGEO_SHEETS[0]), stdout=out)
     assert "lus : 14" in out.getvalue() and "insérés : 14" in out.getvalue()

@@ -5,7 +5,6 @@ operations) the signed decision downloaded and the DOC declared. axe-core checks
 ours on the way (WCAG 2.1 A and AA). Screenshots are kept in var/e2e/ as test artifacts."""
 
 import io
-import os
 from datetime import date
 from pathlib import Path
 
@@ -18,14 +17,13 @@ from permits.decisions.issuing import issue_decision, sign_pending
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, IssuedDocument
 from tests.accounts.conftest import NODE_CLIENT_ID, NODE_CLIENT_SECRET, _provider_settings
-from tests.factories import make_team
+from tests.factories import filed_dossier, make_team
 from workflow.states import State
 from workflow.transitions import fire
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PARCEL = "91216000AB0026"
 
@@ -40,25 +38,6 @@ def pdf_file(tmp_path, name: str) -> Path:
     path = tmp_path / name
     path.write_bytes(out.getvalue())
     return path
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
-        )  # fmt: skip
-        context = browser.new_context(accept_downloads=True, locale="fr-FR")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
 
 
 class Journey:
@@ -159,6 +138,9 @@ def test_the_applicant_journey_in_a_real_browser(
     box = canvas.bounding_box()
     canvas.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     assert PARCEL in page.input_value("#id_parcels")
+    # The check is shown live, before the form is sent.
+    page.wait_for_selector(".live-check li")
+    assert "Superficie d'après le plan cadastral" in page.inner_text(".live-check")
     j.checkpoint("terrain-carte")
     page.get_by_role("button", name="Vérifier les parcelles et enregistrer").click()
     page.wait_for_url("**/brouillon/")
@@ -168,6 +150,7 @@ def test_the_applicant_journey_in_a_real_browser(
     page.select_option("#id_works_nature", "new_building")
     page.fill("#id_description", "Construction d'une maison individuelle de 120 m².")
     page.fill("#id_floor_area_created_m2", "120")
+    page.check("#id_architect_exempt")  # a person building 120 m² for themself (R431-2)
     j.checkpoint("projet")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.wait_for_url("**/brouillon/")
@@ -225,3 +208,26 @@ def test_the_applicant_journey_in_a_real_browser(
     j.checkpoint("doc-declaree")
     j.go("/dossiers/")
     j.checkpoint("mes-dossiers")
+
+
+def test_the_officer_screens_are_accessible(live_server, browser_page, cadastre_91216):
+    """The worklist and the instruction page, in Chromium, checked by axe-core."""
+    team = make_team()
+    dossier = filed_dossier(team, "PCMI", on=date.today())
+    page = browser_page
+    j = Journey(page, live_server.url)
+    j.go("/connexion/")
+    page.fill("#id_login", team.officer.username)
+    page.fill("#id_password", "un-mot-de-passe-de-test")
+    page.locator("form[action='/connexion/']").get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    j.go("/instruction/")
+    assert dossier.display_number in page.content()
+    j.checkpoint("instruction-liste")
+    page.get_by_role("link", name=dossier.display_number).click()
+    page.wait_for_load_state()
+    j.checkpoint("instruction-dossier")
+    page.get_by_role("button", name="Déclarer le dossier complet").click()
+    page.wait_for_load_state()
+    dossier.refresh_from_db()
+    assert dossier.state == State.UNDER_INSTRUCTION

@@ -301,3 +301,13 @@ def test_the_applicant_withdraws_from_the_dossier_page(client, cadastre_91216):
     r = client.post(f"/dossiers/{draft.pk}/acte/withdraw/", {"state": "deposited"})
     assert r.status_code == 302
     assert Dossier.objects.get(pk=draft.pk).state == State.WITHDRAWN
+
+
+def test_a_permit_needs_an_architect_or_the_exemption(client, applicant):
+    draft = start(client, "PCMI")
+    url = f"/dossiers/{draft.pk}/brouillon/projet/"
+    r = client.post(url, {"works_nature": "new_building", "description": "Maison"})
+    assert r.status_code == 200 and "R431-2" in r.content.decode()
+    r = client.post(url, {"works_nature": "new_building", "description": "Maison",
+                          "architect_exempt": "on"})  # fmt: skip
+    assert r.status_code == 302

@@ -43,3 +43,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, team):
     d = filed_dossier(team)
     response = client.get(f"/dossiers/{d.pk}/")
     assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+def test_the_page_title_names_the_dossier_and_nothing_else(client, team):
+    import re
+
+    d = filed_dossier(team)
+    client.force_login(team.applicant)
+    html = client.get(f"/dossiers/{d.pk}/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.startswith(f"Dossier {d.display_number} –") and "<" not in title

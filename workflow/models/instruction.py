@@ -96,6 +96,9 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     # Timers: the next date something may happen on its own (workflow.timers). Indexed, so the
     # sweep reads only due rows.
     next_timer_on = models.DateField(null=True, blank=True, editable=False)
+    # The next date the authority must act by (completeness month, then the end of the délai):
+    # the officers' worklist sorts on it, so it is stored, and recomputed with the timers.
+    action_due_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
     # The event log's head: number and hash of the last event (workflow.events).
     event_count = models.PositiveIntegerField(default=0, editable=False)
     event_head = models.CharField(max_length=64, blank=True, editable=False)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import SERVICE_ROLES, Commune, InstructionService, Membership, User
+from permits.demo_dossiers import create_demo_dossiers
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
 
@@ -28,6 +29,16 @@ class Command(BaseCommand):
             commune, service = self._place(data)
             for account in data["accounts"]:
                 self._account(account, commune, service)
+            created = create_demo_dossiers(
+                commune,
+                User.objects.get(username="demandeur"),
+                User.objects.get(username="instructeur"),
+            )
+        for dossier in created:
+            self.stdout.write(
+                f"Dossier de démonstration : {dossier.display_number} "
+                f"({dossier.get_state_display()})"
+            )
         self.stdout.write(f"Commune de démonstration : {commune}")
         self.stdout.write("Comptes de démonstration (identifiant / mot de passe) :")
         for account in data["accounts"]:

@@ -1,0 +1,363 @@
+"""The instructing officer's screens: the worklist (risk order, filters, counts, assignment,
+CSV) and the instruction page, whose forms each fire one transition or act (reference §3).
+
+Every view is limited to the communes the officer's instruction service serves
+(accounts.permissions.communes_for); a dossier elsewhere is a 404.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Role, User
+from accounts.permissions import communes_for, role_required
+from permits.models import Dossier
+from permits.pieces import catalogue
+from permits.pieces.store import current_pieces
+from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
+from workflow.consultations import send_consultation
+from workflow.errors import TransitionRefused
+from workflow.outcomes import express_outcomes
+from workflow.states import State
+from workflow.transitions import LABELS, fire
+
+INSTRUCTORS = (Role.OFFICER, Role.SERVICE_HEAD)
+OPEN_STATES = [s for s in State if s not in (State.DRAFT,)]
+PENDING = [State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTRUCTION, State.DECISION_PROPOSED,
+           State.AWAITING_SIGNATURE, State.SIGNED, State.TRANSMITTED_TO_PREFET]  # fmt: skip
+
+
+def instructed(user):
+    """The dossiers of the communes the user instructs (never a draft)."""
+    return Dossier.objects.filter(commune__in=communes_for(user, INSTRUCTORS)).exclude(
+        state=State.DRAFT
+    )
+
+
+def _filtered(request):
+    dossiers = instructed(request.user).select_related("commune", "assignee")
+    params = request.GET
+    if params.get("commune"):
+        dossiers = dossiers.filter(commune__insee_code=params["commune"])
+    if params.get("type"):
+        dossiers = dossiers.filter(procedure=params["type"])
+    if params.get("state"):
+        dossiers = dossiers.filter(state=params["state"])
+    else:
+        dossiers = dossiers.filter(state__in=PENDING)
+    if params.get("assignee") == "me":
+        dossiers = dossiers.filter(assignee=request.user)
+    elif params.get("assignee") == "none":
+        dossiers = dossiers.filter(assignee__isnull=True)
+    # Risk first: the nearest date the authority must act by (the completeness month of a new
+    # dossier, otherwise the end of the délai, after which a tacit decision arises).
+    return dossiers.order_by("action_due_on", "filed_at")
+
+
+@role_required(*INSTRUCTORS)
+@require_safe
+def worklist(request):
+    dossiers = _filtered(request)
+    if request.GET.get("format") == "csv":
+        return _csv(dossiers)
+    today = timezone.localdate()
+    counts = (instructed(request.user).values("state").annotate(n=Count("pk"))
+              .order_by("state"))  # fmt: skip
+    page = list(dossiers[:200])
+    for d in page:
+        d.days_left = (d.action_due_on - today).days if d.action_due_on else None
+    return render(
+        request,
+        "permits/officer/worklist.html",
+        {
+            "dossiers": page,
+            "total": dossiers.count(),
+            "counts": [(State(c["state"]).label, c["n"]) for c in counts],
+            "communes": communes_for(request.user, INSTRUCTORS).order_by("name"),
+            "types": [
+                (code, code) for code in ("PCMI", "PC", "PA", "PD", "DP", "DPLT", "CUA", "CUB")
+            ],
+            "states": [(s.value, s.label) for s in OPEN_STATES],
+            "officers": _officers(request.user),
+            "params": request.GET,
+        },
+    )
+
+
+def _officers(user):
+    communes = communes_for(user, INSTRUCTORS)
+    return User.objects.filter(
+        memberships__role__in=INSTRUCTORS, memberships__service__communes__in=communes
+    ).distinct()
+
+
+def _csv(dossiers) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["numero", "procedure", "commune", "etat", "depose_le", "a_traiter_avant",
+                     "instructeur"])  # fmt: skip
+    for d in dossiers.iterator(chunk_size=2000):
+        writer.writerow([d.display_number, d.procedure, d.commune.insee_code, d.state,
+                         d.filed_on, d.action_due_on or "",
+                         d.assignee.get_username() if d.assignee else ""])  # fmt: skip
+    return response
+
+
+@role_required(*INSTRUCTORS)
+@require_POST
+def assign(request):
+    """Assigns the ticked dossiers (bulk) to an officer of the same service, or to nobody."""
+    ids = request.POST.getlist("dossier")
+    officer = None
+    if request.POST.get("officer"):
+        officer = get_object_or_404(_officers(request.user), pk=request.POST["officer"])
+    count = instructed(request.user).filter(pk__in=ids).update(assignee=officer)
+    messages.success(request, f"{count} dossier{'s' if count > 1 else ''} attribué"
+                     f"{'s' if count > 1 else ''}.")  # fmt: skip
+    return redirect(request.POST.get("next") or "permits:worklist")
+
+
+@role_required(*INSTRUCTORS)
+@require_safe
+def instruction_page(request, pk: int):
+    dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
+    impact = (dossier.parcel_check or {}).get("procedure", {})
+    proposed_flags = set(impact.get("flags", []))
+    proposed_majorations = set(impact.get("majorations", []))
+    return render(
+        request,
+        "permits/officer/instruction.html",
+        {
+            "dossier": dossier,
+            "deadlines": dossier.deadlines(),
+            "events": dossier.events.order_by("sequence"),
+            "labels": LABELS,
+            "pieces": current_pieces(dossier),
+            "piece_specs": catalogue.pieces_for(dossier.procedure),
+            "applicants": dossier.applicants.all(),
+            "consultations": dossier.consultations.all(),
+            "majorations": [
+                (m.name, f"{m.label} ({m.article})", m.name in proposed_majorations)
+                for m in MajorationReason
+                if m.effect(dossier.effective_type) is not None
+            ],
+            "flags": [
+                (f.name, f.label, f.name in dossier.flags or f.name in proposed_flags)
+                for f in ExceptionFlag
+            ],
+            "service_kinds": [(k.value, k.label) for k in ServiceKind],
+            "outcomes": [(o.value, o.label) for o in express_outcomes(dossier.effective_type)],
+            "parcel_messages": (dossier.parcel_check or {}).get("messages", []),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _on(request) -> date:
+    raw = request.POST.get("on")
+    try:
+        return date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        raise TransitionRefused("Date invalide : utilisez le format AAAA-MM-JJ.") from None
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# act name → how to call it from the form
+ACTS = {
+    "request_pieces": lambda r: {"pieces": r.POST.getlist("pieces"), "on": _on(r)},
+    "declare_complete": lambda r: {},
+    "notify_majoration": lambda r: {"reason": r.POST.get("reason", ""), "on": _on(r)},
+    "qualify": lambda r: {"flags": r.POST.getlist("flags")},
+    "propose_decision": lambda r: {
+        "outcome": r.POST.get("outcome", ""),
+        "grounds": _lines(r.POST.get("grounds")),
+        "prescriptions": _lines(r.POST.get("prescriptions")),
+        "sursis_until": date.fromisoformat(r.POST["sursis_until"])
+        if r.POST.get("sursis_until")
+        else None,
+    },
+    "withdraw_proposal": lambda r: {},
+    "send_for_signature": lambda r: {},
+    "notify_decision": lambda r: {"on": _on(r)},
+    "record_prefet_ack": lambda r: {"on": _on(r)},
+    "contest_conformity": lambda r: {"reason": r.POST.get("reason", ""), "on": _on(r)},
+}
+
+
+@role_required(*INSTRUCTORS)
+@require_http_methods(["POST"])
+def act(request, pk: int, name: str):
+    dossier = get_object_or_404(instructed(request.user), pk=pk)
+    try:
+        if name == "consult":
+            send_consultation(dossier, kind=ServiceKind(request.POST.get("kind", "other")),
+                              service_name=request.POST.get("service_name", "").strip()
+                              or "Service consulté", sent_on=_on(request),
+                              actor=request.user)  # fmt: skip
+        elif name == "tacit_certificate":
+            _tacit_certificate(dossier)
+        elif name == "notify_electronically":
+            _notify_electronically(dossier, request)
+        elif name in ACTS:
+            fire(dossier, name, actor=request.user, expected_state=request.POST.get("state"),
+                 **ACTS[name](request))  # fmt: skip
+            _letters(dossier, name, request.user)
+            if name in APPLICANT_MAILS:
+                from permits.notify import email_applicant
+
+                email_applicant(dossier, *APPLICANT_MAILS[name])
+        else:
+            raise TransitionRefused("Acte inconnu.")
+    except (TransitionRefused, ValueError) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Enregistré.")
+    return redirect("permits:instruction", pk=dossier.pk)
+
+
+APPLICANT_MAILS = {
+    "request_pieces": (
+        "Pièces manquantes",
+        "Le service urbanisme vous demande des pièces "
+        "manquantes : vous avez trois mois pour les fournir depuis votre espace "
+        "(R423-39). Le courrier est disponible sur la page du dossier.",
+    ),
+    "notify_majoration": (
+        "Délai d'instruction modifié",
+        "Le délai d'instruction de votre "
+        "demande est majoré (R423-42) : le courrier et la nouvelle date sont "
+        "sur la page du dossier.",
+    ),
+    "declare_complete": (
+        "Dossier complet",
+        "Votre dossier est complet : son instruction est "
+        "en cours. Les dates sont sur la page du dossier.",
+    ),
+    "record_prefet_ack": (
+        "Décision transmise au préfet",
+        "La décision a été transmise au "
+        "contrôle de légalité ; la page du dossier indique la date à laquelle "
+        "elle est exécutoire.",
+    ),
+}
+
+
+def _letters(dossier: Dossier, name: str, user) -> None:
+    """The letter an act requires, issued with it (R423-38 pieces request, R423-42
+    majoration), signed by the commune's signatory through the signing job."""
+    from permits.decisions.issuing import issue_letter
+    from permits.models.documents import DocumentKind
+    from permits.receipts import commune_signatory
+
+    kind = {"request_pieces": DocumentKind.PIECES_REQUEST,
+            "notify_majoration": DocumentKind.MAJORATION}.get(name)  # fmt: skip
+    membership = commune_signatory(dossier) if kind else None
+    if membership is None:
+        return
+    dossier.refresh_from_db()
+    kwargs = {}
+    if kind == DocumentKind.MAJORATION:
+        kwargs["reasons"] = tuple(MajorationReason[m["reason"]] for m in dossier.majorations)
+    if kind == DocumentKind.PIECES_REQUEST:
+        kwargs["missing_pieces"] = tuple(
+            f"{spec.code} – {spec.label} ({spec.basis})"
+            for spec in catalogue.pieces_for(dossier.procedure)
+            if spec.code in dossier.pieces_requested
+        )
+    try:
+        issue_letter(dossier, membership.user, kind, **kwargs)
+    except Exception:  # the act stands; the letter can be issued again from the page
+        import logging
+
+        logging.getLogger(__name__).exception("letter not issued", extra={"dossier": dossier.pk})
+
+
+def _tacit_certificate(dossier: Dossier) -> None:
+    """R424-13: on request, the certificate stating the date of the tacit decision, signed by
+    the commune's signatory through the signing job."""
+    from permits.decisions.issuing import issue_letter
+    from permits.models.documents import DocumentKind
+    from permits.receipts import commune_signatory
+
+    if dossier.tacit_on is None or dossier.decision_outcome != "tacit_grant":
+        raise TransitionRefused("Aucune décision tacite favorable n'est née sur ce dossier.")
+    membership = commune_signatory(dossier)
+    if membership is None:
+        raise TransitionRefused("Aucun signataire n'est désigné pour la commune.")
+    issue_letter(dossier, membership.user, DocumentKind.TACIT_CERTIFICATE)
+
+
+def _notify_electronically(dossier: Dossier, request) -> None:
+    """R424-10 and décret 2021-981: with the applicant's consent, the signed decision is sent
+    electronically and deemed received the next day."""
+    from permits.notify import email_applicant
+
+    if not dossier.electronic_notification_consent:
+        raise TransitionRefused(
+            "Le demandeur n'a pas accepté la notification électronique : "
+            "notifiez par lettre recommandée et saisissez la date de "
+            "première présentation."
+        )
+    received = timezone.localdate() + timedelta(days=1)
+    fire(
+        dossier,
+        "notify_decision",
+        actor=request.user,
+        expected_state=request.POST.get("state"),
+        on=received,
+    )
+    email_applicant(
+        dossier,
+        "Décision sur votre demande",
+        "La décision sur votre demande est disponible dans votre espace, sur la page "
+        f"du dossier. Elle est réputée reçue le {received:%d/%m/%Y}.",
+    )
+
+
+@role_required(*INSTRUCTORS)
+@require_safe
+def actes_export(request, pk: int):
+    """The transmission to the préfet as an ACTES-style envelope (nature 3 "actes individuels",
+    matière 2.2; reference §7.5), for a transmission operator; the acknowledgement date is then
+    entered (record_prefet_ack) or received by a connector."""
+    from xml.sax.saxutils import escape
+
+    from permits.models.documents import DocumentKind, DocumentStatus
+
+    dossier = get_object_or_404(instructed(request.user), pk=pk)
+    decision = dossier.issued_documents.filter(
+        kind=DocumentKind.DECISION, status=DocumentStatus.SIGNED
+    ).first()
+    if decision is None:
+        messages.error(request, "Aucune décision signée à transmettre.")
+        return redirect("permits:instruction", pk=dossier.pk)
+    signed = decision.signed_at.date().isoformat()
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<actes:Acte xmlns:actes="http://www.interieur.gouv.fr/ACTES#v1.1-20040216" '
+        f'actes:Date="{signed}" actes:NumeroInterne="{escape(decision.reference)}" '
+        'actes:CodeNatureActe="3">\n'
+        '  <actes:CodeMatiere1 actes:CodeMatiere="2"/>\n'
+        '  <actes:CodeMatiere2 actes:CodeMatiere="2"/>\n'
+        f"  <actes:Objet>{escape(decision.get_outcome_display())} – dossier "
+        f"{escape(dossier.display_number)}</actes:Objet>\n"
+        "  <actes:ClassificationDateVersion>2024-01-01</actes:ClassificationDateVersion>\n"
+        f"  <actes:Document><actes:NomFichier>{escape(decision.reference)}.pdf</actes:NomFichier>"
+        f"<actes:Empreinte>{decision.sha256}</actes:Empreinte></actes:Document>\n"
+        "</actes:Acte>\n"
+    )
+    response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{decision.reference}-actes.xml"'
+    return response

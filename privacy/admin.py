@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from privacy.models import PrivacyNotice
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    list_display = ["commune", "controller"]

@@ -1,0 +1,38 @@
+"""Settings of the privacy app, read from Django settings first (tests override them there),
+else from the environment (docs/deploy.md)."""
+
+from django.conf import settings
+
+from config.env import env_int, env_str
+
+
+def _get(name: str, reader, default):
+    value = getattr(settings, name, None)
+    return value if value is not None else reader(name, default)
+
+
+def sirene_url() -> str:
+    return _get("PERMIS_SIRENE_URL", env_str, "https://recherche-entreprises.api.gouv.fr")
+
+
+def sirene_timeout_s() -> int:
+    return _get("PERMIS_SIRENE_TIMEOUT", env_int, 5)
+
+
+def sirene_cache_days() -> int:
+    return _get("PERMIS_SIRENE_CACHE_DAYS", env_int, 30)
+
+
+def draft_retention_months() -> int:
+    return _get("PERMIS_DRAFT_RETENTION_MONTHS", env_int, 6)
+
+
+def draft_reminder_days() -> int:
+    """Days between the first reminder, the second, and the deletion."""
+    return _get("PERMIS_DRAFT_REMINDER_DAYS", env_int, 15)
+
+
+def claims_retention_days() -> int:
+    # The identity claims serve the pre-fill of the next dossiers; after a year without a
+    # sign-in they are erased (CNIL: no longer than needed for the purpose).
+    return _get("PERMIS_CLAIMS_RETENTION_DAYS", env_int, 365)
