@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "workflow",
     "permits",
     "privacy",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -244,3 +247,32 @@ LOGGING = {
 # The concrete model that inherits workflow.models.Instruction (workflow never imports it).
 WORKFLOW_INSTRUCTION_MODEL = "permits.Dossier"
 
+# The REST API (api/, OpenAPI 3 at /api/schema/): read-only, JSON only, errors in English.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Permis API",
+    "VERSION": "1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"DecisionOutcomeEnum": "workflow.outcomes.Outcome"},
+}
+
+# Pieces (default storage) in S3-compatible object storage if a bucket is named (docs/scaling.md)
+if env_str("PERMIS_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("PERMIS_S3_BUCKET", ""),
+            "endpoint_url": env_str("PERMIS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("PERMIS_S3_REGION", "") or None,
+            "access_key": env_str("PERMIS_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("PERMIS_S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": None,
+            "querystring_auth": True,  # pieces are private: signed, short-lived URLs
+            "file_overwrite": False,
+        },
+    }

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("cadastre/", include("cadastre.urls")),
+    path("api/", include("api.urls")),
     path("verifier/", include("permits.decisions.urls")),
     path("", include("permits.urls")),
     path("", include("accounts.urls")),

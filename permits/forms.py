@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from permits.models import Applicant, Dossier
+from permits.models import Applicant, Dossier, FloorArea
 from permits.models.dossiers import WorksNature
 from permits.pieces import catalogue
 from workflow import procedures
@@ -192,3 +192,30 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label="Votre message", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class FloorAreaForm(forms.ModelForm):
+    class Meta:
+        model = FloorArea
+        fields = [
+            "sub_destination",
+            "existing_m2",
+            "created_m2",
+            "created_by_change_m2",
+            "removed_m2",
+            "removed_by_change_m2",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        removed = (data.get("removed_m2") or 0) + (data.get("removed_by_change_m2") or 0)
+        if removed > (data.get("existing_m2") or 0):
+            self.add_error(
+                "removed_m2", "La surface supprimée ne peut dépasser la surface existante."
+            )
+        return data
+
+
+FloorAreaFormSet = forms.inlineformset_factory(
+    Dossier, FloorArea, form=FloorAreaForm, extra=1, max_num=23, can_delete=True
+)

@@ -1,6 +1,7 @@
 from permits.models.applicants import Applicant, ApplicantKind
 from permits.models.documents import IssuedDocument  # noqa: F401 (registers the model)
 from permits.models.dossiers import Dossier, DossierParcel
+from permits.models.floor_areas import FloorArea
 from permits.models.mail import SentMail
 from permits.models.messages import Message
 from permits.models.pieces import Piece
@@ -11,6 +12,7 @@ __all__ = [
     "ApplicantKind",
     "Dossier",
     "DossierParcel",
+    "FloorArea",
     "Message",
     "NumberSequence",
     "Piece",

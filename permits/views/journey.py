@@ -23,6 +23,7 @@ from permits.forms import (
     AdvisorForm,
     ApplicantForm,
     FilingForm,
+    FloorAreaFormSet,
     NewDossierForm,
     PieceUploadForm,
     ProjectForm,
@@ -123,17 +124,37 @@ def _step(request, draft, form, template, extra=None):
 @require_http_methods(["GET", "POST"])
 def step_applicant(request, pk: int):
     draft = _own_draft(request, pk)
-    applicant = draft.applicants.order_by("rank").first() or Applicant(dossier=draft, rank=1)
+    applicant = _applicant_at(draft, request.GET.get("demandeur"))
+    others = draft.applicants.exclude(pk=applicant.pk).order_by("rank") if applicant.pk else \
+        draft.applicants.order_by("rank")  # fmt: skip
+    extra = {"applicant": applicant, "others": others,
+             "next_rank": (draft.applicants.order_by("-rank").values_list("rank", flat=True)
+                           .first() or 0) + 1}  # fmt: skip
     if request.method == "POST" and "siret_lookup" in request.POST:
         from privacy.sirene import prefill_applicant_form  # tell us once: the SIRET (issue 10)
 
         form = prefill_applicant_form(request, ApplicantForm, applicant)
-        return _step(request, draft, form, "applicant.html", {"applicant": applicant})
+        return _step(request, draft, form, "applicant.html", extra)
     form = ApplicantForm(request.POST or None, instance=applicant)
     if request.method == "POST" and form.is_valid():
         form.save()
         return _saved(request, draft, "Demandeur enregistré.")
-    return _step(request, draft, form, "applicant.html", {"applicant": applicant})
+    return _step(request, draft, form, "applicant.html", extra)
+
+
+def _applicant_at(draft: Dossier, rank: str | None) -> Applicant:
+    """The applicant of that rank (co-applicants are allowed: reference §1.2), a new one for
+    the next free rank, and the main applicant by default."""
+    applicants = draft.applicants.order_by("rank")
+    if rank and rank.isdigit():
+        found = applicants.filter(rank=int(rank)).first()
+        if found:
+            return found
+        last = applicants.values_list("rank", flat=True).last() or 0
+        if int(rank) == last + 1:
+            return Applicant(dossier=draft, rank=last + 1)
+        raise Http404("no such applicant")
+    return applicants.first() or Applicant(dossier=draft, rank=1)
 
 
 @login_required
@@ -193,10 +214,17 @@ def _save_site(form, draft: Dossier, check) -> None:
 def step_project(request, pk: int):
     draft = _own_draft(request, pk)
     form = ProjectForm(request.POST or None, instance=draft)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    # The table is optional in a post (a client without it leaves the surfaces unchanged).
+    with_table = "surfaces-TOTAL_FORMS" in request.POST
+    areas = FloorAreaFormSet(request.POST if with_table else None, instance=draft,
+                             prefix="surfaces")  # fmt: skip
+    if request.method == "POST" and form.is_valid() and (not with_table or areas.is_valid()):
+        with transaction.atomic():
+            form.save()
+            if with_table:
+                areas.save()
         return _saved(request, draft, "Projet enregistré.")
-    return _step(request, draft, form, "project.html")
+    return _step(request, draft, form, "project.html", {"areas": areas})
 
 
 @login_required
@@ -271,6 +299,7 @@ def step_review(request, pk: int):
             "form": form,
             "blocked": blocked,
             "applicant": draft.applicants.order_by("rank").first(),
+            "applicants": draft.applicants.order_by("rank"),
             "pieces": current_pieces(draft),
             "parcels": draft.parcels.all(),
         },

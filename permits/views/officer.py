@@ -30,6 +30,9 @@ from workflow.states import State
 from workflow.transitions import LABELS, fire
 
 INSTRUCTORS = (Role.OFFICER, Role.SERVICE_HEAD)
+HEAVY_FIELDS = ("parcel_check", "description", "majorations", "flags", "pieces_requested",
+                "decision_grounds", "decision_prescriptions", "piece_answers")  # fmt: skip
+PAGE_SIZE = 100
 OPEN_STATES = [s for s in State if s not in (State.DRAFT,)]
 PENDING = [State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTRUCTION, State.DECISION_PROPOSED,
            State.AWAITING_SIGNATURE, State.SIGNED, State.TRANSMITTED_TO_PREFET]  # fmt: skip
@@ -43,7 +46,11 @@ def instructed(user):
 
 
 def _filtered(request):
-    dossiers = instructed(request.user).select_related("commune", "assignee")
+    dossiers = (
+        instructed(request.user)
+        .select_related("commune", "assignee")
+        .defer(*HEAVY_FIELDS)  # the list shows none of them
+    )
     params = request.GET
     if params.get("commune"):
         dossiers = dossiers.filter(commune__insee_code=params["commune"])
@@ -71,7 +78,7 @@ def worklist(request):
     today = timezone.localdate()
     counts = (instructed(request.user).values("state").annotate(n=Count("pk"))
               .order_by("state"))  # fmt: skip
-    page = list(dossiers[:200])
+    page = list(dossiers[:PAGE_SIZE])
     for d in page:
         d.days_left = (d.action_due_on - today).days if d.action_due_on else None
     return render(

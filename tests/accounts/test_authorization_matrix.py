@@ -225,6 +225,29 @@ RULES = {
         "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
         "allowed": lambda w, a: "login" if a == "anonymous" else False,
     },
+    # The REST API (issue 9): agents of the dossier's commune by session (systems use tokens,
+    # tests/api); applicants and other communes are refused, anonymous callers get 401.
+    "api:schema": {"allowed": PUBLIC},
+    **{
+        name: {"allowed": lambda w, a: "login" if a == "anonymous" else api_reader(w, a)}
+        for name in ("api:dossiers", "api:events", "api:parcel_check")
+    },
+    **{
+        name: {
+            "cases": {
+                "own commune": (lambda w: {"pk": w.dossiers["a1"].pk}, api_rule("a1")),
+                "other commune": (lambda w: {"pk": w.dossiers["b"].pk}, api_rule("b")),
+            }
+        }
+        for name in (
+            "api:dossier",
+            "api:dossier_events",
+            "api:dossier_deadlines",
+            "api:dossier_pieces",
+            "api:dossier_documents",
+            "api:dossier_platau",
+        )
+    },
     "accounts:login": {"allowed": PUBLIC},
     "accounts:franceconnect_start": {"allowed": PUBLIC},
     "accounts:franceconnect_callback": {"allowed": PUBLIC},

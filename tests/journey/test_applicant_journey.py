@@ -311,3 +311,56 @@ def test_a_permit_needs_an_architect_or_the_exemption(client, applicant):
     r = client.post(url, {"works_nature": "new_building", "description": "Maison",
                           "architect_exempt": "on"})  # fmt: skip
     assert r.status_code == 302
+
+
+def test_co_applicants_are_added_and_listed(client, applicant):
+    draft = start(client, "DP")
+    base = f"/dossiers/{draft.pk}/brouillon/demandeur/"
+    person = {"kind": "person", "birth_name": "Martin", "given_names": "Camille",
+              "address": "3 rue des Lilas", "postcode": "91360", "locality": "Épinay",
+              "email": "camille@example.org"}  # fmt: skip
+    client.post(base, person)
+    client.post(f"{base}?demandeur=2", person | {"birth_name": "Durand", "given_names": "Alex"})
+    assert list(draft.applicants.values_list("rank", "birth_name")) == [(1, "Martin"),
+                                                                       (2, "Durand")]  # fmt: skip
+    assert client.get(f"{base}?demandeur=5").status_code == 404
+    review = client.get(f"/dossiers/{draft.pk}/brouillon/verifier/").content.decode()
+    assert "Camille Martin" in review and "Alex Durand" in review
+
+
+AREA_FIELDS = (
+    "existing_m2",
+    "created_m2",
+    "created_by_change_m2",
+    "removed_m2",
+    "removed_by_change_m2",
+)
+
+
+def project_post(extra=None):
+    data = {f"surfaces-0-{name}": "0" for name in AREA_FIELDS}
+    data |= {
+        "works_nature": "new_building",
+        "description": "Maison",
+        "architect_exempt": "on",
+        "surfaces-TOTAL_FORMS": "1",
+        "surfaces-INITIAL_FORMS": "0",
+        "surfaces-MIN_NUM_FORMS": "0",
+        "surfaces-MAX_NUM_FORMS": "23",
+    }
+    return data | (extra or {})
+
+
+def test_the_floor_area_table_by_sub_destination(client, applicant):
+    draft = start(client, "PCMI")
+    url = f"/dossiers/{draft.pk}/brouillon/projet/"
+    r = client.post(url, project_post({"surfaces-0-sub_destination": "Logement",
+                                       "surfaces-0-existing_m2": "20",
+                                       "surfaces-0-created_m2": "120",
+                                       "surfaces-0-removed_m2": "5"}))  # fmt: skip
+    assert r.status_code == 302
+    area = draft.floor_areas.get()
+    assert (area.sub_destination, area.total_m2) == ("Logement", 135)
+    r = client.post(url, project_post({"surfaces-0-sub_destination": "Bureau",
+                                       "surfaces-0-removed_m2": "50"}))  # fmt: skip
+    assert r.status_code == 200 and "ne peut dépasser" in r.content.decode()

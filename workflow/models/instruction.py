@@ -98,7 +98,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     next_timer_on = models.DateField(null=True, blank=True, editable=False)
     # The next date the authority must act by (completeness month, then the end of the délai):
     # the officers' worklist sorts on it, so it is stored, and recomputed with the timers.
-    action_due_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    action_due_on = models.DateField(null=True, blank=True, editable=False)
     # The event log's head: number and hash of the last event (workflow.events).
     event_count = models.PositiveIntegerField(default=0, editable=False)
     event_head = models.CharField(max_length=64, blank=True, editable=False)
@@ -110,7 +110,9 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
                 fields=["next_timer_on", "id"],
                 name="%(app_label)s_%(class)s_timer",
                 condition=models.Q(next_timer_on__isnull=False),
-            )
+            ),
+            # The worklist's order: walked in index order, a page costs its own size.
+            models.Index(fields=["action_due_on", "filed_at"], name="%(app_label)s_%(class)s_due"),
         ]
 
     # The event counters are written only by workflow.events.record_event (a queryset update
