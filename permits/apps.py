@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PermitsConfig(AppConfig):
     name = "permits"
     verbose_name = "Dossiers"
+
+    def ready(self):
+        from permits import signals  # noqa: F401 (connects the e-mails of each step)

@@ -117,7 +117,17 @@ class SiteForm(forms.ModelForm):
 
     class Meta:
         model = Dossier
-        fields = ["site_address", "site_postcode", "site_locality", "site_area_m2"]
+        fields = [
+            "site_address",
+            "site_postcode",
+            "site_locality",
+            "site_area_m2",
+            "in_lotissement",
+            "in_zac",
+            "in_afu",
+            "under_pup",
+            "existing_cu_number",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +148,11 @@ class ProjectForm(forms.ModelForm):
             "floor_area_removed_m2",
             "footprint_created_m2",
             "dwellings_created",
+            "dwellings_individual",
+            "dwellings_collective",
+            "dwellings_social",
+            "parking_spaces_created",
+            "height_cm",
             "architect_name",
             "architect_registration",
             "architect_exempt",
@@ -155,6 +170,12 @@ class ProjectForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        parts = sum(data.get(f) or 0 for f in ("dwellings_individual", "dwellings_collective"))
+        if parts and parts != (data.get("dwellings_created") or 0):
+            self.add_error(
+                "dwellings_created",
+                "Le total doit être égal aux logements individuels et collectifs indiqués.",
+            )
         needs_architect = self.instance.effective_type in ("PC", "PCMI", "PA")
         if needs_architect and not data.get("architect_exempt") and not data.get("architect_name"):
             self.add_error(

@@ -65,6 +65,14 @@ class Dossier(Instruction):
     site_postcode = models.CharField("code postal", max_length=10, blank=True)
     site_locality = models.CharField("localité", max_length=150, blank=True)
     site_area_m2 = models.PositiveIntegerField("superficie du terrain (m²)", null=True, blank=True)
+    # The site's legal situation (cerfa, reference §1.2).
+    in_lotissement = models.BooleanField("terrain situé dans un lotissement", default=False)
+    in_zac = models.BooleanField("terrain situé dans une ZAC", default=False)
+    in_afu = models.BooleanField("terrain situé dans une AFU", default=False)
+    under_pup = models.BooleanField("terrain concerné par un PUP", default=False)
+    existing_cu_number = models.CharField(
+        "numéro du certificat d'urbanisme en cours", blank=True, max_length=25
+    )
     # Project.
     works_nature = models.CharField(
         "nature des travaux", max_length=30, choices=WorksNature.choices, blank=True
@@ -88,6 +96,17 @@ class Dossier(Instruction):
         "emprise au sol créée (m²)", null=True, blank=True
     )
     dwellings_created = models.PositiveIntegerField("logements créés", null=True, blank=True)
+    dwellings_individual = models.PositiveIntegerField("dont individuels", null=True, blank=True)
+    dwellings_collective = models.PositiveIntegerField("dont collectifs", null=True, blank=True)
+    dwellings_social = models.PositiveIntegerField(
+        "dont logements locatifs sociaux", null=True, blank=True
+    )
+    parking_spaces_created = models.PositiveIntegerField(
+        "places de stationnement créées", null=True, blank=True
+    )
+    height_cm = models.PositiveIntegerField(
+        "hauteur de la construction (cm)", null=True, blank=True
+    )
     # R431-2: an architect is compulsory unless a natural person builds for themself at most
     # 150 m² of floor area (the exemption is declared on the cerfa).
     architect_name = models.CharField("architecte", max_length=200, blank=True)

@@ -221,10 +221,6 @@ def act(request, pk: int, name: str):
             fire(dossier, name, actor=request.user, expected_state=request.POST.get("state"),
                  **ACTS[name](request))  # fmt: skip
             _letters(dossier, name, request.user)
-            if name in APPLICANT_MAILS:
-                from permits.notify import email_applicant
-
-                email_applicant(dossier, *APPLICANT_MAILS[name])
         else:
             raise TransitionRefused("Acte inconnu.")
     except (TransitionRefused, ValueError) as refusal:
@@ -232,33 +228,6 @@ def act(request, pk: int, name: str):
     else:
         messages.success(request, "Enregistré.")
     return redirect("permits:instruction", pk=dossier.pk)
-
-
-APPLICANT_MAILS = {
-    "request_pieces": (
-        "Pièces manquantes",
-        "Le service urbanisme vous demande des pièces "
-        "manquantes : vous avez trois mois pour les fournir depuis votre espace "
-        "(R423-39). Le courrier est disponible sur la page du dossier.",
-    ),
-    "notify_majoration": (
-        "Délai d'instruction modifié",
-        "Le délai d'instruction de votre "
-        "demande est majoré (R423-42) : le courrier et la nouvelle date sont "
-        "sur la page du dossier.",
-    ),
-    "declare_complete": (
-        "Dossier complet",
-        "Votre dossier est complet : son instruction est "
-        "en cours. Les dates sont sur la page du dossier.",
-    ),
-    "record_prefet_ack": (
-        "Décision transmise au préfet",
-        "La décision a été transmise au "
-        "contrôle de légalité ; la page du dossier indique la date à laquelle "
-        "elle est exécutoire.",
-    ),
-}
 
 
 def _letters(dossier: Dossier, name: str, user) -> None:

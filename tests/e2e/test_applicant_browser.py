@@ -88,6 +88,7 @@ def test_the_applicant_journey_in_a_real_browser(
     tmp_path, browser_page,
 ):  # fmt: skip
     oidc_client.clear_caches()
+    settings.EMAIL_BACKEND = "permits.mailbox.DatabaseBackend"  # the demo's mailbox page
     settings.FRANCECONNECT = _provider_settings(franceconnect_node, NODE_CLIENT_ID,
                                                 NODE_CLIENT_SECRET)  # fmt: skip
     team = make_team()
@@ -182,8 +183,22 @@ def test_the_applicant_journey_in_a_real_browser(
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
 
-    # 7. The officer and the mayor (their own journeys come with issue 8).
-    dossier = fire(dossier, "declare_complete", actor=team.officer)
+    # 7. A missing piece is requested; the applicant sends it from the dossier page.
+    dossier = fire(dossier, "request_pieces", actor=team.officer, pieces=["PCMI2"],
+                   on=date.today())  # fmt: skip
+    page.reload()
+    page.get_by_role("link", name="Fournir les pièces demandées").click()
+    page.wait_for_load_state()
+    j.checkpoint("pieces-demandees")
+    page.set_input_files("#file-PCMI2", str(pdf_file(tmp_path, "PCMI2-v2.pdf")))
+    page.locator("form:has(#file-PCMI2)").get_by_role("button", name="Envoyer").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Transmettre les pièces au service").click()
+    page.wait_for_load_state()
+    dossier.refresh_from_db()
+    assert dossier.state == State.UNDER_INSTRUCTION
+
+    # 8. The officer and the mayor (their own browser journeys: test_officer_browser.py).
     dossier = fire(dossier, "propose_decision", actor=team.officer, outcome="grant")
     dossier = fire(dossier, "send_for_signature", actor=team.officer)
     off_loop(sign_pending, issue_decision(dossier, team.mayor).pk)
@@ -192,7 +207,7 @@ def test_the_applicant_journey_in_a_real_browser(
     dossier = fire(dossier, "record_prefet_ack", actor=team.officer, on=date.today())
     assert dossier.state == State.EXECUTORY
 
-    # 8. The signed decision downloaded, then the DOC declared.
+    # 9. The signed decision downloaded, then the DOC declared.
     page.reload()
     j.checkpoint("decision")
     with page.expect_download() as download:
@@ -208,6 +223,13 @@ def test_the_applicant_journey_in_a_real_browser(
     j.checkpoint("doc-declaree")
     j.go("/dossiers/")
     j.checkpoint("mes-dossiers")
+    # 10. The account's pages, the personal data page and the demo mailbox.
+    for path, name in (("/compte/", "compte"), ("/compte/identite/", "identite"),
+                       ("/compte/mes-donnees/", "mes-donnees"),
+                       ("/donnees-personnelles/", "donnees-personnelles"),
+                       ("/boite-mail/", "boite-mail")):  # fmt: skip
+        j.go(path)
+        j.checkpoint(name)
 
 
 def test_the_officer_screens_are_accessible(live_server, browser_page, cadastre_91216):

@@ -364,3 +364,49 @@ def test_the_floor_area_table_by_sub_destination(client, applicant):
     r = client.post(url, project_post({"surfaces-0-sub_destination": "Bureau",
                                        "surfaces-0-removed_m2": "50"}))  # fmt: skip
     assert r.status_code == 200 and "ne peut dépasser" in r.content.decode()
+
+
+def test_the_cerfa_s_site_and_project_fields_are_recorded(client, applicant, cadastre_91216):
+    draft = start(client, "PCMI")
+    client.post(
+        f"/dossiers/{draft.pk}/brouillon/terrain/",
+        {
+            "site_address": "1 rue",
+            "site_postcode": "91360",
+            "site_locality": "Épinay",
+            "parcels": "AB 26",
+            "in_lotissement": "on",
+            "existing_cu_number": "CU0912162500012",
+        },
+    )
+    r = client.post(
+        f"/dossiers/{draft.pk}/brouillon/projet/",
+        project_post(
+            {
+                "surfaces-TOTAL_FORMS": "0",
+                "dwellings_created": "3",
+                "dwellings_individual": "1",
+                "dwellings_collective": "1",
+                "parking_spaces_created": "2",
+                "height_cm": "850",
+            }
+        ),
+    )
+    assert r.status_code == 200 and "Le total doit être égal" in r.content.decode()
+    r = client.post(
+        f"/dossiers/{draft.pk}/brouillon/projet/",
+        project_post(
+            {
+                "surfaces-TOTAL_FORMS": "0",
+                "dwellings_created": "2",
+                "dwellings_individual": "1",
+                "dwellings_collective": "1",
+                "parking_spaces_created": "2",
+                "height_cm": "850",
+            }
+        ),
+    )
+    assert r.status_code == 302
+    draft.refresh_from_db()
+    assert draft.in_lotissement and draft.existing_cu_number == "CU0912162500012"
+    assert (draft.parking_spaces_created, draft.height_cm) == (2, 850)

@@ -165,3 +165,18 @@ def test_run_timers_command_reports_what_fired(team, capsys):
     call_command("run_timers", "--today", "2026-02-22")
     out = capsys.readouterr().out
     assert '"arise_tacit_decision": 1' in out and '"become_executory": 1' in out
+
+
+def test_the_applicant_is_told_by_e_mail_when_a_timer_decides(
+    team, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    team.applicant.email = "camille@example.org"
+    team.applicant.save()
+    filed_dossier(team, "DP", on=date(2026, 1, 21))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(date(2026, 2, 22))
+    subjects = [m.subject for m in mail.outbox]
+    assert any("Dossier complet" in s for s in subjects)
+    assert any("Décision tacite" in s for s in subjects)
