@@ -67,7 +67,6 @@ def after_transition(child, name: str, actor) -> None:
             prorogations_granted=parent.prorogations_granted + 1
         )
         record_event(parent, "prorogated", actor=actor, payload={"child": child.pk})
-        parent.refresh_from_db()
         timers.reschedule(parent)
     elif child.procedure == "TRANSFERT" and child.state == S.NOTIFIED and _granted(child):
         record_event(parent, "transferred", actor=actor, payload={"child": child.pk})

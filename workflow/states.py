@@ -26,3 +26,15 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", "Retiré par le demandeur"
     RETRACTED = "retracted", "Retiré par l'administration (retrait)"
     LAPSED = "lapsed", "Périmé"
+
+
+# Filed and not yet decided: the officers' pending work and the public notice of filing (R423-6).
+AWAITING_DECISION = (
+    State.DEPOSITED,
+    State.INCOMPLETE,
+    State.UNDER_INSTRUCTION,
+    State.DECISION_PROPOSED,
+    State.AWAITING_SIGNATURE,
+    State.SIGNED,
+    State.TRANSMITTED_TO_PREFET,
+)

@@ -199,10 +199,22 @@ def signatory_of(dossier: Dossier, user):
     return membership
 
 
+def judgement_of(dossier: Dossier):
+    """What the officer decided (outcome, grounds, prescriptions), as the arrêté prints it."""
+    from permits.decisions.content import Judgement
+
+    return Judgement(
+        outcome=Outcome(dossier.decision_outcome),
+        considerants=tuple(dossier.decision_grounds),
+        prescriptions=tuple(dossier.decision_prescriptions),
+        sursis_until=dossier.sursis_until,
+    )
+
+
 def issue_decision(dossier: Dossier, user, **facts_kwargs) -> IssuedDocument:
     """The signatory signs the decision proposed by the officer (state AWAITING_SIGNATURE).
     `facts_kwargs`: planning, servitudes, opinions (see facts.facts_from_dossier)."""
-    from permits.decisions.content import Judgement, decision_content
+    from permits.decisions.content import decision_content
     from permits.decisions.facts import facts_from_dossier, signatory_from_membership
     from workflow.errors import TransitionRefused
 
@@ -210,12 +222,7 @@ def issue_decision(dossier: Dossier, user, **facts_kwargs) -> IssuedDocument:
         raise TransitionRefused("Aucune décision n'attend la signature sur ce dossier.")
     signatory = signatory_from_membership(signatory_of(dossier, user))
     facts = facts_from_dossier(dossier, **facts_kwargs)
-    judgement = Judgement(
-        outcome=Outcome(dossier.decision_outcome),
-        considerants=tuple(dossier.decision_grounds),
-        prescriptions=tuple(dossier.decision_prescriptions),
-        sursis_until=dossier.sursis_until,
-    )
+    judgement = judgement_of(dossier)
     return prepare(
         dossier,
         signatory_user=user,

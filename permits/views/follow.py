@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+from django_fsm import can_proceed
 
 from permits.access import visible_dossiers
 from permits.filing import FilingError, create_draft, file_dossier
@@ -149,18 +150,11 @@ def applicant_context(dossier: Dossier, user) -> dict:
         "is_applicant": True,
         "awaited_pieces": sorted(awaited),
         "awaited_missing": sorted(awaited - received),
-        "can_withdraw": dossier.state
-        in (
-            State.DEPOSITED,
-            State.INCOMPLETE,
-            State.UNDER_INSTRUCTION,
-            State.DECISION_PROPOSED,
-            State.AWAITING_SIGNATURE,
-        ),
+        "can_withdraw": can_proceed(dossier.withdraw),
         "can_declare_doc": dossier.state in (State.EXECUTORY, State.DEFINITIVE)
         and dossier.effective_type in ("PCMI", "PC", "PA", "PD"),
         "can_declare_daact": dossier.state == State.WORKS_OPENED
         or (dossier.state in (State.EXECUTORY, State.DEFINITIVE) and dossier.is_declaration),
         "can_ask_prorogation": dossier.state in (State.EXECUTORY, State.DEFINITIVE),
-        "can_confirm": dossier.state == State.SURSIS_A_STATUER,
+        "can_confirm": can_proceed(dossier.confirm_after_sursis),
     }

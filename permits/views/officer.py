@@ -22,20 +22,19 @@ from accounts.permissions import communes_for, role_required
 from permits.models import Dossier
 from permits.pieces import catalogue
 from permits.pieces.store import current_pieces
+from permits.views.dossiers import EVENT_LABELS
 from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
 from workflow.consultations import send_consultation
 from workflow.errors import TransitionRefused
 from workflow.outcomes import express_outcomes
-from workflow.states import State
-from workflow.transitions import LABELS, fire
+from workflow.states import AWAITING_DECISION, State
+from workflow.transitions import fire
 
 INSTRUCTORS = (Role.OFFICER, Role.SERVICE_HEAD)
 HEAVY_FIELDS = ("parcel_check", "description", "majorations", "flags", "pieces_requested",
                 "decision_grounds", "decision_prescriptions", "piece_answers")  # fmt: skip
 PAGE_SIZE = 100
 OPEN_STATES = [s for s in State if s not in (State.DRAFT,)]
-PENDING = [State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTRUCTION, State.DECISION_PROPOSED,
-           State.AWAITING_SIGNATURE, State.SIGNED, State.TRANSMITTED_TO_PREFET]  # fmt: skip
 
 
 def instructed(user):
@@ -59,7 +58,7 @@ def _filtered(request):
     if params.get("state"):
         dossiers = dossiers.filter(state=params["state"])
     else:
-        dossiers = dossiers.filter(state__in=PENDING)
+        dossiers = dossiers.filter(state__in=AWAITING_DECISION)
     if params.get("assignee") == "me":
         dossiers = dossiers.filter(assignee=request.user)
     elif params.get("assignee") == "none":
@@ -147,7 +146,7 @@ def instruction_page(request, pk: int):
             "dossier": dossier,
             "deadlines": dossier.deadlines(),
             "events": dossier.events.order_by("sequence"),
-            "labels": LABELS,
+            "labels": EVENT_LABELS,
             "pieces": current_pieces(dossier),
             "piece_specs": catalogue.pieces_for(dossier.procedure),
             "applicants": dossier.applicants.all(),
@@ -218,8 +217,13 @@ def act(request, pk: int, name: str):
         elif name == "notify_electronically":
             _notify_electronically(dossier, request)
         elif name in ACTS:
-            fire(dossier, name, actor=request.user, expected_state=request.POST.get("state"),
-                 **ACTS[name](request))  # fmt: skip
+            dossier = fire(
+                dossier,
+                name,
+                actor=request.user,
+                expected_state=request.POST.get("state"),
+                **ACTS[name](request),
+            )
             _letters(dossier, name, request.user)
         else:
             raise TransitionRefused("Acte inconnu.")
@@ -242,7 +246,6 @@ def _letters(dossier: Dossier, name: str, user) -> None:
     membership = commune_signatory(dossier) if kind else None
     if membership is None:
         return
-    dossier.refresh_from_db()
     kwargs = {}
     if kind == DocumentKind.MAJORATION:
         kwargs["reasons"] = tuple(MajorationReason[m["reason"]] for m in dossier.majorations)

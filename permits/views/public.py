@@ -23,19 +23,17 @@ from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocumen
 from workflow.consultations import ANSWERS, answer_consultation
 from workflow.errors import TransitionRefused
 from workflow.models import Consultation, Opinion
-from workflow.states import State
+from workflow.states import AWAITING_DECISION, State
 
 # R423-6: the notice of filing stays displayed during the whole instruction; R424-15: a
 # decision's extract is displayed for two months. Names of natural persons are not published
 # here (data minimisation): the number, the site and the nature of the project identify it.
 DISPLAY_MONTHS = 2
-PENDING = [State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTRUCTION, State.DECISION_PROPOSED,
-           State.AWAITING_SIGNATURE, State.SIGNED, State.TRANSMITTED_TO_PREFET]  # fmt: skip
 
 
 def _registers():
     today = timezone.localdate()
-    filings = (Dossier.objects.filter(state__in=PENDING).select_related("commune")
+    filings = (Dossier.objects.filter(state__in=AWAITING_DECISION).select_related("commune")
                .order_by("-filed_at"))  # fmt: skip
     since = today - relativedelta(months=DISPLAY_MONTHS)
     decisions = (IssuedDocument.objects.filter(kind=DocumentKind.DECISION,
@@ -130,7 +128,7 @@ def statistics(request):
     outcomes = dossiers.exclude(decision_outcome="")
     tacit = outcomes.filter(decision_outcome__startswith="tacit").count()
     week = timezone.localdate() + timedelta(days=7)
-    at_risk = dossiers.filter(state__in=PENDING, action_due_on__lte=week).count()
+    at_risk = dossiers.filter(state__in=AWAITING_DECISION, action_due_on__lte=week).count()
     return render(
         request,
         "permits/public/statistics.html",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
 from accounts.reauth import is_fresh
-from permits.decisions.issuing import issue_decision, signatory_of
+from permits.decisions.issuing import issue_decision, judgement_of, signatory_of
 from permits.models import Dossier
 from workflow.errors import TransitionRefused
 from workflow.states import State
@@ -69,19 +69,13 @@ def parapheur(request):
 @require_safe
 def preview(request, pk: int):
     """The arrêté as it will be printed, marked as a draft (nothing is numbered or signed)."""
-    from permits.decisions.content import Judgement, decision_content
+    from permits.decisions.content import decision_content
     from permits.decisions.facts import facts_from_dossier, signatory_from_membership
     from permits.decisions.rendering import render_html
-    from workflow.outcomes import Outcome
 
     dossier = get_object_or_404(awaiting(request.user), pk=pk)
     signatory = signatory_from_membership(signatory_of(dossier, request.user))
-    judgement = Judgement(
-        outcome=Outcome(dossier.decision_outcome),
-        considerants=tuple(dossier.decision_grounds),
-        prescriptions=tuple(dossier.decision_prescriptions),
-        sursis_until=dossier.sursis_until,
-    )
+    judgement = judgement_of(dossier)
     content = decision_content(
         facts_from_dossier(dossier),
         judgement,
