@@ -57,6 +57,11 @@ class Applicant(models.Model):
     # Fields pre-filled from FranceConnect: shown as certified and not editable (§6.2).
     certified_fields = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     certified_at = models.DateTimeField("certifié le", null=True, blank=True)
+    # Fields filled from a public register (e.g. {"company_name": "sirene"}), shown as sourced;
+    # the law lets a company's address differ from the register's, so the reason is kept.
+    sourced_fields = models.JSONField("champs issus d'un registre", default=dict, blank=True)
+    sourced_at = models.DateTimeField("consulté le", null=True, blank=True)
+    divergence_reasons = models.JSONField("motifs d'écart avec la source", default=dict, blank=True)
 
     class Meta:
         ordering = ["dossier", "rank"]

@@ -22,6 +22,12 @@ class DocumentKind(models.TextChoices):
         "conformity_attestation",
         "Attestation de non-contestation de la conformité",  # R462-10
     )
+    RETRAIT_NOTICE = (
+        "retrait_notice",
+        "Lettre préalable au retrait (procédure contradictoire)",  # CRPA L121-1, L122-1
+    )
+    RETRAIT = "retrait", "Arrêté de retrait"  # L424-5
+    CONFORMITY_NOTICE = "conformity_notice", "Mise en demeure de mise en conformité"  # R462-9
 
 
 class DocumentStatus(models.TextChoices):
