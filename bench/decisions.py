@@ -34,42 +34,10 @@ django.setup()
 
 from permits.decisions import conf, pki  # noqa: E402
 from permits.decisions.content import Judgement, decision_content  # noqa: E402
-from permits.decisions.facts import (  # noqa: E402
-    DossierFacts,
-    Opinion,
-    PlanningDocument,
-    Signatory,
-)
 from permits.decisions.rendering import html_to_pdf, render_html  # noqa: E402
 from permits.decisions.signing import sign_document  # noqa: E402
+from tests.decisions.conftest import FACTS, MAYOR  # noqa: E402  (the arrêté the tests sign)
 from workflow.outcomes import Outcome  # noqa: E402
-
-FACTS = DossierFacts(
-    number="PC 091 216 26 00001",
-    procedure="PCMI",
-    procedure_label="Permis de construire pour une maison individuelle",
-    cerfa="13406*16",
-    commune_name="Épinay-sur-Orge",
-    commune_insee="91216",
-    filed=date(2026, 3, 2),
-    applicants=("Camille Martin",),
-    applicant_address="3 rue des Lilas, 91360 Épinay-sur-Orge",
-    site_address="12 rue de la Gare, 91360 Épinay-sur-Orge",
-    parcels=("91216000AB0123", "91216000AB0124"),
-    description="Construction d'une maison individuelle de 120 m²",
-    floor_area_created_m2=120,
-    planning=PlanningDocument("PLU", date(2017, 10, 13), ("modifié le 4 mai 2022",), "UH"),
-    servitudes=("AC1 (abords de l'église Saint-Leu)",),
-    opinions=(
-        Opinion(
-            "l'architecte des Bâtiments de France",
-            date(2026, 4, 2),
-            "favorable avec prescriptions",
-            ("Menuiseries en bois peint.",),
-        ),
-    ),
-)
-MAYOR = Signatory(1, "Jean", "Durand", "Maire", "maire")
 
 
 def content(i: int) -> dict:
