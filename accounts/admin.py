@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from accounts.models import Commune, InstructionService, Membership, User
+from accounts.models import Commune, ConsultedService, InstructionService, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,3 +23,9 @@ class CommuneAdmin(admin.ModelAdmin):
 @admin.register(InstructionService)
 class InstructionServiceAdmin(admin.ModelAdmin):
     filter_horizontal = ["communes"]
+
+
+@admin.register(ConsultedService)
+class ConsultedServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "email"]
+    search_fields = ["name"]

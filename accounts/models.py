@@ -87,6 +87,25 @@ class InstructionService(models.Model):
         return self.name
 
 
+class ConsultedService(models.Model):
+    """A body consulted during instruction (R423-50 ff.): the UDAP (whose architecte des
+    Bâtiments de France gives the ABF's opinions), the SDIS, a network operator… Its members
+    answer the consultations addressed to it, whatever the commune."""
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    # A workflow.clock.rules.ServiceKind value: the kind sets the answer délai (§3.6).
+    kind = models.CharField("type de service", max_length=30, default="other")
+    email = models.EmailField("adresse électronique", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "service consulté"
+        verbose_name_plural = "services consultés"
+
+    def __str__(self):
+        return self.name
+
+
 class Role(models.TextChoices):
     """What a person may do in one place. Applicants hold no role: they see their own dossiers.
 
@@ -97,7 +116,7 @@ class Role(models.TextChoices):
     OFFICER = "officer", "Instructeur"  # on an instruction service
     SERVICE_HEAD = "service_head", "Chef de service"  # on an instruction service
     SIGNATORY = "signatory", "Signataire (maire ou adjoint délégué)"  # on a commune
-    CONSULTEE = "consultee", "Service consulté"  # on a commune
+    CONSULTEE = "consultee", "Service consulté"  # on a consulted service (or a commune)
     COMMUNE_ADMIN = "commune_admin", "Administrateur de la commune"  # on a commune
     ADMINISTRATOR = "administrator", "Administrateur du service instructeur"  # on a service
 
@@ -117,7 +136,8 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    """One role of one person in one place: a commune, or an instruction service."""
+    """One role of one person in one place: a commune, an instruction service, or (for a
+    consultee) a consulted service."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
@@ -130,6 +150,14 @@ class Membership(models.Model):
         null=True,
         blank=True,
         related_name="memberships",
+    )
+    consulted_service = models.ForeignKey(
+        ConsultedService,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="service consulté",
     )
     title = models.CharField(
         "qualité",
@@ -155,9 +183,20 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_one_place",
                 condition=(
-                    models.Q(commune__isnull=False, service__isnull=True)
-                    | models.Q(commune__isnull=True, service__isnull=False)
+                    models.Q(
+                        commune__isnull=False, service__isnull=True, consulted_service__isnull=True
+                    )
+                    | models.Q(
+                        commune__isnull=True, service__isnull=False, consulted_service__isnull=True
+                    )
+                    | models.Q(
+                        commune__isnull=True, service__isnull=True, consulted_service__isnull=False
+                    )
                 ),
+            ),
+            models.CheckConstraint(
+                name="membership_consultee_on_consulted_service",
+                condition=models.Q(consulted_service__isnull=True) | models.Q(role="consultee"),
             ),
             models.CheckConstraint(
                 name="membership_service_role_on_service",
@@ -175,14 +214,15 @@ class Membership(models.Model):
                 | models.Q(valid_until__gte=models.F("valid_from")),
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "commune", "service"],
+                fields=["user", "role", "commune", "service", "consulted_service"],
                 name="membership_unique",
                 nulls_distinct=False,
             ),
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.get_role_display()} – {self.commune or self.service}"
+        place = self.commune or self.service or self.consulted_service
+        return f"{self.user} – {self.get_role_display()} – {place}"
 
     @property
     def by_delegation(self) -> bool:

@@ -9,6 +9,7 @@ Dossiers are read through two attributes only (`commune_id`, `depositor_id`), so
 no import of permits.
 """
 
+from contextlib import contextmanager
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
 
-from accounts.models import SERVICE_ROLES, Commune, Membership, Role
+from accounts.models import SERVICE_ROLES, Commune, ConsultedService, Membership, Role
 
 # Who may read a dossier of their commune (its instruction, its pieces).
 DOSSIER_READERS = frozenset(
@@ -39,9 +40,61 @@ def _memberships(user, roles):
     return Membership.objects.active().filter(user=user, role__in=list(roles))
 
 
+# While a request is served (remembered_roles), the user's (role, commune id) pairs are read
+# once and kept on the user object: the guard, the view, the menu and every list share them.
+_REMEMBERED = "_permis_role_pairs"
+
+
+def role_pairs(user) -> frozenset[tuple[str, int]]:
+    """Every (role, commune id) the user holds today, directly or through a service: one
+    query (the same rules as communes_for)."""
+    held = _memberships(user, AGENT_ROLES)
+    direct = held.exclude(role__in=SERVICE_ROLES).filter(commune__isnull=False)
+    served = held.filter(role__in=SERVICE_ROLES, service__communes__isnull=False)
+    return frozenset(
+        direct.values_list("role", "commune_id").union(
+            served.values_list("role", "service__communes")
+        )
+    )
+
+
+@contextmanager
+def remembered_roles(user):
+    """Within the block (one request), roles are read from the database once. Outside it each
+    check reads them afresh: memberships may change between two calls on one user object."""
+    if not user.is_authenticated or getattr(user, _REMEMBERED, None) is not None:
+        yield
+        return
+    setattr(user, _REMEMBERED, {})
+    try:
+        yield
+    finally:
+        delattr(user, _REMEMBERED)
+
+
+def _remembered_pairs(user):
+    memo = getattr(user, _REMEMBERED, None)
+    if memo is None:
+        return None
+    if "pairs" not in memo:
+        memo["pairs"] = role_pairs(user)
+    return memo["pairs"]
+
+
+def commune_ids_for(user, roles=AGENT_ROLES) -> list[int]:
+    """The ids of communes_for, sorted (no query when the roles are remembered)."""
+    pairs = _remembered_pairs(user)
+    if pairs is not None:
+        roles = set(roles)
+        return sorted({c for r, c in pairs if r in roles})
+    return list(communes_for(user, roles).order_by("pk").values_list("pk", flat=True))
+
+
 def communes_for(user, roles=AGENT_ROLES):
     """The communes where the user holds one of the roles (directly or through a service)."""
     roles = set(roles)
+    if _remembered_pairs(user) is not None:
+        return Commune.objects.filter(pk__in=commune_ids_for(user, roles))
     held = _memberships(user, roles)
     return Commune.objects.filter(
         Q(memberships__in=held.filter(role__in=roles - SERVICE_ROLES))
@@ -49,9 +102,20 @@ def communes_for(user, roles=AGENT_ROLES):
     ).distinct()
 
 
+def holds_role(user, roles) -> bool:
+    """True when the user holds one of `roles` in at least one commune today."""
+    pairs = _remembered_pairs(user)
+    if pairs is not None:
+        return any(r in roles for r, _ in pairs)
+    return communes_for(user, roles).exists()
+
+
 def has_role(user, roles, commune) -> bool:
     """True when the user holds one of `roles` for `commune` (a Commune or its id) today."""
     commune_id = getattr(commune, "pk", commune)
+    pairs = _remembered_pairs(user)
+    if pairs is not None:
+        return any(r in roles and str(c) == str(commune_id) for r, c in pairs)
     return communes_for(user, roles).filter(pk=commune_id).exists()
 
 
@@ -96,15 +160,39 @@ def role_required(*roles, commune=None):
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return _login_redirect(request)
-            allowed = (
-                has_role(request.user, roles, commune(request, **kwargs))
-                if commune is not None
-                else communes_for(request.user, roles).exists()
-            )
-            if not allowed:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
+            with remembered_roles(request.user):
+                allowed = (
+                    has_role(request.user, roles, commune(request, **kwargs))
+                    if commune is not None
+                    else holds_role(request.user, roles)
+                )
+                if not allowed:
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def consulted_services_for(user):
+    """The consulted services whose consultations the user answers, for any commune."""
+    return ConsultedService.objects.filter(
+        memberships__in=_memberships(user, [Role.CONSULTEE]).filter(consulted_service__isnull=False)
+    ).distinct()
+
+
+def consultee_required(view):
+    """Guards the consulted services' space: a consultee of a consulted service, or of a
+    commune (each view then lists only the consultations addressed to them)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _login_redirect(request)
+        user = request.user
+        if not (consulted_services_for(user).exists() or holds_role(user, {Role.CONSULTEE})):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -34,7 +34,11 @@ from api.serializers import (
     PlatauDossierSerializer,
 )
 from cadastre.check import check_parcels
+from config.db_router import replica_lag_margin
+from permits.clock_cache import dossier_deadlines
 from permits.models import Dossier
+from privacy.access_log import record_api_access
+from privacy.models import AccessLog
 from workflow.models import Event
 
 FEED_MAX = 500
@@ -60,6 +64,12 @@ class ScopedView:
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [HasScope]
     required_scope = Scope.DOSSIERS
+
+
+LIST_FIELDS = [
+    *(f for f in DossierSerializer.Meta.fields if f not in ("commune", "display_number")),
+    "commune__insee_code",
+]
 
 
 class DossierList(ScopedView, generics.ListAPIView):
@@ -100,6 +110,8 @@ class DossierList(ScopedView, generics.ListAPIView):
             visible_dossiers(self.request)
             .filter(filters)
             .select_related("commune")
+            # Only what the serializer shows: no JSON columns for a page of 50 (bench/load).
+            .only(*LIST_FIELDS)
             .order_by("-id")  # newest first; an index walk that stops at the page (bench/load)
         )
 
@@ -110,18 +122,29 @@ class DossierDetail(ScopedView, generics.RetrieveAPIView):
     def get_queryset(self):
         return visible_dossiers(self.request).select_related("commune")
 
+    def get_object(self):
+        dossier = super().get_object()
+        record_api_access(self.request, dossier.pk, AccessLog.Action.VIEW)  # privacy: one INSERT
+        return dossier
+
 
 class DossierChild(ScopedView):
     """A list belonging to one visible dossier."""
 
+    logged_action = None  # a read of personal data goes to the access log (privacy.access_log)
+
     def dossier(self):
-        return get_object_or_404(visible_dossiers(self.request), pk=self.kwargs["pk"])
+        dossier = get_object_or_404(visible_dossiers(self.request), pk=self.kwargs["pk"])
+        if self.logged_action:
+            record_api_access(self.request, dossier.pk, self.logged_action)
+        return dossier
 
 
 class DossierEvents(DossierChild, generics.ListAPIView):
     required_scope = Scope.EVENTS
     serializer_class = EventSerializer
     pagination_class = Pagination
+    logged_action = AccessLog.Action.EVENTS
 
     def get_queryset(self):
         return self.dossier().events.order_by("sequence")
@@ -130,6 +153,7 @@ class DossierEvents(DossierChild, generics.ListAPIView):
 class DossierPieces(DossierChild, generics.ListAPIView):
     required_scope = Scope.PIECES
     serializer_class = PieceSerializer
+    logged_action = AccessLog.Action.PIECES
 
     def get_queryset(self):
         return self.dossier().pieces.order_by("code", "version")
@@ -138,6 +162,7 @@ class DossierPieces(DossierChild, generics.ListAPIView):
 class DossierDocuments(DossierChild, generics.ListAPIView):
     required_scope = Scope.DOCUMENTS
     serializer_class = IssuedDocumentSerializer
+    logged_action = AccessLog.Action.DOCUMENTS
 
     def get_queryset(self):
         return self.dossier().issued_documents.order_by("created_at", "id")
@@ -146,10 +171,12 @@ class DossierDocuments(DossierChild, generics.ListAPIView):
 class DossierDeadlines(DossierChild, APIView):
     @extend_schema(responses=DeadlineSerializer(many=True))
     def get(self, request, pk):
-        return Response(DeadlineSerializer(self.dossier().deadlines(), many=True).data)
+        return Response(DeadlineSerializer(dossier_deadlines(self.dossier()), many=True).data)
 
 
 class DossierPlatau(DossierChild, APIView):
+    logged_action = AccessLog.Action.VIEW  # the whole dossier, applicants included
+
     @extend_schema(
         responses=PlatauDossierSerializer,
         description="The dossier with PLAT'AU's field names and codes (reference §4.3).",
@@ -176,6 +203,7 @@ class EventFeed(ScopedView, APIView):
         after = _int_param(request, "after", 0, 0, 2**63 - 1)
         limit = _int_param(request, "limit", 100, 1, FEED_MAX)
         settle = getattr(settings, "API_FEED_SETTLE_SECONDS", FEED_SETTLE_SECONDS)
+        settle += replica_lag_margin()  # read from a replica: what it has not replayed yet
         events = list(
             Event.objects.filter(
                 id__gt=after,

@@ -7,13 +7,17 @@ Endpoints (each measured alone for --seconds with --concurrency clients, then al
 - follow: the dossier page as its applicant (/dossiers/<pk>/);
 - api_list: GET /api/dossiers/?state=under_instruction (token);
 - api_detail, api_deadlines: one dossier through the API (token);
-- feed: GET /api/events/?after=<random cursor> (token).
-Filings are not in the mix (they need a whole draft with pieces; see docs/benchmarks.md).
+- feed: GET /api/events/?after=<random cursor> (token);
+- filing: an applicant files a complete draft as the browser does: GET the review page, then
+  POST its form with the CSRF token (each simulated applicant signed in once through the
+  password form before the timed phases). Drafts (applicant, parcel, required pieces) are
+  seeded at each run; afterwards the numbers given are checked unique and gapless.
 
 Run: `bash -c 'source scripts/lib.sh && ensure_database' && .venv/bin/python bench/load.py`
-(options: --dossiers N (100000), --seconds S, --concurrency C, --workers W, --reseed). It uses
-its own database (bench_load), kept between runs. gunicorn imports this module as its WSGI
-application (`bench.load:application`): the minimal view and the project's URLs, one server.
+(options: --dossiers N (100000), --seconds S, --concurrency C, --workers W, --drafts D). It
+uses its own database (bench_load), kept between runs (filed drafts accumulate beside it).
+gunicorn imports this module as its WSGI application (`bench.load:application`): the minimal
+view and the project's URLs, one server.
 """
 
 import argparse
@@ -21,6 +25,7 @@ import asyncio
 import logging
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -34,6 +39,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["PERMIS_TEST_DB_NAME"] = "bench_load"
 BENCH_DB_URL = "postgis://permis:permis@127.0.0.1:5439/bench_load"
 PORT = 8765
+MARK = " rue du Bench"  # the seeded dossiers' addresses (filings add others beside them)
+FILERS = 8  # simulated applicants filing drafts
+PASSWORD = "bench-mot-de-passe"
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -71,14 +79,15 @@ def seed(total: int) -> dict:
     from api.models import Scope, ServiceAccount
 
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM permits_dossier")
+        cur.execute("SELECT count(*) FROM permits_dossier WHERE site_address LIKE %s", [f"%{MARK}"])
         present = cur.fetchone()[0]
     if present != total:
         with connection.cursor() as cur:
             cur.execute(
                 "TRUNCATE workflow_event, workflow_consultation, permits_applicant, "
                 "permits_dossierparcel, permits_piece, permits_dossier, api_serviceaccount, "
-                "accounts_membership RESTART IDENTITY CASCADE"
+                "accounts_membership, permits_numbersequence, procrastinate_jobs "
+                "RESTART IDENTITY CASCADE"
             )
         communes = [
             Commune.objects.get_or_create(
@@ -107,7 +116,7 @@ def seed(total: int) -> dict:
                 " || lpad(((g %% 99999) + 1)::text, 5, '0')",
                 "state": "(%(states)s::text[])[1 + g %% 5]",
                 "filed_at": "timestamptz '2026-01-05 10:00+01' + (g %% 300) * interval '1 day'",
-                "site_address": "g || ' rue du Bench'",
+                "site_address": f"g || '{MARK}'",
                 "description": "'Maison'",
                 "works_nature": "'new_building'",
             }
@@ -140,9 +149,18 @@ def seed(total: int) -> dict:
             )
         cur = connection.cursor()
         cur.execute("ANALYZE")
+    # The mayor signs every commune's receipts (a filing prepares one and queues its signature
+    # job; no worker runs during the bench).
+    mayor, _ = User.objects.get_or_create(username="bench_mayor")
+    for commune in Commune.objects.filter(insee_code__startswith="912"):
+        Membership.objects.get_or_create(
+            user=mayor, role=Role.SIGNATORY, commune=commune, defaults={"title": "Maire"}
+        )
     officer = User.objects.get(username="bench_officer")
     applicant = User.objects.get(username="bench_applicant")
-    ServiceAccount.objects.filter(name="bench").delete()
+    # The access log keeps the previous runs' accounts (protected): retired, not deleted.
+    for old in ServiceAccount.objects.filter(name="bench"):
+        ServiceAccount.objects.filter(pk=old.pk).update(name=f"bench-{old.pk}", is_active=False)
     _, token = ServiceAccount.create(
         "bench", Commune.objects.filter(insee_code__startswith="912"), Scope.values
     )
@@ -157,7 +175,8 @@ def seed(total: int) -> dict:
 
     from permits.models import Dossier
 
-    ids = list(Dossier.objects.order_by("?").values_list("id", flat=True)[:2000])
+    seeded = Dossier.objects.filter(site_address__endswith=MARK)  # not the bench's filings
+    ids = list(seeded.order_by("?").values_list("id", flat=True)[:2000])
     return {
         "token": token,
         "officer": session_for(officer),
@@ -166,48 +185,173 @@ def seed(total: int) -> dict:
     }
 
 
+def seed_drafts(count: int) -> list[tuple[str, int]]:
+    """`count` complete DP drafts (applicant, parcel, required pieces) of FILERS applicants,
+    ready to file; the drafts left by a previous run are removed first."""
+    from accounts.models import Commune, User
+    from permits.models import Applicant, Dossier, DossierParcel, Piece
+    from permits.pieces import catalogue
+    from workflow import procedures
+
+    filers = []
+    for i in range(FILERS):
+        user, created = User.objects.get_or_create(
+            username=f"bench_filer_{i}", defaults={"email": f"filer{i}@bench.invalid"}
+        )
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+        filers.append(user)
+    left = Dossier.objects.filter(depositor__in=filers, state="draft")
+    Piece.objects.filter(dossier__in=left).delete()
+    left.delete()
+    communes = list(Commune.objects.filter(insee_code__startswith="912").order_by("insee_code"))
+    drafts = Dossier.objects.bulk_create(
+        Dossier(
+            procedure="DP",
+            cerfa=procedures.get("DP").cerfa_full or "",
+            commune=communes[i % len(communes)],
+            depositor=filers[i % FILERS],
+            site_address=f"{i} chemin du Dépôt",
+            site_postcode="91200",
+            site_locality="Bench",
+            description="Abri de jardin de 12 m²",
+            works_nature="new_building",
+        )
+        for i in range(count)
+    )
+    Applicant.objects.bulk_create(
+        Applicant(
+            dossier=d,
+            rank=1,
+            civility="madame",
+            birth_name="Martin",
+            given_names="Camille",
+            address="1 rue de la Paix",
+            postcode="91200",
+            locality="Bench",
+            email=d.depositor.email,
+        )
+        for d in drafts
+    )
+    DossierParcel.objects.bulk_create(
+        DossierParcel(dossier=d, idu=f"{d.commune.insee_code}000AB{d.pk % 10000:04d}")
+        for d in drafts
+    )
+    codes = [p.code for p in catalogue.required_pieces("DP", {})]
+    Piece.objects.bulk_create(
+        Piece(
+            dossier=d,
+            code=code,
+            file=f"bench/{code}.pdf",
+            original_name=f"{code}.pdf",
+            content_type="application/pdf",
+            extension="pdf",
+            size_bytes=1000,
+            sha256="0" * 64,
+            scan_status="disabled",
+            uploaded_by=d.depositor,
+        )
+        for d in drafts
+        for code in codes
+    )
+    return [(d.depositor.username, d.pk) for d in drafts]
+
+
+def sign_in(username: str) -> dict:
+    """Signs in through the password form, as a browser does: the session and CSRF cookies."""
+    import httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{PORT}") as client:
+        page = client.get("/connexion/")
+        response = client.post(
+            "/connexion/",
+            data={"csrfmiddlewaretoken": _csrf(page.text), "login": username, "password": PASSWORD},
+        )
+        if response.status_code != 302 or "sessionid" not in client.cookies:
+            raise RuntimeError(f"{username} could not sign in ({response.status_code})")
+        return {"sessionid": client.cookies["sessionid"], "csrftoken": client.cookies["csrftoken"]}
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
 def endpoints(data) -> dict:
+    """name → async operation on a worker's own client: True when it answered as expected,
+    None when it had nothing to do (no draft left to file)."""
     token = {"Authorization": f"Bearer {data['token']}"}
     ids = data["ids"]
+
+    def get(make):
+        async def operation(client):
+            url, headers, cookies = make()
+            client.cookies.clear()
+            for key, value in cookies.items():
+                client.cookies.set(key, value)
+            return (await client.get(url, headers=headers)).status_code == 200
+
+        return operation
+
+    async def filing(client):
+        if not data["drafts"]:
+            return None
+        username, pk = data["drafts"].pop()
+        client.cookies.clear()
+        for key, value in data["sessions"][username].items():
+            client.cookies.set(key, value)
+        url = f"/dossiers/{pk}/brouillon/verifier/"
+        page = await client.get(url)
+        if page.status_code != 200:
+            return False
+        response = await client.post(
+            url,
+            data={
+                "csrfmiddlewaretoken": _csrf(page.text),
+                "certify": "on",
+                "electronic_notification_consent": "on",
+            },
+        )
+        return response.status_code == 302 and response.headers["location"] == (f"/dossiers/{pk}/")
+
     return {
-        "minimal": lambda: ("/bench/minimal/", {}, {}),
-        "worklist": lambda: ("/instruction/", {}, {"sessionid": data["officer"]}),
-        "follow": lambda: (
-            f"/dossiers/{random.choice(ids)}/",
-            {},
-            {"sessionid": data["applicant"]},
+        "minimal": get(lambda: ("/bench/minimal/", {}, {})),
+        "worklist": get(lambda: ("/instruction/", {}, {"sessionid": data["officer"]})),
+        "follow": get(
+            lambda: (f"/dossiers/{random.choice(ids)}/", {}, {"sessionid": data["applicant"]})
         ),
-        "api_list": lambda: ("/api/dossiers/?state=under_instruction", token, {}),
-        "api_detail": lambda: (f"/api/dossiers/{random.choice(ids)}/", token, {}),
-        "api_deadlines": lambda: (f"/api/dossiers/{random.choice(ids)}/deadlines/", token, {}),
-        "feed": lambda: (f"/api/events/?after={random.choice(ids) * 3}&limit=100", token, {}),
+        "api_list": get(lambda: ("/api/dossiers/?state=under_instruction", token, {})),
+        "api_detail": get(lambda: (f"/api/dossiers/{random.choice(ids)}/", token, {})),
+        "api_deadlines": get(lambda: (f"/api/dossiers/{random.choice(ids)}/deadlines/", token, {})),
+        "feed": get(lambda: (f"/api/events/?after={random.choice(ids) * 3}&limit=100", token, {})),
+        "filing": filing,
     }
 
 
-async def hammer(names, makers, seconds, concurrency):
+async def hammer(names, operations, seconds, concurrency):
+    """`concurrency` clients, each with its own connection and cookies, for `seconds`."""
     import httpx
 
     results = {name: [] for name in names}
     errors = {name: 0 for name in names}
     stop = time.perf_counter() + seconds
 
-    async def worker(client):
-        while time.perf_counter() < stop:
-            name = random.choice(names)
-            url, headers, cookies = makers[name]()
-            client.cookies.clear()
-            for key, value in cookies.items():
-                client.cookies.set(key, value)
-            start = time.perf_counter()
-            response = await client.get(url, headers=headers)
-            elapsed = time.perf_counter() - start
-            if response.status_code != 200:
-                errors[name] += 1
-            results[name].append(elapsed)
+    async def worker():
+        base = f"http://127.0.0.1:{PORT}"
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            while time.perf_counter() < stop:
+                name = random.choice(names)
+                start = time.perf_counter()
+                ok = await operations[name](client)
+                elapsed = time.perf_counter() - start
+                if ok is None:
+                    await asyncio.sleep(0.01)
+                    continue
+                if not ok:
+                    errors[name] += 1
+                results[name].append(elapsed)
 
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{PORT}", limits=limits) as client:
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
     return results, errors
 
 
@@ -224,12 +368,42 @@ def row(name, times, errors, seconds):
     }
 
 
+def check_numbers() -> str:
+    """The numbers the bench's filings received: unique, and gapless per (commune, type,
+    year) with the sequence's last value equal to the count (A423-3)."""
+    from collections import defaultdict
+
+    from permits.models import Dossier, NumberSequence
+    from permits.numbering import parse
+
+    numbers = list(
+        Dossier.objects.filter(depositor__username__startswith="bench_filer_")
+        .exclude(state="draft")
+        .values_list("number", "commune__insee_code")
+    )
+    per_key = defaultdict(list)
+    for number, insee in numbers:
+        parsed = parse(number)
+        per_key[f"{insee}/{parsed.prefix}/{2000 + parsed.year}"].append(int(parsed.sequence))
+    last = dict(NumberSequence.objects.filter(key__in=per_key).values_list("key", "last_value"))
+    gaps = [k for k, seq in per_key.items() if sorted(seq) != list(range(1, len(seq) + 1))]
+    behind = [k for k, seq in per_key.items() if last.get(k) != len(seq)]
+    unique = len({n for n, _ in numbers}) == len(numbers)
+    verdict = "OK" if unique and not gaps and not behind else "FAILED"
+    return (
+        f"numbers: {verdict} — {len(numbers)} filed by the bench so far, "
+        f"{len(per_key)} sequences, unique: {unique}, with gaps: {gaps or 'none'}, "
+        f"sequence ahead of the numbers: {behind or 'none'}"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--drafts", type=int, default=800, help="drafts seeded for filings")
     args = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -238,7 +412,12 @@ def main():
     connection.creation.create_test_db(verbosity=0, keepdb=True, serialize=False)
     started = time.perf_counter()
     data = seed(args.dossiers)
-    print(f"seeded/checked {args.dossiers} dossiers in {time.perf_counter() - started:.1f} s")
+    data["drafts"] = seed_drafts(args.drafts)
+    random.shuffle(data["drafts"])
+    print(
+        f"seeded/checked {args.dossiers} dossiers and {args.drafts} drafts "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     connection.close()
 
     env = {
@@ -246,6 +425,7 @@ def main():
         "BENCH_LOAD_SERVER": "1",
         "DATABASE_URL": BENCH_DB_URL,
         "PERMIS_LOG_LEVEL": "WARNING",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
     env.pop("PERMIS_TEST_DB_NAME")
     server = subprocess.Popen(
@@ -268,14 +448,19 @@ def main():
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        makers = endpoints(data)
+        data["sessions"] = {f"bench_filer_{i}": sign_in(f"bench_filer_{i}") for i in range(FILERS)}
+        operations = endpoints(data)
         rows = []
-        for name in makers:
-            asyncio.run(hammer([name], makers, 1, 2))  # warm-up
-            times, errors = asyncio.run(hammer([name], makers, args.seconds, args.concurrency))
+        for name in operations:
+            if name != "filing":  # a warm-up would spend drafts
+                asyncio.run(hammer([name], operations, 1, 2))
+            times, errors = asyncio.run(hammer([name], operations, args.seconds, args.concurrency))
             rows.append(row(name, times[name], errors[name], args.seconds))
-        mixed_names = ["worklist", "follow", "follow", "follow", "api_detail", "api_list", "feed"]
-        times, errors = asyncio.run(hammer(mixed_names, makers, args.seconds * 2, args.concurrency))
+        mixed_names = ["worklist", "follow", "follow", "follow", "api_detail", "api_list"]
+        mixed_names += ["feed", "filing"]
+        times, errors = asyncio.run(
+            hammer(mixed_names, operations, args.seconds * 2, args.concurrency)
+        )
         mixed = [row(f"mixed: {n}", times[n], errors[n], args.seconds * 2) for n in times]
     finally:
         server.send_signal(signal.SIGTERM)
@@ -284,7 +469,8 @@ def main():
     baseline = rows[0]["rps"]
     print(
         f"\n{args.dossiers:,} dossiers, gunicorn {args.workers} sync workers, "
-        f"{args.concurrency} concurrent clients, {args.seconds:g} s per endpoint\n"
+        f"{args.concurrency} concurrent clients, {args.seconds:g} s per endpoint "
+        f"(filing: review page + POST, {len(data['drafts'])} drafts left)\n"
     )
     print("| endpoint | req/s | vs minimal | p50 | p99 | non-200 |")
     print("|---|---|---|---|---|---|")
@@ -298,6 +484,7 @@ def main():
             f"| {r['name']} | {r['rps']:.0f} | – | {r['p50']:.1f} ms | {r['p99']:.1f} ms "
             f"| {r['errors']} |"
         )
+    print("\n" + check_numbers())
 
 
 if __name__ == "__main__":

@@ -16,11 +16,13 @@ def agent_menu(request):
     if user is None or not user.is_authenticated:
         return {}
     from accounts.models import Role
-    from accounts.permissions import communes_for
+    from accounts.permissions import holds_role, remembered_roles
 
-    return {
-        "agent_menu": {
-            "instructor": communes_for(user, [Role.OFFICER, Role.SERVICE_HEAD]).exists(),
-            "signatory": communes_for(user, [Role.SIGNATORY]).exists(),
+    # One query for both entries (none when the view already read the roles: role_required).
+    with remembered_roles(user):
+        return {
+            "agent_menu": {
+                "instructor": holds_role(user, {Role.OFFICER, Role.SERVICE_HEAD}),
+                "signatory": holds_role(user, {Role.SIGNATORY}),
+            }
         }
-    }

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "workflow",
     "permits",
     "privacy",
+    "accessibility",
     "rest_framework",
     "drf_spectacular",
     "api",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.RequestLogMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,11 +98,30 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Short-lived derived figures only (worklist counts, a dossier's computed deadlines): local
+# memory, one cache per web process, nothing to run beside it. Several machines would each
+# keep their own (same keys, same expiry); a shared Redis or Memcached needs no code change.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Parallel test runs on one cluster each name their own test database.
 if test_db_name := env_str("PERMIS_TEST_DB_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": test_db_name}
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured("DATABASE_URL must use the postgis:// scheme (PostgreSQL + PostGIS)")
+# A streaming read replica for the reads that tolerate a few seconds of lag (config/db_router.py,
+# docs/scaling.md); in tests, Django's TEST MIRROR makes it the default test database.
+if replica_url := env_str("PERMIS_REPLICA_DATABASE_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("PERMIS_REPLICA_DATABASE_URL must use the postgis:// scheme")
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+# Beyond this lag the replica must be taken out of service (monitoring): the event feed holds
+# back this many more seconds when it reads from the replica.
+PERMIS_REPLICA_MAX_LAG_SECONDS = env_int("PERMIS_REPLICA_MAX_LAG", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -177,6 +198,8 @@ MEDIA_ROOT = Path(env_str("PERMIS_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Signed PDFs (permits.decisions.storage), under PERMIS_DOCUMENTS_ROOT.
+    "documents": {"BACKEND": "permits.decisions.storage.DocumentFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -229,6 +252,14 @@ MUNICIPAL_ARRONDISSEMENTS = {"75": "75056", "69": "69123", "13": "13055"}
 # The job queue (procrastinate) uses the same database: jobs are enqueued in the transaction
 # of the state change that needs them (tasks.py of each app).
 PROCRASTINATE_IMPORT_PATHS = ["permits.decisions.tasks"]  # tasks outside <app>/tasks.py
+# A worker beats every PERMIS_WORKER_HEARTBEAT_S; one silent for PERMIS_WORKER_STALLED_AFTER_S is
+# dead, and permits.decisions.tasks.retry_stalled_jobs (cron PERMIS_STALLED_JOBS_CRON) requeues
+# the jobs it held.
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": env_int("PERMIS_WORKER_HEARTBEAT_S", 10),
+    "stalled_worker_timeout": env_int("PERMIS_WORKER_STALLED_AFTER_S", 30),
+}
+PERMIS_STALLED_JOBS_CRON = env_str("PERMIS_STALLED_JOBS_CRON", "* * * * *")
 
 LOG_LEVEL = env_str("PERMIS_LOG_LEVEL", "INFO")
 LOGGING = {
@@ -261,18 +292,21 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"DecisionOutcomeEnum": "workflow.outcomes.Outcome"},
 }
 
-# Pieces (default storage) in S3-compatible object storage if a bucket is named (docs/scaling.md)
+# Pieces (default storage) and signed PDFs ("documents", under the documents/ prefix) in
+# S3-compatible object storage if a bucket is named (docs/scaling.md)
 if env_str("PERMIS_S3_BUCKET", ""):
-    STORAGES["default"] = {
+    _S3_OPTIONS = {
+        "bucket_name": env_str("PERMIS_S3_BUCKET", ""),
+        "endpoint_url": env_str("PERMIS_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("PERMIS_S3_REGION", "") or None,
+        "access_key": env_str("PERMIS_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("PERMIS_S3_SECRET_ACCESS_KEY", "") or None,
+        "default_acl": None,
+        "querystring_auth": True,  # pieces are private: signed, short-lived URLs
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS}
+    STORAGES["documents"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env_str("PERMIS_S3_BUCKET", ""),
-            "endpoint_url": env_str("PERMIS_S3_ENDPOINT_URL", "") or None,
-            "region_name": env_str("PERMIS_S3_REGION", "") or None,
-            "access_key": env_str("PERMIS_S3_ACCESS_KEY_ID", "") or None,
-            "secret_key": env_str("PERMIS_S3_SECRET_ACCESS_KEY", "") or None,
-            "default_acl": None,
-            "querystring_auth": True,  # pieces are private: signed, short-lived URLs
-            "file_overwrite": False,
-        },
+        "OPTIONS": {**_S3_OPTIONS, "location": "documents"},
     }

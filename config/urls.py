@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("permits.urls")),
     path("", include("accounts.urls")),
     path("", include("privacy.urls")),
+    path("", include("accessibility.urls")),
 ]
 
 handler400 = "config.views.bad_request"

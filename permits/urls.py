@@ -1,6 +1,15 @@
 from django.urls import path
 
-from permits.views import dossiers, follow, journey, officer, public, signatory
+from permits.views import (
+    after_decision,
+    dossiers,
+    follow,
+    follow_ups,
+    journey,
+    officer,
+    public,
+    signatory,
+)
 
 app_name = "permits"
 urlpatterns = [
@@ -29,12 +38,23 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/pieces/", follow.missing_pieces, name="missing_pieces"),
     path("dossiers/<int:pk>/acte/<str:act>/", follow.applicant_act, name="applicant_act"),
+    path("dossiers/<int:pk>/suite/<str:kind>/", follow_ups.follow_up, name="follow_up"),
     path("boite-mail/", follow.mailbox, name="mailbox"),
     path("instruction/", officer.worklist, name="worklist"),
     path("instruction/attribuer/", officer.assign, name="assign"),
     path("instruction/<int:pk>/", officer.instruction_page, name="instruction"),
     path("instruction/<int:pk>/acte/<str:name>/", officer.act, name="officer_act"),
     path("instruction/<int:pk>/actes.xml", officer.actes_export, name="actes_export"),
+    path(
+        "instruction/<int:pk>/apres-decision/<str:name>/",
+        after_decision.officer_act,
+        name="after_decision_act",
+    ),
+    path(
+        "dossiers/<int:pk>/attestation-conformite/",
+        after_decision.request_attestation,
+        name="conformity_attestation",
+    ),
     path("parapheur/", signatory.parapheur, name="parapheur"),
     path("registres/", public.registers, name="registers"),
     path("consultations/", public.consultations, name="consultations"),

@@ -36,3 +36,9 @@ def claims_retention_days() -> int:
     # The identity claims serve the pre-fill of the next dossiers; after a year without a
     # sign-in they are erased (CNIL: no longer than needed for the purpose).
     return _get("PERMIS_CLAIMS_RETENTION_DAYS", env_int, 365)
+
+
+def withdrawn_contact_retention_months() -> int:
+    """0 (the default): a withdrawn dossier's contact data are kept with the public record;
+    set only with the archives service's endorsement (privacy.retention)."""
+    return _get("PERMIS_WITHDRAWN_CONTACT_RETENTION_MONTHS", env_int, 0)

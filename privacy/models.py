@@ -40,28 +40,56 @@ class DraftReminder(models.Model):
 
 
 class AccessLog(models.Model):
-    """An agent opened a dossier or downloaded one of its documents (who, what, when)."""
+    """An agent or a system (API service account) read a dossier or one of its documents (who,
+    what, when, through which channel). Exactly one of agent and service_account is set."""
 
     class Action(models.TextChoices):
         VIEW = "view", "consultation du dossier"
         DOWNLOAD = "download", "téléchargement d'un document"
+        PIECES = "pieces", "liste des pièces"
+        EVENTS = "events", "historique"
+        DOCUMENTS = "documents", "liste des documents émis"
+
+    class Channel(models.TextChoices):
+        SITE = "site", "site"
+        API = "api", "API"
 
     dossier = models.ForeignKey(
         "permits.Dossier", on_delete=models.CASCADE, related_name="access_logs"
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossier_accesses"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dossier_accesses",
+        null=True,
+        blank=True,
+    )
+    service_account = models.ForeignKey(
+        "api.ServiceAccount",
+        on_delete=models.PROTECT,
+        related_name="dossier_accesses",
+        null=True,
+        blank=True,
     )
     action = models.CharField(max_length=10, choices=Action.choices)
+    channel = models.CharField(max_length=4, choices=Channel.choices, default=Channel.SITE)
     document_id = models.PositiveBigIntegerField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["dossier", "-at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="access_log_one_reader",
+                condition=models.Q(agent__isnull=False, service_account__isnull=True)
+                | models.Q(agent__isnull=True, service_account__isnull=False),
+            )
+        ]
 
     def __str__(self):
-        return f"{self.agent_id} {self.action} {self.dossier_id}"
+        reader = self.agent_id or f"service:{self.service_account_id}"
+        return f"{reader} {self.action} {self.dossier_id} ({self.channel})"
 
 
 class PrivacyNotice(models.Model):

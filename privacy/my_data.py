@@ -14,7 +14,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.models import FederatedIdentity, LoginFailure
-from permits.decisions import conf as documents_conf
+from permits.decisions.storage import open_signed
 from permits.models import Dossier
 from permits.models.documents import DocumentStatus
 from privacy.retention import delete_draft
@@ -95,11 +95,10 @@ def collect(user) -> tuple[dict, list[tuple[str, object]]]:
         signed = dossier.issued_documents.filter(status=DocumentStatus.SIGNED)
         for document in signed:
             name = f"{folder}/documents/{document.kind}-{document.pk}.pdf"
-            path = documents_conf.documents_root() / document.storage_path
             entry["documents"].append(
                 {"kind": document.kind, "signed_at": document.signed_at, "file": name}
             )
-            files.append((name, lambda path=path: path.open("rb")))
+            files.append((name, lambda document=document: open_signed(document)))
         data["dossiers"].append(entry)
     return data, files
 

@@ -5,8 +5,17 @@
   number of days after the second if still untouched. Touching it starts over.
 - Identity-provider claims are erased `PERMIS_CLAIMS_RETENTION_DAYS` after they were received
   (each sign-in renews them); the link (`sub`) stays so the person can sign in again.
-- Filed dossiers are public records (Code du patrimoine L212-2, archives instruction): never
-  deleted here.
+- Filed dossiers are public records (Code du patrimoine L211-4): never deleted here, withdrawn
+  (désistement) or not. A withdrawn dossier keeps its number (§2) and stays in the registers;
+  the cerfa as filed, birth data included, is part of the archive. Eliminating any part of a
+  public archive needs the visa of the archives' control (Code du patrimoine L212-2, R212-14;
+  L214-3 punishes an elimination without it), and GDPR art. 17(3)(b)(d) and art. 89 exempt
+  such archives from erasure. So nothing of a withdrawn dossier is blanked by default. Where
+  the commune's archives service has endorsed it (its tableau de gestion), setting
+  `PERMIS_WITHDRAWN_CONTACT_RETENTION_MONTHS` blanks the applicants' telephone and e-mail —
+  contact data that served only the exchanges of the instruction — that many months after the
+  withdrawal; identity, birth data and postal address (those of the record) are kept.
+- A draft deleted by the applicant goes at once with its files (`delete_draft`).
 
 Every step is idempotent: running the sweep twice on one day changes nothing the second time.
 """
@@ -26,7 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FederatedIdentity
-from permits.models import Dossier
+from permits.models import Applicant, Dossier
 from permits.models.pieces import Piece
 from privacy import conf
 from privacy.models import DraftReminder
@@ -40,6 +49,7 @@ class RetentionReport:
     reminders_sent: int = 0
     drafts_deleted: int = 0
     claims_erased: int = 0
+    withdrawn_contacts_blanked: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -121,9 +131,27 @@ def sweep_claims(now: datetime.datetime, report: RetentionReport) -> None:
     )
 
 
+def sweep_withdrawn_contacts(now: datetime.datetime, report: RetentionReport) -> None:
+    """Only when the commune's archives service set a period (see the module's docstring)."""
+    months = conf.withdrawn_contact_retention_months()
+    if not months:
+        return
+    limit = now - relativedelta(months=months)
+    report.withdrawn_contacts_blanked += (
+        Applicant.objects.filter(
+            dossier__state=State.WITHDRAWN,
+            dossier__events__kind="withdraw",
+            dossier__events__occurred_at__lt=limit,
+        )
+        .exclude(phone="", email="")
+        .update(phone="", email="")
+    )
+
+
 def sweep(now: datetime.datetime | None = None) -> RetentionReport:
     now = now or timezone.now()
     report = RetentionReport()
     sweep_drafts(now, report)
     sweep_claims(now, report)
+    sweep_withdrawn_contacts(now, report)
     return report

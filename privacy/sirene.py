@@ -150,9 +150,6 @@ def lookup(
     return company
 
 
-SOURCED_FIELDS = ("company_name", "legal_form", "address", "postcode", "locality")
-
-
 def applicant_initial(posted, siret: str) -> tuple[dict, str, bool]:
     """The applicant form's values after "Compléter depuis le SIRET": what was posted, with
     the company's fields from the register. Returns (initial, French message, found)."""
@@ -191,15 +188,15 @@ def applicant_initial(posted, siret: str) -> tuple[dict, str, bool]:
     return initial, message, True
 
 
-def prefill_applicant_form(request, form_class, applicant):
+def prefill_applicant_form(request, applicant):
     """The applicant step's "Compléter depuis le SIRET": an unbound form showing the company's
-    fields from the register, marked as sourced and left editable; nothing is saved yet."""
+    fields from the register, marked as sourced (privacy.sourcing: name and legal form locked,
+    the address open to a reasoned difference); nothing is saved yet."""
     from django.contrib import messages
 
+    from privacy.sourcing import SourcedApplicantForm
+
     initial, text, found = applicant_initial(request.POST, request.POST.get("siret", ""))
-    form = form_class(initial=initial, instance=applicant)
-    if found:
-        for name in SOURCED_FIELDS:
-            form.fields[name].help_text = "Donnée issue du répertoire des entreprises (SIRENE)."
+    form = SourcedApplicantForm(initial=initial, instance=applicant, depositor=request.user)
     (messages.success if found else messages.warning)(request, text)
     return form

@@ -87,7 +87,9 @@ def _commune(request, insee_code):
 @role_required(Role.COMMUNE_ADMIN, commune=_commune)
 def access_log(request, insee_code: str):
     commune = _commune(request, insee_code)
-    entries = AccessLog.objects.filter(dossier__commune=commune).select_related("agent", "dossier")
+    entries = AccessLog.objects.filter(dossier__commune=commune).select_related(
+        "agent", "service_account", "dossier"
+    )
     number = request.GET.get("dossier", "").strip()
     if number:
         entries = entries.filter(dossier__number__icontains=number.replace(" ", ""))

@@ -41,6 +41,16 @@ def check_can_file(parent, procedure: str, on: date) -> None:
             )
 
 
+def _declared(child) -> dict:
+    """What a DOC or DAACT declares (permits keeps it in `piece_answers["declaration"]`)."""
+    return (getattr(child, "piece_answers", None) or {}).get("declaration") or {}
+
+
+def _declared_date(child, key: str) -> date:
+    value = _declared(child).get(key)
+    return date.fromisoformat(value) if value else child.filed_on
+
+
 def _granted(child) -> bool:
     return child.decision_outcome in (Outcome.GRANT, Outcome.TACIT_GRANT)
 
@@ -54,9 +64,15 @@ def after_transition(child, name: str, actor) -> None:
     from workflow.transitions import fire
 
     if name == "submit" and child.procedure == "DOC":
-        fire(parent, "open_works", actor=actor, on=child.filed_on)
+        # R424-16: the works began on the date the DOC declares (by default, its filing).
+        fire(parent, "open_works", actor=actor, on=_declared_date(child, "opened_on"))
     elif name == "submit" and child.procedure == "DAACT":
-        fire(parent, "complete_works", actor=actor, on=child.filed_on)
+        if _declared(child).get("scope") == "partial":
+            # Cerfa 13408: a DAACT for one part of the works; the others go on.
+            record_event(parent, "partial_completion", actor=actor, payload={"child": child.pk})
+        else:
+            # R462-6: the conformity window runs from the receipt of the DAACT.
+            fire(parent, "complete_works", actor=actor, on=child.filed_on)
     elif (
         child.procedure == "PROROGATION"
         and child.state in (S.NOTIFIED, S.TACIT_GRANTED)

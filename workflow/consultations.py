@@ -22,14 +22,25 @@ ANSWERS = {Opinion.FAVOURABLE, Opinion.WITH_PRESCRIPTIONS, Opinion.UNFAVOURABLE}
 
 @transaction.atomic
 def send_consultation(
-    dossier, *, kind: ServiceKind, service_name: str, sent_on: date | None = None, actor=None
+    dossier,
+    *,
+    kind: ServiceKind | None = None,
+    service_name: str = "",
+    service=None,
+    sent_on: date | None = None,
+    actor=None,
 ) -> Consultation:
+    """Consults `service` (an accounts.ConsultedService, whose kind and name are used) or a
+    body named only by `kind` and `service_name`."""
     if dossier.state not in CONSULTABLE:
         raise TransitionRefused("Les consultations se font pendant l'instruction.")
+    if service is not None:
+        kind, service_name = ServiceKind(service.kind), service.name
     consultation = Consultation(
         dossier=dossier,
-        service_kind=kind.value,
-        service_name=service_name,
+        service=service,
+        service_kind=(kind or ServiceKind.OTHER).value,
+        service_name=service_name or "Service consulté",
         sent_on=sent_on or timezone.localdate(),
     )
     deadline = consultation_deadline(dossier.clock_facts(), consultation.clock_view())
@@ -41,8 +52,8 @@ def send_consultation(
         actor=actor,
         payload={
             "consultation": consultation.pk,
-            "service": service_name,
-            "kind": kind.value,
+            "service": consultation.service_name,
+            "kind": consultation.service_kind,
             "due_on": consultation.due_on,
             "basis": deadline.basis,
         },

@@ -45,8 +45,9 @@ ROLES: dict[str, frozenset[str]] = {
         "confirm_after_sursis": {APPLICANT},
         "withdraw": {APPLICANT},
         "declare_site_posting": {APPLICANT, OFFICER},
-        "announce_retrait": {SIGNATORY},
-        "retract": {SIGNATORY},
+        # Prepared by the officer; the letter and the arrêté are signed by the maire (L424-5).
+        "announce_retrait": {OFFICER, SIGNATORY},
+        "retract": {OFFICER, SIGNATORY},
         "become_definitive": {SYSTEM},
         "open_works": {APPLICANT, OFFICER, SYSTEM},
         "complete_works": {APPLICANT, OFFICER, SYSTEM},

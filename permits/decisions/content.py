@@ -841,3 +841,222 @@ def conformity_attestation_content(
         template="permits/documents/certificate.html",
         operative="ATTESTE",
     )
+
+
+# --- after the decision: retrait (§3.12) and conformity (§3.14) -------------------------------
+
+
+def _granted(facts: DossierFacts, decision_date: date, tacit: bool) -> tuple[str, str, bool]:
+    """(what was granted, with its number and date; its short name; feminine?) for retrait."""
+    how = "tacitement " if tacit else ""
+    if _type_code(facts) in DECLARATIONS:
+        return (
+            f"la décision de non-opposition {how}née le {format_fr(decision_date)} sur la "
+            f"déclaration préalable n° {facts.number}",
+            "décision de non-opposition à une déclaration préalable",
+            True,
+        )
+    noun = _noun(_type_code(facts))
+    return f"le {noun} n° {facts.number} {how}accordé le {format_fr(decision_date)}", noun, False
+
+
+def _decision_phrase(facts: DossierFacts, decision_date: date, tacit: bool) -> str:
+    return _granted(facts, decision_date, tacit)[0]
+
+
+def retrait_notice_content(
+    facts: DossierFacts,
+    signatory: Signatory,
+    grounds: tuple[str, ...],
+    *,
+    decision_date: date,
+    tacit: bool = False,
+    retrait_deadline: date,
+    reply_until: date,
+    reference: str,
+    issued_on: date,
+) -> Content:
+    """CRPA L121-1 and L122-1: before withdrawing a decision that created rights, the holder is
+    told of the intended retrait and its grounds and may answer in writing (or orally on
+    request), assisted or represented. L424-5: only an illegal decision, within 3 months."""
+    grounds = tuple(g.strip() for g in grounds if g and g.strip())
+    if not grounds:
+        raise ContentError("Indiquez les motifs d'illégalité qui justifieraient le retrait.")
+    if issued_on > retrait_deadline:
+        raise ContentError(
+            f"Le retrait n'est possible que jusqu'au {format_fr(retrait_deadline)} "
+            f"(article L424-5)."
+        )
+    body = (
+        f"J'envisage de retirer {_decision_phrase(facts, decision_date, tacit)}, portant sur : "
+        f"{facts.description or 'non précisé'}, sur un terrain situé {_site(facts)}.",
+        "Cette décision paraît en effet illégale pour le ou les motifs suivants :",
+        *(f"– {g}" for g in grounds),
+        f"Une autorisation d'urbanisme ne peut être retirée que si elle est illégale et dans le "
+        f"délai de trois mois suivant sa date, soit au plus tard le "
+        f"{format_fr(retrait_deadline)} (article L424-5 du code de l'urbanisme).",
+        f"Conformément aux articles L121-1 et L122-1 du code des relations entre le public et "
+        f"l'administration, vous pouvez présenter vos observations écrites jusqu'au "
+        f"{format_fr(reply_until)} inclus, par la messagerie de votre dossier en ligne ou par "
+        f"courrier adressé à la mairie, et, sur votre demande, des observations orales. Vous "
+        f"pouvez vous faire assister par un conseil ou représenter par un mandataire de votre "
+        f"choix.",
+        "Aucune décision de retrait ne sera prise avant l'expiration de ce délai ; vos "
+        "observations seront examinées avant toute décision.",
+    )
+    return _letter(
+        facts,
+        signatory,
+        kind=DocumentKind.RETRAIT_NOTICE,
+        reference=reference,
+        issued_on=issued_on,
+        title="Lettre préalable au retrait d'une autorisation d'urbanisme",
+        subject=f"Procédure contradictoire préalable au retrait – dossier n° {facts.number}",
+        body=body,
+    )
+
+
+def retrait_content(
+    facts: DossierFacts,
+    signatory: Signatory,
+    reason: str,
+    *,
+    decision_date: date,
+    tacit: bool = False,
+    retrait_deadline: date,
+    letter_on: date,
+    observations_received: bool,
+    reference: str,
+    issued_on: date,
+) -> Content:
+    """The arrêté de retrait (L424-5): motivated (CRPA L211-2), after the contradictory step
+    (CRPA L121-1, L122-1), within 3 months of the decision; notified and transmitted like the
+    decision it withdraws (CGCT L2131-2)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ContentError("Indiquez le motif d'illégalité justifiant le retrait.")
+    if issued_on > retrait_deadline:
+        raise ContentError(
+            f"Le retrait n'est possible que jusqu'au {format_fr(retrait_deadline)} "
+            f"(article L424-5)."
+        )
+    type_code = _type_code(facts)
+    decision, noun, feminine = _granted(facts, decision_date, tacit)
+    visas = (
+        *_visas(facts, type_code),
+        f"Vu {decision} ;",
+        "Vu l'article L424-5 du code de l'urbanisme ;",
+        "Vu le code des relations entre le public et l'administration, notamment ses articles "
+        "L121-1, L122-1 et L211-2 ;",
+        f"Vu la lettre du {format_fr(letter_on)} informant le titulaire du retrait envisagé et "
+        f"de ses motifs, et l'invitant à présenter ses observations ;",
+        *(("Vu les observations présentées par le titulaire ;",) if observations_received else ()),
+    )
+    considerants = (
+        _considerant(f"que la décision est illégale pour le motif suivant : {reason}"),
+        *(
+            ()
+            if observations_received
+            else (_considerant("que le titulaire n'a pas présenté d'observations"),)
+        ),
+        _considerant(
+            f"que le présent retrait intervient dans le délai de trois mois suivant la date de "
+            f"la décision, qui expire le {format_fr(retrait_deadline)} (article L424-5)"
+        ),
+    )
+    articles = _numbered(
+        [
+            (f"{decision[0].upper()}{decision[1:]} est retiré{'e' if feminine else ''}.",),
+            (
+                "Les travaux autorisés par la décision retirée ne peuvent être entrepris ni "
+                "poursuivis.",
+            ),
+            (
+                "Le présent arrêté est notifié au titulaire et transmis au représentant de l'État "
+                "dans les conditions prévues aux articles L2131-1 et L2131-2 du code général des "
+                "collectivités territoriales.",
+            ),
+        ]
+    )
+    return Content(
+        kind=DocumentKind.RETRAIT.value,
+        outcome="",
+        template="permits/documents/decision_retrait.html",
+        commune=facts.commune_name,
+        title=f"Arrêté portant retrait d'{'une' if feminine else 'un'} {noun}",
+        reference=reference,
+        dossier_number=facts.number,
+        dossier_type=facts.procedure_label,
+        subject=f"Retrait : {decision}, {_site(facts)}",
+        author=f"Le Maire de la commune {_of(facts.commune_name)},",
+        visas=visas,
+        considerants=considerants,
+        operative="ARRÊTE",
+        articles=articles,
+        date_text=format_fr(issued_on),
+        issued_on=issued_on.isoformat(),
+        signature=signature_lines(signatory),
+        signed_by=_signed_by(signatory),
+        annex=(
+            Section(
+                "Caractère exécutoire",
+                (
+                    "Le présent arrêté est exécutoire à compter de sa notification au titulaire "
+                    "et de sa transmission au représentant de l'État (articles L2131-1 et "
+                    "L2131-2 du code général des collectivités territoriales).",
+                ),
+            ),
+            _APPLICANT_APPEAL,
+        ),
+    )
+
+
+def conformity_notice_content(
+    facts: DossierFacts,
+    signatory: Signatory,
+    non_conformities: tuple[str, ...],
+    *,
+    daact_received: date,
+    contest_deadline: date,
+    reference: str,
+    issued_on: date,
+) -> Content:
+    """R462-6 and R462-9: within the contest window, the authority serves a formal notice to
+    file a modificatif or to bring the works into line with the authorisation."""
+    items = tuple(n.strip() for n in non_conformities if n and n.strip())
+    if not items:
+        raise ContentError("Indiquez les non-conformités constatées.")
+    if issued_on > contest_deadline:
+        raise ContentError(
+            f"La conformité ne peut plus être contestée depuis le {format_fr(contest_deadline)} "
+            f"(article R462-6)."
+        )
+    body = (
+        f"Vous avez déposé le {format_fr(daact_received)} la déclaration attestant l'achèvement "
+        f"et la conformité des travaux réalisés en vertu de l'autorisation n° {facts.number}, "
+        f"sur un terrain situé {_site(facts)}.",
+        "Je conteste la conformité de ces travaux à l'autorisation accordée (article R462-6 du "
+        "code de l'urbanisme), pour les motifs suivants :",
+        *(f"– {item}" for item in items),
+        "En conséquence, je vous mets en demeure, selon le cas, de déposer une demande de permis "
+        "modificatif ou de mettre les travaux en conformité avec l'autorisation accordée "
+        "(article R462-9 du code de l'urbanisme).",
+        f"Cette contestation intervient dans le délai qui expire le {format_fr(contest_deadline)} "
+        f"(article R462-6). Une fois les travaux régularisés, vous pourrez déposer une nouvelle "
+        f"déclaration attestant leur achèvement et leur conformité.",
+        "À défaut de régularisation, les travaux non conformes sont susceptibles de constituer "
+        "une infraction (articles L480-1 et suivants du code de l'urbanisme).",
+        "Vous pouvez contester la présente mise en demeure devant le tribunal administratif "
+        "compétent dans les deux mois suivant sa notification (article R421-1 du code de "
+        "justice administrative), notamment par l'application « Télérecours citoyens ».",
+    )
+    return _letter(
+        facts,
+        signatory,
+        kind=DocumentKind.CONFORMITY_NOTICE,
+        reference=reference,
+        issued_on=issued_on,
+        title="Contestation de la conformité des travaux et mise en demeure",
+        subject=f"Conformité des travaux – autorisation n° {facts.number}",
+        body=body,
+    )

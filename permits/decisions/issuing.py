@@ -4,25 +4,27 @@
    of that kind if there is one (idempotent: never two decisions, two receipts… for a dossier),
    otherwise allocates the act number, stores the content and enqueues the signing job, so
    the job exists if and only if the decision to issue was committed.
-2. `sign_pending` (the job): renders and signs outside any transaction, writes the file, then in
+2. `sign_pending` (the job): renders and signs outside any transaction, writes the file to the
+   documents storage (permits.decisions.storage: filesystem or S3-compatible bucket), then in
    one transaction marks the row signed and appends the event — for a decision, the workflow's
    `sign` transition. If that transaction fails, the file is removed: there is never a signed
    file without its event. Two workers racing on one document: the second finds it signed
-   under the row lock, removes its own file and returns the first one's.
+   under the row lock, removes its own file and returns the first one's; the winner removes the
+   files of workers killed before recording theirs. A job run again on a signed document
+   returns it as stored, writing nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
-from permits.decisions import conf
+from permits.decisions import storage
 from permits.decisions.content import Content
 from permits.decisions.rendering import content_sha256, render_pdf
 from permits.decisions.signing import sign_document
@@ -108,15 +110,11 @@ def sign_pending(document_id: int) -> IssuedDocument:
         location=document.dossier.commune.name,
     )
     sha = hashlib.sha256(pdf).hexdigest()
-    relative = (
+    name = storage.store(
         f"{document.dossier.commune.insee_code}/{document.dossier.number}/"
-        f"{document.reference}-{sha[:16]}.pdf"
+        f"{document.reference}-{sha[:16]}.pdf",
+        pdf,
     )
-    path = conf.documents_root() / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(pdf)
-    os.replace(partial, path)
     try:
         with transaction.atomic():
             locked = IssuedDocument.objects.select_for_update().get(pk=document_id)
@@ -126,18 +124,19 @@ def sign_pending(document_id: int) -> IssuedDocument:
             locked.content_sha256 = content_sha256(content)
             locked.status = DocumentStatus.SIGNED
             locked.sha256 = sha
-            locked.storage_path = relative
+            locked.storage_path = name
             locked.size_bytes = len(pdf)
             locked.signature_level = level
             locked.signed_at = now
             locked.save()
             _record_signed(locked, document.dossier, document.signatory, now)
     except _SignedMeanwhile as race:
-        path.unlink(missing_ok=True)
+        storage.remove(name)
         return race.document
     except BaseException:
-        path.unlink(missing_ok=True)
+        storage.remove(name)
         raise
+    storage.remove_strays(name, prefix=f"{document.reference}-")
     logger.info(
         "document signed",
         extra={
@@ -177,7 +176,7 @@ def _record_signed(document: IssuedDocument, dossier: Dossier, signatory, now) -
 
 
 def read_file(document: IssuedDocument) -> bytes:
-    return (conf.documents_root() / document.storage_path).read_bytes()
+    return storage.read_signed(document)
 
 
 # --- entry points for the journeys ------------------------------------------------------------

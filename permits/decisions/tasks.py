@@ -1,6 +1,10 @@
 """The signing job (procrastinate). Enqueued by permits.decisions.issuing.prepare in the same
-transaction as the pending document; safe to run twice (issuing.sign_pending is idempotent)."""
+transaction as the pending document; safe to run twice (issuing.sign_pending is idempotent).
 
+Also the requeueing of jobs whose worker died (`retry_stalled_jobs`), which the signing job
+needs most: a worker killed while signing must not leave the decision pending for ever."""
+
+from django.conf import settings
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
@@ -16,3 +20,21 @@ def sign_document_job(document_id: int) -> dict:
 
     document = sign_pending(document_id)
     return {"reference": document.reference, "sha256": document.sha256}
+
+
+# A worker killed mid-job (SIGKILL, out of memory, machine lost) leaves its job `doing` for
+# ever: procrastinate notices the dead worker by its heartbeat but does not requeue the job
+# (its "retry stalled jobs" recipe). Every tick, the jobs of workers silent for longer than the
+# stalled-worker timeout go back to the queue. Requeueing is safe because every job of the
+# project may run twice (sign_pending, the timer sweep and retention are idempotent); the
+# queueing lock keeps one such job waiting at most.
+@app.periodic(cron=settings.PERMIS_STALLED_JOBS_CRON)
+@app.task(queueing_lock="retry-stalled-jobs", pass_context=True)
+async def retry_stalled_jobs(context, timestamp: int) -> list[int]:
+    manager = context.app.job_manager
+    stalled = await manager.get_stalled_jobs(
+        seconds_since_heartbeat=settings.PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+    )
+    for job in stalled:
+        await manager.retry_job(job)
+    return [job.id for job in stalled]

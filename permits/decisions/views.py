@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from permits.decisions.forms import QrLinkForm, VerifyForm
 from permits.decisions.issuing import read_file
-from permits.decisions.verification import check_pdf
+from permits.decisions.verification import SignatureReport, check_pdf
 from permits.models.documents import DocumentStatus, IssuedDocument
 from permits.numbering import InvalidNumber, parse
 
@@ -45,7 +45,14 @@ def verify(request):
     context = {"qr_form": qr_form, "qr_document": qr_document, "form": VerifyForm()}
     if qr_document is not None:
         # The commune's own copy, checked again: a damaged store must not be reported valid.
-        context["qr_report"] = check_pdf(read_file(qr_document))
+        try:
+            context["qr_report"] = check_pdf(read_file(qr_document))
+        except FileNotFoundError:
+            context["qr_report"] = SignatureReport(
+                sha256="",
+                valid=False,
+                problems=("La copie conservée par la commune est introuvable.",),
+            )
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         context["form"] = form

@@ -6,8 +6,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from permits import follow_ups
 from permits.access import visible_dossiers
-from permits.decisions import conf
+from permits.clock_cache import dossier_deadlines
+from permits.decisions.storage import open_signed
 from permits.forms import MessageForm
 from permits.models.documents import DocumentStatus, IssuedDocument
 from permits.views.follow import applicant_context
@@ -24,6 +26,7 @@ EVENT_LABELS = LABELS | {
     "prorogated": "prorogation accordée",
     "transferred": "transfert accordé",
     "modified": "modification accordée",
+    "partial_completion": "achèvement partiel des travaux (DAACT)",
 }
 
 
@@ -43,11 +46,15 @@ def dossier_detail(request, pk: int):
     context = {
         "dossier": dossier,
         "state_label": State(dossier.state).label,
-        "deadlines": dossier.deadlines(),
+        "deadlines": dossier_deadlines(dossier),
         "events": events,
         "documents": dossier.issued_documents.filter(status=DocumentStatus.SIGNED),
         "messages_list": dossier.messages.select_related("author"),
         "message_form": MessageForm(),
+        "follow_ups": follow_ups.follow_ups_of(dossier, visible_dossiers(request.user)),
+        "holders": follow_ups.holders(dossier)
+        if dossier.filed_at and not dossier.parent_id
+        else [],
         **applicant_context(dossier, request.user),
     }
     return render(request, "permits/dossier_detail.html", context)
@@ -62,13 +69,12 @@ def document_download(request, pk: int, document_id: int):
         IssuedDocument, pk=document_id, dossier=dossier, status=DocumentStatus.SIGNED
     )
     record_access(request, dossier, document)
-    path = conf.documents_root() / document.storage_path
-    if not path.is_file():
-        raise Http404("file missing")
+    try:  # streamed from the documents storage (filesystem or bucket)
+        stored = open_signed(document)
+    except FileNotFoundError:
+        raise Http404("file missing") from None
     name = f"{document.kind}-{dossier.number}.pdf"
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+    return FileResponse(stored, as_attachment=True, filename=name, content_type="application/pdf")
 
 
 @login_required

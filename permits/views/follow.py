@@ -1,20 +1,20 @@
-"""Following a filed dossier: messages, missing pieces, the applicant's acts (withdraw, DOC,
-DAACT, prorogation, confirmation after sursis), and the demo mailbox."""
+"""Following a filed dossier: messages, missing pieces, the applicant's acts (withdraw,
+confirmation after sursis; the follow-up procedures are in follow_ups), and the demo mailbox."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import can_proceed
 
+from permits import follow_ups
 from permits.access import visible_dossiers
-from permits.filing import FilingError, create_draft, file_dossier
+from permits.filing import FilingError
 from permits.forms import MessageForm
 from permits.models import Dossier, Message, SentMail
 from permits.notify import email_applicant
@@ -24,9 +24,6 @@ from workflow.errors import TransitionRefused
 from workflow.states import State
 from workflow.transitions import fire
 
-# Follow-ups the applicant files from the dossier page (filed at once: the parent supplies
-# the applicant, the site and the project, "tell us once").
-FOLLOW_UPS = {"doc": "DOC", "daact": "DAACT", "prorogation": "PROROGATION"}
 TRANSITIONS = {"withdraw": "withdraw", "confirmer": "confirm_after_sursis"}
 
 
@@ -95,35 +92,11 @@ def applicant_act(request, pk: int, act: str):
                 on=timezone.localdate(),
             )
             messages.success(request, "C'est enregistré.")
-        elif act in FOLLOW_UPS:
-            child = _file_follow_up(dossier, FOLLOW_UPS[act], request.user)
-            messages.success(
-                request, f"Déclaration enregistrée sous le numéro {child.display_number}."
-            )
         else:
             raise Http404("unknown act")
     except (TransitionRefused, FilingError) as refusal:
         messages.error(request, str(refusal))
     return redirect("permits:dossier_detail", pk=dossier.pk)
-
-
-@transaction.atomic
-def _file_follow_up(parent: Dossier, procedure: str, user) -> Dossier:
-    child = create_draft(
-        procedure=procedure,
-        commune=parent.commune,
-        depositor=user,
-        parent=parent,
-        site_address=parent.site_address,
-        site_postcode=parent.site_postcode,
-        site_locality=parent.site_locality,
-        description=parent.description,
-        electronic_notification_consent=parent.electronic_notification_consent,
-    )
-    for applicant in parent.applicants.all():
-        applicant.pk, applicant.dossier = None, child
-        applicant.save()
-    return file_dossier(child.pk, actor=user)
 
 
 @login_required
@@ -142,6 +115,8 @@ def mailbox(request):
 
 def applicant_context(dossier: Dossier, user) -> dict:
     """What the dossier page shows the applicant beyond the facts."""
+    from permits.views.after_decision import applicant_context as after_decision_context
+
     if dossier.depositor_id != user.pk:
         return {}
     awaited = set(dossier.pieces_requested) if dossier.state == State.INCOMPLETE else set()
@@ -151,10 +126,11 @@ def applicant_context(dossier: Dossier, user) -> dict:
         "awaited_pieces": sorted(awaited),
         "awaited_missing": sorted(awaited - received),
         "can_withdraw": can_proceed(dossier.withdraw),
-        "can_declare_doc": dossier.state in (State.EXECUTORY, State.DEFINITIVE)
-        and dossier.effective_type in ("PCMI", "PC", "PA", "PD"),
-        "can_declare_daact": dossier.state == State.WORKS_OPENED
-        or (dossier.state in (State.EXECUTORY, State.DEFINITIVE) and dossier.is_declaration),
-        "can_ask_prorogation": dossier.state in (State.EXECUTORY, State.DEFINITIVE),
+        # Follow-up forms (permits.views.follow_ups), each pre-filled from this permit.
+        "can_declare_doc": follow_ups.can_declare_doc(dossier),
+        "can_declare_daact": follow_ups.can_declare_daact(dossier),
+        "can_ask_prorogation": follow_ups.can_ask_prorogation(dossier),
+        "can_modify_or_transfer": follow_ups.can_modify_or_transfer(dossier),
         "can_confirm": can_proceed(dossier.confirm_after_sursis),
+        **after_decision_context(dossier),  # retrait letter, conformity attestation
     }

@@ -21,7 +21,6 @@ from cadastre.places import commune_center
 from permits.filing import AlreadyFiled, FilingError, create_draft, file_dossier
 from permits.forms import (
     AdvisorForm,
-    ApplicantForm,
     FilingForm,
     FloorAreaFormSet,
     NewDossierForm,
@@ -130,12 +129,14 @@ def step_applicant(request, pk: int):
     extra = {"applicant": applicant, "others": others,
              "next_rank": (draft.applicants.order_by("-rank").values_list("rank", flat=True)
                            .first() or 0) + 1}  # fmt: skip
-    if request.method == "POST" and "siret_lookup" in request.POST:
-        from privacy.sirene import prefill_applicant_form  # tell us once: the SIRET (issue 10)
+    # Tell us once (issue 10): sourced fields shown as such, a lawful difference with a reason.
+    from privacy.sirene import prefill_applicant_form
+    from privacy.sourcing import SourcedApplicantForm
 
-        form = prefill_applicant_form(request, ApplicantForm, applicant)
+    if request.method == "POST" and "siret_lookup" in request.POST:
+        form = prefill_applicant_form(request, applicant)
         return _step(request, draft, form, "applicant.html", extra)
-    form = ApplicantForm(request.POST or None, instance=applicant)
+    form = SourcedApplicantForm(request.POST or None, instance=applicant, depositor=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         return _saved(request, draft, "Demandeur enregistré.")

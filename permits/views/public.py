@@ -5,25 +5,29 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import timedelta
-from statistics import median
 
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Role
-from accounts.permissions import communes_for, role_required
+from accounts.permissions import (
+    communes_for,
+    consulted_services_for,
+    consultee_required,
+    role_required,
+)
+from permits import stats
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from workflow.consultations import ANSWERS, answer_consultation
 from workflow.errors import TransitionRefused
 from workflow.models import Consultation, Opinion
-from workflow.states import AWAITING_DECISION, State
+from workflow.states import AWAITING_DECISION
 
 # R423-6: the notice of filing stays displayed during the whole instruction; R424-15: a
 # decision's extract is displayed for two months. Names of natural persons are not published
@@ -78,13 +82,21 @@ def registers(request):
     return render(request, "permits/public/registers.html", rows)
 
 
-@role_required(Role.CONSULTEE)
+def _addressed_to(user):
+    """The consultations a consultee answers: those addressed to their consulted service, for
+    any commune, and those of the communes where they hold the role themselves."""
+    return Consultation.objects.filter(
+        Q(service__in=consulted_services_for(user))
+        | Q(dossier__commune__in=communes_for(user, [Role.CONSULTEE]))
+    )
+
+
+@consultee_required
 @require_safe
 def consultations(request):
-    """The consulted service's space: the consultations of the communes it serves."""
-    pending = (Consultation.objects.filter(dossier__commune__in=communes_for(
-        request.user, [Role.CONSULTEE])).select_related("dossier", "dossier__commune")
-        .order_by("answered_on", "due_on"))  # fmt: skip
+    """The consulted service's space: the consultations addressed to it."""
+    pending = (_addressed_to(request.user).select_related("dossier", "dossier__commune")
+               .order_by("answered_on", "due_on"))  # fmt: skip
     return render(
         request,
         "permits/public/consultations.html",
@@ -95,11 +107,10 @@ def consultations(request):
     )
 
 
-@role_required(Role.CONSULTEE)
+@consultee_required
 @require_POST
 def answer(request, pk: int):
-    consultation = get_object_or_404(Consultation.objects.filter(
-        dossier__commune__in=communes_for(request.user, [Role.CONSULTEE])), pk=pk)  # fmt: skip
+    consultation = get_object_or_404(_addressed_to(request.user), pk=pk)
     try:
         answer_consultation(consultation, opinion=request.POST.get("opinion", ""),
                             text=request.POST.get("text", ""), actor=request.user)  # fmt: skip
@@ -110,35 +121,25 @@ def answer(request, pk: int):
     return redirect("permits:consultations")
 
 
-@role_required(Role.OFFICER, Role.SERVICE_HEAD, Role.SIGNATORY, Role.COMMUNE_ADMIN,
-               Role.ADMINISTRATOR)  # fmt: skip
+STATISTICS_ROLES = (
+    Role.OFFICER,
+    Role.SERVICE_HEAD,
+    Role.SIGNATORY,
+    Role.COMMUNE_ADMIN,
+    Role.ADMINISTRATOR,
+)
+
+
+@role_required(*STATISTICS_ROLES)
 @require_safe
 def statistics(request):
-    dossiers = Dossier.objects.filter(
-        commune__in=communes_for(request.user)).exclude(state=State.DRAFT)  # fmt: skip
-    by_state = dossiers.values("state").annotate(n=Count("pk")).order_by("state")
-    by_type = dossiers.values("procedure").annotate(n=Count("pk")).order_by("procedure")
-    durations: dict[str, list[int]] = {}
-    decided = dossiers.exclude(decision_notified_on=None).exclude(filed_at=None)
-    for procedure, filed_at, notified in decided.values_list(
-        "procedure", "filed_at", "decision_notified_on"
-    ):
-        durations.setdefault(procedure, []).append(
-            (notified - timezone.localdate(filed_at)).days)  # fmt: skip
-    outcomes = dossiers.exclude(decision_outcome="")
-    tacit = outcomes.filter(decision_outcome__startswith="tacit").count()
-    week = timezone.localdate() + timedelta(days=7)
-    at_risk = dossiers.filter(state__in=AWAITING_DECISION, action_due_on__lte=week).count()
+    """Charts over the dossiers of the communes where the person holds one of these roles."""
+    today = timezone.localdate()
+    figures = stats.compute(
+        Dossier.objects.filter(commune__in=communes_for(request.user, STATISTICS_ROLES)), today
+    )
     return render(
         request,
         "permits/public/statistics.html",
-        {
-            "by_state": [(State(r["state"]).label, r["n"]) for r in by_state],
-            "by_type": list(by_type),
-            "max_state": max((r["n"] for r in by_state), default=1),
-            "medians": sorted((p, median(v), len(v)) for p, v in durations.items()),
-            "tacit_share": round(100 * tacit / outcomes.count()) if outcomes.count() else 0,
-            "decided": outcomes.count(),
-            "at_risk": at_risk,
-        },
+        {"figures": figures, "charts": stats.charts(figures, today), "today": today},
     )

@@ -155,6 +155,27 @@ RULES = {
             ),
         },
     },
+    # The holder asks for the R462-10 attestation (refused with a message before conformity).
+    "permits:conformity_attestation": {
+        "method": "post",
+        "cases": {
+            "own dossier": (
+                lambda w: {"pk": w.dossiers["a1"].pk},
+                lambda w, a: "login" if a == "anonymous" else a == "applicant_a",
+            ),
+        },
+    },
+    # The holder's follow-up forms (DOC, DAACT, modificatif, transfert, prorogation): the
+    # permit's depositor only (sent back to the page when the state does not allow it).
+    "permits:follow_up": {
+        "cases": {
+            kind: (
+                lambda w, kind=kind: {"pk": w.dossiers["a1"].pk, "kind": kind},
+                lambda w, a: "login" if a == "anonymous" else a == "applicant_a",
+            )
+            for kind in ("achevement", "transfert")
+        },
+    },
     # Reachable only in a state the matrix's dossiers are not in (pieces awaited; a signed
     # document): the rule still proves that nobody else gets in.
     "permits:missing_pieces": {
@@ -187,6 +208,12 @@ RULES = {
                 "post",
             ),
             ("permits:actes_export", lambda w: {"pk": w.dossiers["a1"].pk}, "get"),
+            # Retrait, conformity, interruption: an unknown act changes nothing.
+            (
+                "permits:after_decision_act",
+                lambda w: {"pk": w.dossiers["a1"].pk, "name": "inconnu"},
+                "post",
+            ),
         )
     },
     "permits:registers": {"allowed": PUBLIC},
@@ -266,6 +293,7 @@ RULES = {
     # Personal data (issue 10): the notice is public; one's own data; the access log is for
     # the commune's administrator.
     "privacy:notice_index": {"allowed": PUBLIC},
+    "accessibility:statement": {"allowed": PUBLIC},
     "privacy:notice": {
         "kwargs": lambda w: {"insee_code": w.dossiers["a1"].commune.insee_code},
         "allowed": PUBLIC,

@@ -3,41 +3,16 @@ S3-compatible object store (django-storages), here moto's S3 server on 127.0.0.1
 HTTP server speaking the S3 protocol, as MinIO or a cloud bucket would."""
 
 import io
-import socket
 
-import boto3
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from moto.server import ThreadedMotoServer
 from pypdf import PdfWriter
 
 from permits.pieces.store import add_piece
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
-
-BUCKET = "permis-pieces"
-CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **CREDENTIALS).create_bucket(
-        Bucket=BUCKET
-    )
-    yield endpoint
-    server.stop()
 
 
 @pytest.fixture(params=["filesystem", "s3"])
@@ -49,24 +24,9 @@ def storage(request, settings, tmp_path):
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         }
         return request.param, None
-    endpoint = request.getfixturevalue("s3_server")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": endpoint,
-                "region_name": "us-east-1",
-                "access_key": CREDENTIALS["aws_access_key_id"],
-                "secret_key": CREDENTIALS["aws_secret_access_key"],
-                "default_acl": None,
-                "file_overwrite": False,
-            },
-        },
-    }
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **CREDENTIALS)
-    return request.param, client
+    s3 = request.getfixturevalue("s3_server")  # tests/conftest.py
+    settings.STORAGES = {**settings.STORAGES, "default": s3.storage()}
+    return request.param, s3
 
 
 def pdf() -> bytes:
@@ -88,7 +48,7 @@ def test_a_piece_is_stored_and_read_back(storage):
         assert stored.read() == content
     if kind == "s3":
         assert type(default_storage._wrapped).__name__ == "S3Storage"
-        body = s3.get_object(Bucket=BUCKET, Key=first.file.name)["Body"].read()
+        body = s3.client().get_object(Bucket=s3.bucket, Key=first.file.name)["Body"].read()
         assert body == content
         assert "Signature=" in default_storage.url(first.file.name)  # private: a signed URL
     else:

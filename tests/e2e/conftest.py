@@ -25,3 +25,11 @@ def browser_page():
         page.set_default_timeout(20_000)
         yield page
         browser.close()
+
+
+def record_axe(page, name: str, response: dict) -> None:
+    """Keeps a page's axe-core result for the accessibility statement (accessibility.results:
+    var/accessibility/axe-results.json, then `manage.py accessibility_results`)."""
+    from accessibility.results import record
+
+    record(name, page.url, response, page.context.browser.version)

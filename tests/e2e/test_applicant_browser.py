@@ -17,6 +17,7 @@ from permits.decisions.issuing import issue_decision, sign_pending
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, IssuedDocument
 from tests.accounts.conftest import NODE_CLIENT_ID, NODE_CLIENT_SECRET, _provider_settings
+from tests.e2e.conftest import record_axe
 from tests.factories import filed_dossier, make_team
 from workflow.states import State
 from workflow.transitions import fire
@@ -57,6 +58,7 @@ class Journey:
             from axe_playwright_python.sync_playwright import Axe
 
             results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG}})
+            record_axe(self.page, name, results.response)  # the accessibility statement's data
             assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
 
 
@@ -217,6 +219,9 @@ def test_the_applicant_journey_in_a_real_browser(
     download.value.save_as(decision)
     assert decision.read_bytes().startswith(b"%PDF")
     page.get_by_role("button", name="Déclarer l'ouverture du chantier (DOC)").click()
+    page.wait_for_load_state()  # the short DOC form (tests/e2e/test_follow_ups_browser.py)
+    page.fill("#id_opened_on", date.today().isoformat())
+    page.get_by_role("button", name="Déposer la déclaration").click()
     page.wait_for_load_state()
     dossier.refresh_from_db()
     assert dossier.state == State.WORKS_OPENED

@@ -7,6 +7,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.urls import reverse
+
+from tests.api.conftest import guichet_b, system, world  # noqa: F401  (the API's fixtures)
+from tests.factories import ApplicantFactory, DossierFactory, UserFactory
 
 ACME = {
     "siren": "552100554",
@@ -83,3 +87,13 @@ def sirene(settings):
     yield register
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def draft_page(client):
+    """A draft's applicant step, signed in as its depositor."""
+    user = UserFactory()
+    draft = DossierFactory(depositor=user)
+    ApplicantFactory(dossier=draft, email=user.email)
+    client.force_login(user)
+    return draft, reverse("permits:draft_step_demandeur", kwargs={"pk": draft.pk})

@@ -74,6 +74,7 @@ def test_two_reminders_then_deletion(team):
         "reminders_sent": 0,
         "drafts_deleted": 0,
         "claims_erased": 0,
+        "withdrawn_contacts_blanked": 0,
     }
     assert Dossier.objects.filter(pk=filed.pk).exists()  # filed: a public record, kept
     assert len(mail.outbox) == 2

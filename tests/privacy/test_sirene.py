@@ -1,13 +1,11 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Applicant
 from privacy.models import CompanyRecord
 from privacy.sirene import CompanyNotFound, RegisterUnavailable, lookup
-from tests.factories import ApplicantFactory, DossierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +38,6 @@ def test_unknown_and_unavailable(sirene):
     sirene.status = 503
     with pytest.raises(RegisterUnavailable):
         lookup("55210055400013")
-
-
-@pytest.fixture
-def draft_page(client):
-    user = UserFactory()
-    draft = DossierFactory(depositor=user)
-    ApplicantFactory(dossier=draft, email=user.email)
-    client.force_login(user)
-    return draft, reverse("permits:draft_step_demandeur", kwargs={"pk": draft.pk})
 
 
 def posted(**fields):

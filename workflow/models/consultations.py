@@ -40,6 +40,16 @@ class Consultation(models.Model):
         choices=[(k.value, k.label) for k in ServiceKind],
         default=ServiceKind.OTHER.value,
     )
+    # The organisation addressed, whose members answer in their space (accounts); the kind and
+    # name are copied at sending, so an old consultation keeps the words it was sent with.
+    service = models.ForeignKey(
+        "accounts.ConsultedService",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name="service",
+    )
     service_name = models.CharField("service consulté", max_length=200)
     sent_on = models.DateField("reçue par le service le")
     due_on = models.DateField("réponse attendue au plus tard le")

@@ -10,7 +10,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import SERVICE_ROLES, Commune, InstructionService, Membership, User
+from accounts.models import (
+    SERVICE_ROLES,
+    Commune,
+    ConsultedService,
+    InstructionService,
+    Membership,
+    User,
+)
 from permits.demo_dossiers import create_demo_dossiers
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.toml"
@@ -55,6 +62,10 @@ class Command(BaseCommand):
             name=data["service"]["name"], defaults={"email": data["service"]["email"]}
         )
         service.communes.add(commune)
+        for body in data.get("consulted_services", []):
+            ConsultedService.objects.update_or_create(
+                name=body["name"], defaults={"kind": body["kind"], "email": body["email"]}
+            )
         return commune, service
 
     def _account(self, account, commune, service):
@@ -68,7 +79,13 @@ class Command(BaseCommand):
         user.save()
         role = account["role"]
         if role:
-            place = {"service": service} if role in SERVICE_ROLES else {"commune": commune}
+            if account.get("consulted_service"):
+                place = {"consulted_service": ConsultedService.objects.get(
+                    name=account["consulted_service"])}  # fmt: skip
+            elif role in SERVICE_ROLES:
+                place = {"service": service}
+            else:
+                place = {"commune": commune}
             delegation = {k: account.get(k) for k in ("valid_from", "valid_until")}
             delegation["delegation_reference"] = account.get("delegation_reference", "")
             Membership.objects.update_or_create(

@@ -1,0 +1,344 @@
+"""After the decision: retrait (L424-5 after the contradictory step of CRPA L121-1/L122-1), the
+conformity contest (R462-6, R462-9) and its attestation (R462-10), the lapse for interrupted
+works (R424-17). Reference §3.12 and §3.14.
+
+The officer acts on the instruction page; each act fires one transition and, where the law asks
+for a document, prepares it in the same transaction, signed by the commune's signatory through
+the signing job (as the other letters). The arrêté de retrait is issued the same way: the
+parapheur holds only decisions awaiting signature (state AWAITING_SIGNATURE, the `sign`
+transition), which a retrait is not. The holder answers the retrait letter through the dossier's
+messages and asks for the attestation from the dossier page.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from permits.decisions import content as builders
+from permits.decisions.content import ContentError
+from permits.decisions.facts import facts_from_dossier, signatory_from_membership
+from permits.decisions.issuing import issue_letter, prepare, signatory_of
+from permits.models import Dossier
+from permits.models.documents import DocumentKind, DocumentStatus
+from permits.notify import email_applicant
+from permits.receipts import commune_signatory
+from permits.views.officer import INSTRUCTORS, instructed
+from workflow.errors import TransitionRefused
+from workflow.models.instruction import GRANTED, RETRAIT_REPLY_DAYS
+from workflow.states import State
+from workflow.transitions import fire
+
+AFTER_KINDS = (
+    DocumentKind.RETRAIT_NOTICE,
+    DocumentKind.RETRAIT,
+    DocumentKind.CONFORMITY_NOTICE,
+    DocumentKind.CONFORMITY_ATTESTATION,
+)
+RETRAIT_STATES = (*GRANTED, State.WORKS_OPENED)  # announce_retrait / retract sources
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _decision_date(dossier: Dossier):
+    """The date the retrait window runs from (L424-5): signature, or the tacit decision."""
+    if dossier.decision_signed_at:
+        return timezone.localdate(dossier.decision_signed_at), False
+    return dossier.tacit_on, True
+
+
+def _reply_until(letter_on):
+    """The last day for the holder's observations; `retract` is possible the day after."""
+    return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
+
+
+def _issue(dossier: Dossier, membership, build, **kwargs):
+    """A document of this module, signed by the commune's signatory through the signing job."""
+    signatory = signatory_from_membership(signatory_of(dossier, membership.user))
+    facts = facts_from_dossier(dossier)
+    return prepare(
+        dossier,
+        signatory_user=membership.user,
+        build=lambda reference, day: build(
+            facts, signatory, reference=reference, issued_on=day, **kwargs
+        ),
+    )
+
+
+def _signatory(dossier: Dossier):
+    membership = commune_signatory(dossier)
+    if membership is None:
+        raise TransitionRefused("Aucun signataire n'est désigné pour la commune.")
+    return membership
+
+
+def _retrait_window(dossier: Dossier):
+    window = dossier.deadline("retrait_deadline")
+    if window is None:
+        raise TransitionRefused("Cette décision ne peut pas faire l'objet d'un retrait (L424-5).")
+    return window
+
+
+# --- the officer's acts -----------------------------------------------------------------------
+
+
+def announce_retrait(dossier: Dossier, request) -> str:
+    """CRPA L121-1, L122-1: the letter announcing the intended retrait and its grounds, with the
+    time to answer. Sent only while the retrait itself is still possible (L424-5)."""
+    grounds = _lines(request.POST.get("grounds"))
+    today = timezone.localdate()
+    if not grounds:
+        raise TransitionRefused("Indiquez les motifs d'illégalité justifiant le retrait envisagé.")
+    if dossier.retrait_letter_on is not None:
+        raise TransitionRefused(
+            f"Une procédure de retrait est déjà engagée depuis le "
+            f"{dossier.retrait_letter_on:%d/%m/%Y}."
+        )
+    window = _retrait_window(dossier)
+    if today > window.date:
+        raise TransitionRefused(
+            f"Le retrait n'est possible que jusqu'au {window.date:%d/%m/%Y} (L424-5)."
+        )
+    membership = _signatory(dossier)
+    decided, tacit = _decision_date(dossier)
+    with transaction.atomic():
+        dossier = fire(
+            dossier,
+            "announce_retrait",
+            actor=request.user,
+            expected_state=request.POST.get("state"),
+            payload={"grounds": grounds},
+            on=today,
+        )
+        _issue(
+            dossier,
+            membership,
+            builders.retrait_notice_content,
+            grounds=tuple(grounds),
+            decision_date=decided,
+            tacit=tacit,
+            retrait_deadline=window.date,
+            reply_until=_reply_until(today),
+        )
+    email_applicant(
+        dossier,
+        "Procédure de retrait de votre autorisation",
+        "La commune envisage de retirer votre autorisation (article L424-5 du code de "
+        "l'urbanisme). La lettre qui en expose les motifs est sur la page du dossier. Vous "
+        f"pouvez présenter vos observations jusqu'au {_reply_until(today):%d/%m/%Y} inclus, "
+        "par la messagerie du dossier (articles L121-1 et L122-1 du code des relations entre "
+        "le public et l'administration).",
+    )
+    return "Procédure de retrait engagée : la lettre au titulaire est en cours de signature."
+
+
+def retract(dossier: Dossier, request) -> str:
+    """L424-5: the arrêté de retrait, after the reply period, within the 3 months."""
+    reason = (request.POST.get("reason") or "").strip()
+    today = timezone.localdate()
+    window = _retrait_window(dossier)
+    decided, tacit = _decision_date(dossier)
+    letter_on = dossier.retrait_letter_on
+    membership = _signatory(dossier)
+    observations = (
+        letter_on is not None
+        and dossier.messages.filter(from_applicant=True, sent_at__date__gte=letter_on).exists()
+    )
+    with transaction.atomic():
+        dossier = fire(
+            dossier,
+            "retract",
+            actor=request.user,
+            expected_state=request.POST.get("state"),
+            reason=reason,
+            on=today,
+        )
+        _issue(
+            dossier,
+            membership,
+            builders.retrait_content,
+            reason=reason,
+            decision_date=decided,
+            tacit=tacit,
+            retrait_deadline=window.date,
+            letter_on=letter_on,
+            observations_received=observations,
+        )
+    email_applicant(
+        dossier,
+        "Retrait de votre autorisation",
+        "Votre autorisation a été retirée (article L424-5 du code de l'urbanisme). L'arrêté de "
+        "retrait, avec les voies de recours, est sur la page du dossier.",
+    )
+    return "Retrait prononcé : l'arrêté de retrait est en cours de signature."
+
+
+def contest_conformity(dossier: Dossier, request) -> str:
+    """R462-6, R462-9: the contest within the window, with the formal notice."""
+    items = _lines(request.POST.get("non_conformities"))
+    window = dossier.deadline("conformity_contest_deadline")
+    membership = _signatory(dossier)
+    with transaction.atomic():
+        dossier = fire(
+            dossier,
+            "contest_conformity",
+            actor=request.user,
+            expected_state=request.POST.get("state"),
+            reason="\n".join(items),
+            on=timezone.localdate(),
+        )
+        _issue(
+            dossier,
+            membership,
+            builders.conformity_notice_content,
+            non_conformities=tuple(items),
+            daact_received=dossier.daact_received_on,
+            contest_deadline=window.date,
+        )
+    email_applicant(
+        dossier,
+        "Conformité des travaux contestée",
+        "La commune conteste la conformité de vos travaux et vous met en demeure de déposer un "
+        "permis modificatif ou de mettre les travaux en conformité (article R462-9 du code de "
+        "l'urbanisme). Le courrier est sur la page du dossier.",
+    )
+    return "Conformité contestée : la mise en demeure est en cours de signature."
+
+
+def declare_interruption(dossier: Dossier, request) -> str:
+    """R424-17: works interrupted for more than a year, as found by the officer."""
+    dossier = fire(
+        dossier,
+        "declare_interruption_lapse",
+        actor=request.user,
+        expected_state=request.POST.get("state"),
+        reason=request.POST.get("reason", ""),
+    )
+    email_applicant(
+        dossier,
+        "Autorisation périmée",
+        "Les travaux ayant été interrompus pendant plus d'un an, votre autorisation est "
+        "périmée (article R424-17 du code de l'urbanisme). Le détail est sur la page du dossier.",
+    )
+    return "Péremption constatée."
+
+
+OFFICER_ACTS = {
+    "engager-retrait": announce_retrait,
+    "prononcer-retrait": retract,
+    "contester-conformite": contest_conformity,
+    "interruption": declare_interruption,
+}
+
+
+@role_required(*INSTRUCTORS)
+@require_POST
+def officer_act(request, pk: int, name: str):
+    dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
+    try:
+        if name not in OFFICER_ACTS:
+            raise TransitionRefused("Acte inconnu.")
+        done = OFFICER_ACTS[name](dossier, request)
+    except (TransitionRefused, ContentError) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done)
+    return redirect(reverse("permits:instruction", args=[dossier.pk]) + "#apres-decision")
+
+
+def officer_context(dossier: Dossier) -> dict:
+    """What the instruction page's "Après la décision" section shows (one query for documents;
+    the clock is computed from the row)."""
+    today = timezone.localdate()
+    state = dossier.state
+    ctx = {"today": today, "reply_days": RETRAIT_REPLY_DAYS}
+    ctx["documents"] = list(
+        dossier.issued_documents.filter(kind__in=AFTER_KINDS).order_by("created_at")
+    )
+    if state in RETRAIT_STATES:
+        window = dossier.deadline("retrait_deadline")
+        if window is not None:
+            ctx["retrait_deadline"] = window.date
+            ctx["retrait_open"] = today <= window.date
+        letter_on = dossier.retrait_letter_on
+        if letter_on is not None:
+            ctx["retrait_letter_on"] = letter_on
+            ctx["retrait_reply_until"] = _reply_until(letter_on)
+            ctx["retrait_from"] = letter_on + timedelta(days=RETRAIT_REPLY_DAYS)
+            announced = dossier.events.filter(kind="announce_retrait").order_by("-sequence")
+            event = announced.first()
+            ctx["retrait_grounds"] = "\n".join(
+                (event.payload or {}).get("grounds", []) if event else []
+            )
+    if state == State.WORKS_COMPLETED:
+        window = dossier.deadline("conformity_contest_deadline")
+        if window is not None:
+            ctx["contest_deadline"] = window.date
+            ctx["contest_basis"] = window.basis
+    ctx["can_declare_interruption"] = state == State.WORKS_OPENED
+    ctx["shown"] = bool(
+        ctx["documents"]
+        or "retrait_deadline" in ctx
+        or "contest_deadline" in ctx
+        or ctx["can_declare_interruption"]
+        or state in (State.CONFORM, State.NON_CONFORM, State.RETRACTED)
+    )
+    return {"after": ctx}
+
+
+# --- the holder ------------------------------------------------------------------------------
+
+
+def applicant_context(dossier: Dossier) -> dict:
+    """For the depositor's dossier page: the retrait reply period, the attestation."""
+    out = {}
+    if dossier.state in RETRAIT_STATES and dossier.retrait_letter_on is not None:
+        out["retrait_reply_until"] = _reply_until(dossier.retrait_letter_on)
+    if dossier.state == State.CONFORM:
+        attestation = dossier.issued_documents.filter(
+            kind=DocumentKind.CONFORMITY_ATTESTATION
+        ).first()
+        out["can_request_attestation"] = attestation is None
+        out["attestation_pending"] = (
+            attestation is not None and attestation.status == DocumentStatus.PENDING
+        )
+    return out
+
+
+@login_required
+@require_POST
+def request_attestation(request, pk: int):
+    """R462-10: once the contest window has passed without contest, the holder asks for the
+    attestation; it is issued at once (the article allows 15 days), signed by the job."""
+    dossier = get_object_or_404(Dossier, pk=pk, depositor=request.user)
+    try:
+        if dossier.state != State.CONFORM:
+            raise TransitionRefused(
+                "L'attestation de non-contestation ne peut être délivrée qu'une fois le délai "
+                "de contestation de la conformité expiré sans contestation (R462-10)."
+            )
+        issue_letter(
+            dossier,
+            _signatory(dossier).user,
+            DocumentKind.CONFORMITY_ATTESTATION,
+            daact_received=dossier.daact_received_on,
+        )
+    except (TransitionRefused, ContentError) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            "Attestation demandée : elle sera disponible ci-dessous, dans les documents, dès sa "
+            "signature (R462-10).",
+        )
+    return redirect(reverse("permits:dossier_detail", args=[dossier.pk]) + "#documents")
