@@ -10,15 +10,23 @@ no import of permits.
 """
 
 from contextlib import contextmanager
-from functools import wraps
+from functools import cache, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db import connection
 from django.shortcuts import redirect
+from django.utils import timezone
 
-from accounts.models import SERVICE_ROLES, Commune, ConsultedService, Membership, Role
+from accounts.models import (
+    SERVICE_ROLES,
+    Commune,
+    ConsultedService,
+    InstructionService,
+    Membership,
+    Role,
+)
 
 # Who may read a dossier of their commune (its instruction, its pieces).
 DOSSIER_READERS = frozenset(
@@ -46,16 +54,40 @@ _REMEMBERED = "_permis_role_pairs"
 
 
 def role_pairs(user) -> frozenset[tuple[str, int]]:
-    """Every (role, commune id) the user holds today, directly or through a service: one
-    query (the same rules as communes_for)."""
-    held = _memberships(user, AGENT_ROLES)
-    direct = held.exclude(role__in=SERVICE_ROLES).filter(commune__isnull=False)
-    served = held.filter(role__in=SERVICE_ROLES, service__communes__isnull=False)
-    return frozenset(
-        direct.values_list("role", "commune_id").union(
-            served.values_list("role", "service__communes")
-        )
+    """Every (role, commune id) the user holds today, directly or through a service (the
+    same rules as communes_for and MembershipQuerySet.active). Read on every agent page, so
+    it is one plain SQL statement: the ORM's union took ~5 ms to build on the bench machine."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    sql = _role_pairs_sql()
+    day = timezone.localdate()
+    service_roles = sorted(SERVICE_ROLES)
+    direct_roles = sorted(set(AGENT_ROLES) - SERVICE_ROLES)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, direct_roles, day, day, user.pk, service_roles, day, day])
+        return frozenset(cursor.fetchall())
+
+
+@cache
+def _role_pairs_sql() -> str:
+    through = InstructionService.communes.through._meta
+    names = {  # identifiers from the models' metadata, never from input
+        "membership": Membership._meta.db_table,
+        "served": through.db_table,
+        "service_id": through.get_field("instructionservice").column,
+        "commune_id": through.get_field("commune").column,
+    }
+    in_force = (
+        "(m.valid_from IS NULL OR m.valid_from <= %s)"
+        " AND (m.valid_until IS NULL OR m.valid_until >= %s)"
     )
+    return (  # noqa: S608 (identifiers from the models only; values are bound)
+        "SELECT m.role, m.commune_id FROM {membership} m WHERE m.user_id = %s"
+        " AND m.role = ANY(%s) AND m.commune_id IS NOT NULL AND {in_force}"
+        " UNION SELECT m.role, s.{commune_id} FROM {membership} m"
+        " JOIN {served} s ON s.{service_id} = m.service_id"
+        " WHERE m.user_id = %s AND m.role = ANY(%s) AND {in_force}"
+    ).format(in_force=in_force, **names)
 
 
 @contextmanager
@@ -72,51 +104,36 @@ def remembered_roles(user):
         delattr(user, _REMEMBERED)
 
 
-def _remembered_pairs(user):
+def _pairs(user) -> frozenset[tuple[str, int]]:
+    """The user's role pairs: remembered for the request, or read now."""
     memo = getattr(user, _REMEMBERED, None)
     if memo is None:
-        return None
+        return role_pairs(user)
     if "pairs" not in memo:
         memo["pairs"] = role_pairs(user)
     return memo["pairs"]
 
 
 def commune_ids_for(user, roles=AGENT_ROLES) -> list[int]:
-    """The ids of communes_for, sorted (no query when the roles are remembered)."""
-    pairs = _remembered_pairs(user)
-    if pairs is not None:
-        roles = set(roles)
-        return sorted({c for r, c in pairs if r in roles})
-    return list(communes_for(user, roles).order_by("pk").values_list("pk", flat=True))
+    """The ids of the communes where the user holds one of the roles, sorted."""
+    roles = set(roles)
+    return sorted({c for r, c in _pairs(user) if r in roles})
 
 
 def communes_for(user, roles=AGENT_ROLES):
     """The communes where the user holds one of the roles (directly or through a service)."""
-    roles = set(roles)
-    if _remembered_pairs(user) is not None:
-        return Commune.objects.filter(pk__in=commune_ids_for(user, roles))
-    held = _memberships(user, roles)
-    return Commune.objects.filter(
-        Q(memberships__in=held.filter(role__in=roles - SERVICE_ROLES))
-        | Q(instruction_services__memberships__in=held.filter(role__in=roles & SERVICE_ROLES))
-    ).distinct()
+    return Commune.objects.filter(pk__in=commune_ids_for(user, roles))
 
 
 def holds_role(user, roles) -> bool:
     """True when the user holds one of `roles` in at least one commune today."""
-    pairs = _remembered_pairs(user)
-    if pairs is not None:
-        return any(r in roles for r, _ in pairs)
-    return communes_for(user, roles).exists()
+    return any(r in roles for r, _ in _pairs(user))
 
 
 def has_role(user, roles, commune) -> bool:
     """True when the user holds one of `roles` for `commune` (a Commune or its id) today."""
-    commune_id = getattr(commune, "pk", commune)
-    pairs = _remembered_pairs(user)
-    if pairs is not None:
-        return any(r in roles and str(c) == str(commune_id) for r, c in pairs)
-    return communes_for(user, roles).filter(pk=commune_id).exists()
+    commune_id = str(getattr(commune, "pk", commune))
+    return any(r in roles and str(c) == commune_id for r, c in _pairs(user))
 
 
 def is_agent(user) -> bool:

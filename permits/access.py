@@ -7,7 +7,7 @@ with the consultations issue).
 
 from django.db.models import Q, QuerySet
 
-from accounts.permissions import DOSSIER_READERS, communes_for
+from accounts.permissions import DOSSIER_READERS, commune_ids_for
 from permits.models import Dossier
 
 
@@ -16,7 +16,8 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     # accounts.permissions: roles per commune, service roles through the communes served,
     # delegations only between their dates (the same rule as accounts.can_view_dossier).
-    agent_of = communes_for(user, DOSSIER_READERS)
-    return Dossier.objects.filter(Q(depositor=user) | Q(commune__in=agent_of)).exclude(
+    # The ids as a list, not a subquery: planning that subquery cost ~4 ms per page.
+    agent_of = commune_ids_for(user, DOSSIER_READERS)
+    return Dossier.objects.filter(Q(depositor=user) | Q(commune_id__in=agent_of)).exclude(
         Q(state="draft") & ~Q(depositor=user)
     )  # a draft is its author's only

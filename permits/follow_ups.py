@@ -157,6 +157,7 @@ def holders(parent: Dossier) -> list[Applicant]:
             procedure="TRANSFERT", state=State.NOTIFIED, decision_outcome__in=GRANTED
         )
         .order_by("-decision_notified_on", "-pk")
+        .only("pk")
         .first()
     )
     return list((transfer or parent).applicants.order_by("rank"))
@@ -217,7 +218,12 @@ def open_modificatif(parent: Dossier, user, modifications: str) -> Dossier:
 
 def follow_ups_of(parent: Dossier, visible):
     """The filed children the person may open (`visible`: permits.access.visible_dossiers)."""
-    return visible.filter(parent=parent).exclude(state=State.DRAFT).order_by("filed_at")
+    return (
+        visible.filter(parent=parent)
+        .exclude(state=State.DRAFT)
+        .order_by("filed_at")
+        .only("pk", "number", "procedure", "state", "description", "filed_at", "parent_id")
+    )
 
 
 @receiver(post_transition, sender=Dossier)

@@ -9,6 +9,7 @@ from permits.views import (
     officer,
     public,
     signatory,
+    worklist,
 )
 
 app_name = "permits"
@@ -40,8 +41,8 @@ urlpatterns = [
     path("dossiers/<int:pk>/acte/<str:act>/", follow.applicant_act, name="applicant_act"),
     path("dossiers/<int:pk>/suite/<str:kind>/", follow_ups.follow_up, name="follow_up"),
     path("boite-mail/", follow.mailbox, name="mailbox"),
-    path("instruction/", officer.worklist, name="worklist"),
-    path("instruction/attribuer/", officer.assign, name="assign"),
+    path("instruction/", worklist.worklist, name="worklist"),
+    path("instruction/attribuer/", worklist.assign, name="assign"),
     path("instruction/<int:pk>/", officer.instruction_page, name="instruction"),
     path("instruction/<int:pk>/acte/<str:name>/", officer.act, name="officer_act"),
     path("instruction/<int:pk>/actes.xml", officer.actes_export, name="actes_export"),

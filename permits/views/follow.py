@@ -120,7 +120,11 @@ def applicant_context(dossier: Dossier, user) -> dict:
     if dossier.depositor_id != user.pk:
         return {}
     awaited = set(dossier.pieces_requested) if dossier.state == State.INCOMPLETE else set()
-    received = {code for code, p in current_pieces(dossier).items() if p.after_filing}
+    received = (
+        {code for code, p in current_pieces(dossier).items() if p.after_filing}
+        if awaited
+        else set()
+    )
     return {
         "is_applicant": True,
         "awaited_pieces": sorted(awaited),

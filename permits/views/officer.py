@@ -7,20 +7,16 @@ Every view is limited to the communes the officer's instruction service serves
 
 from __future__ import annotations
 
-import csv
-import hashlib
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import ConsultedService, Role, User
-from accounts.permissions import commune_ids_for, communes_for, role_required
+from accounts.models import ConsultedService, Role
+from accounts.permissions import communes_for, role_required
 from permits.models import Dossier
 from permits.pieces import catalogue
 from permits.pieces.store import current_pieces
@@ -30,15 +26,10 @@ from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
 from workflow.consultations import send_consultation
 from workflow.errors import TransitionRefused
 from workflow.outcomes import express_outcomes
-from workflow.states import AWAITING_DECISION, State
+from workflow.states import State
 from workflow.transitions import fire
 
 INSTRUCTORS = (Role.OFFICER, Role.SERVICE_HEAD)
-HEAVY_FIELDS = ("parcel_check", "description", "majorations", "flags", "pieces_requested",
-                "decision_grounds", "decision_prescriptions", "piece_answers")  # fmt: skip
-PAGE_SIZE = 25  # a first screen; the next ones through ?page=
-COUNTS_SECONDS = 60  # per-state counts are kept this long per set of communes (bench/load)
-OPEN_STATES = [s for s in State if s not in (State.DRAFT,)]
 
 
 def instructed(user):
@@ -46,126 +37,6 @@ def instructed(user):
     return Dossier.objects.filter(commune__in=communes_for(user, INSTRUCTORS)).exclude(
         state=State.DRAFT
     )
-
-
-def _filtered(request):
-    dossiers = (
-        instructed(request.user)
-        .select_related("commune", "assignee")
-        .defer(*HEAVY_FIELDS)  # the list shows none of them
-    )
-    params = request.GET
-    if params.get("commune"):
-        dossiers = dossiers.filter(commune__insee_code=params["commune"])
-    if params.get("type"):
-        dossiers = dossiers.filter(procedure=params["type"])
-    if params.get("state"):
-        dossiers = dossiers.filter(state=params["state"])
-    else:
-        dossiers = dossiers.filter(state__in=AWAITING_DECISION)
-    if params.get("assignee") == "me":
-        dossiers = dossiers.filter(assignee=request.user)
-    elif params.get("assignee") == "none":
-        dossiers = dossiers.filter(assignee__isnull=True)
-    # Risk first: the nearest date the authority must act by (the completeness month of a new
-    # dossier, otherwise the end of the délai, after which a tacit decision arises).
-    # The id last: pages cut by offset need a total order.
-    return dossiers.order_by("action_due_on", "filed_at", "pk")
-
-
-@role_required(*INSTRUCTORS)
-@require_safe
-def worklist(request):
-    dossiers = _filtered(request)
-    if request.GET.get("format") == "csv":
-        return _csv(dossiers)
-    today = timezone.localdate()
-    counts = _state_counts(request.user)
-    params = request.GET
-    if any(params.get(name) for name in ("commune", "type", "assignee")):
-        total = dossiers.count()
-    else:  # only the state filters: the (cached) counts give the total without a count(*)
-        shown = {params["state"]} if params.get("state") else set(AWAITING_DECISION)
-        total = sum(n for state, n in counts.items() if state in shown)
-    pages = max(1, -(-total // PAGE_SIZE))
-    try:
-        number = min(max(1, int(params.get("page", 1))), pages)
-    except ValueError:
-        number = 1
-    page = list(dossiers[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
-    for d in page:
-        d.days_left = (d.action_due_on - today).days if d.action_due_on else None
-    return render(
-        request,
-        "permits/officer/worklist.html",
-        {
-            "dossiers": page,
-            "total": total,
-            "page_number": number,
-            "pages": pages,
-            "counts": [(State(state).label, n) for state, n in sorted(counts.items())],
-            "communes": communes_for(request.user, INSTRUCTORS).order_by("name"),
-            "types": [
-                (code, code) for code in ("PCMI", "PC", "PA", "PD", "DP", "DPLT", "CUA", "CUB")
-            ],
-            "states": [(s.value, s.label) for s in OPEN_STATES],
-            "officers": _officers(request.user),
-            "params": request.GET,
-        },
-    )
-
-
-def _state_counts(user) -> dict[str, int]:
-    """Dossiers per state in the communes the user instructs. A GROUP BY over every dossier of
-    the service (~90 ms at 100,000): kept COUNTS_SECONDS in the cache, shared by the officers
-    of the same communes, so the figures may lag the list by that much (the page says so)."""
-    ids = commune_ids_for(user, INSTRUCTORS)
-    key = "worklist-counts:" + hashlib.sha256(repr(ids).encode()).hexdigest()
-    counts = cache.get(key)
-    if counts is None:
-        rows = (Dossier.objects.filter(commune__in=ids).exclude(state=State.DRAFT)
-                .values_list("state").annotate(n=Count("pk")).order_by())  # fmt: skip
-        counts = dict(rows)
-        cache.set(key, counts, COUNTS_SECONDS)
-    return counts
-
-
-def _officers(user):
-    communes = commune_ids_for(user, INSTRUCTORS)
-    return (
-        User.objects.filter(
-            memberships__role__in=INSTRUCTORS, memberships__service__communes__in=communes
-        )
-        .distinct()
-        .only("pk", "username", "first_name", "last_name")
-    )
-
-
-def _csv(dossiers) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="dossiers.csv"'
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["numero", "procedure", "commune", "etat", "depose_le", "a_traiter_avant",
-                     "instructeur"])  # fmt: skip
-    for d in dossiers.iterator(chunk_size=2000):
-        writer.writerow([d.display_number, d.procedure, d.commune.insee_code, d.state,
-                         d.filed_on, d.action_due_on or "",
-                         d.assignee.get_username() if d.assignee else ""])  # fmt: skip
-    return response
-
-
-@role_required(*INSTRUCTORS)
-@require_POST
-def assign(request):
-    """Assigns the ticked dossiers (bulk) to an officer of the same service, or to nobody."""
-    ids = request.POST.getlist("dossier")
-    officer = None
-    if request.POST.get("officer"):
-        officer = get_object_or_404(_officers(request.user), pk=request.POST["officer"])
-    count = instructed(request.user).filter(pk__in=ids).update(assignee=officer)
-    messages.success(request, f"{count} dossier{'s' if count > 1 else ''} attribué"
-                     f"{'s' if count > 1 else ''}.")  # fmt: skip
-    return redirect(request.POST.get("next") or "permits:worklist")
 
 
 @role_required(*INSTRUCTORS)

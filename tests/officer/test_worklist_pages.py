@@ -11,7 +11,7 @@ from accounts.models import Membership, Role
 from accounts.permissions import communes_for, has_role, holds_role, remembered_roles
 from permits.clock_cache import dossier_deadlines
 from permits.models import Dossier
-from permits.views import officer
+from permits.views import worklist
 from tests.factories import CommuneFactory, filed_dossier, make_team
 from workflow.transitions import fire
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_worklist_pages_through_every_dossier_of_the_service(client, team, monkeypatch):
-    monkeypatch.setattr(officer, "PAGE_SIZE", 2)
+    monkeypatch.setattr(worklist, "PAGE_SIZE", 2)
     today = timezone.localdate()
     dossiers = [filed_dossier(team, "DP", on=today - timedelta(days=n)) for n in (20, 10, 1)]
     elsewhere = filed_dossier(make_team(CommuneFactory(insee_code="91345", name="Longjumeau")))
