@@ -53,10 +53,11 @@ def _memberships(user, roles):
 _REMEMBERED = "_permis_role_pairs"
 
 
-def role_pairs(user) -> frozenset[tuple[str, int]]:
+def role_pairs(user) -> frozenset[tuple[str, int | None]]:
     """Every (role, commune id) the user holds today, directly or through a service (the
-    same rules as communes_for and MembershipQuerySet.active). Read on every agent page, so
-    it is one plain SQL statement: the ORM's union took ~5 ms to build on the bench machine."""
+    same rules as MembershipQuerySet.active), and (consultee, None) for a consulted service,
+    which answers for any commune. Read on every agent page, so it is one plain SQL
+    statement: the ORM's union took ~5 ms to build on the bench machine."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     sql = _role_pairs_sql()
@@ -64,7 +65,10 @@ def role_pairs(user) -> frozenset[tuple[str, int]]:
     service_roles = sorted(SERVICE_ROLES)
     direct_roles = sorted(set(AGENT_ROLES) - SERVICE_ROLES)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, direct_roles, day, day, user.pk, service_roles, day, day])
+        cursor.execute(
+            sql,
+            [user.pk, direct_roles, day, day, user.pk, service_roles, day, day, user.pk, day, day],
+        )
         return frozenset(cursor.fetchall())
 
 
@@ -87,6 +91,8 @@ def _role_pairs_sql() -> str:
         " UNION SELECT m.role, s.{commune_id} FROM {membership} m"
         " JOIN {served} s ON s.{service_id} = m.service_id"
         " WHERE m.user_id = %s AND m.role = ANY(%s) AND {in_force}"
+        " UNION SELECT m.role, NULL FROM {membership} m"
+        " WHERE m.user_id = %s AND m.consulted_service_id IS NOT NULL AND {in_force}"
     ).format(in_force=in_force, **names)
 
 
@@ -117,7 +123,7 @@ def _pairs(user) -> frozenset[tuple[str, int]]:
 def commune_ids_for(user, roles=AGENT_ROLES) -> list[int]:
     """The ids of the communes where the user holds one of the roles, sorted."""
     roles = set(roles)
-    return sorted({c for r, c in _pairs(user) if r in roles})
+    return sorted({c for r, c in _pairs(user) if r in roles and c is not None})
 
 
 def communes_for(user, roles=AGENT_ROLES):
@@ -208,7 +214,7 @@ def consultee_required(view):
         if not request.user.is_authenticated:
             return _login_redirect(request)
         user = request.user
-        if not (consulted_services_for(user).exists() or holds_role(user, {Role.CONSULTEE})):
+        if not holds_role(user, {Role.CONSULTEE}):  # of a commune or of a consulted service
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

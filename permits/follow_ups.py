@@ -3,9 +3,8 @@ DOC (13407), DAACT (13408), prorogation (R424-21..23), transfert (13412) and mod
 (13411), each pre-filled from the parent ("tell us once", issue 10).
 
 What the child declares (the opening date of a DOC, the completion facts of a DAACT, the
-consents of a transfert) is kept on the child in `piece_answers["declaration"]`, since the
-dossier has no dedicated field; workflow.children reads the dates from there to fire the
-parent's transition with the declared date.
+consents of a transfert) is kept on the child's `declared`; workflow.children reads the
+dates from there to fire the parent's transition with the declared date.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from workflow.states import State
 
 logger = logging.getLogger(__name__)
 
-DECLARATION = "declaration"
 GRANTED = (Outcome.GRANT, Outcome.TACIT_GRANT)
 SITE_FIELDS = ("site_address", "site_postcode", "site_locality", "site_area_m2", "parcel_check",
                "in_lotissement", "in_zac", "in_afu", "under_pup", "existing_cu_number")  # fmt: skip
@@ -43,7 +41,7 @@ FLOOR_AREA_SKIP = {"id", "dossier"}
 
 
 def declaration(dossier: Dossier) -> dict:
-    return (dossier.piece_answers or {}).get(DECLARATION, {})
+    return dossier.declared or {}
 
 
 def _autorisation(dossier: Dossier) -> bool:
@@ -188,7 +186,7 @@ def file_follow_up(
         user,
         with_project=False,
         description=description or parent.description,
-        piece_answers={DECLARATION: declared} if declared else {},
+        declared=declared or {},
     )
     if applicants is None:
         _copy_applicants(holders(parent), child)

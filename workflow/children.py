@@ -42,8 +42,8 @@ def check_can_file(parent, procedure: str, on: date) -> None:
 
 
 def _declared(child) -> dict:
-    """What a DOC or DAACT declares (permits keeps it in `piece_answers["declaration"]`)."""
-    return (getattr(child, "piece_answers", None) or {}).get("declaration") or {}
+    """What a DOC or DAACT declares (dates as ISO strings)."""
+    return child.declared or {}
 
 
 def _declared_date(child, key: str) -> date:

@@ -167,7 +167,7 @@ def test_a_daact_for_a_granted_permit_needs_no_more_than_the_completion_facts(cl
     assert parent.daact_received_on == timezone.localdate()
     child = parent.follow_ups.get(procedure="DAACT")
     assert child.display_number.endswith("A01")
-    assert child.piece_answers["declaration"] == {
+    assert child.declared == {
         "completed_on": completed.isoformat(),
         "scope": "total",
     }
@@ -315,7 +315,7 @@ def test_a_transfert_names_the_new_holder_with_both_consents_and_changes_the_hol
     child = parent.follow_ups.get(procedure="TRANSFERT")
     assert child.display_number == f"{parent.display_number} T01"
     assert child.applicants.get().birth_name == "Leroy"
-    assert child.piece_answers["declaration"]["holder_consent"] is True
+    assert child.declared["holder_consent"] is True
     grant(team, child)  # the officer instructs and the mayor signs it
     parent.refresh_from_db()
     assert parent.depositor == paul  # the transferee's verified account follows the permit

@@ -97,3 +97,17 @@ def test_only_a_consultee_belongs_to_a_consulted_service(udap, team):
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=team.officer, role=Role.CONSULTEE,
                                   consulted_service=udap, commune=team.commune)  # fmt: skip
+
+
+def test_the_menu_leads_each_agent_to_their_screens(client, team, udap):
+    """The menu offers the consultations to a service's members (they hold no commune) and
+    the statistics to the instructing officers; an applicant sees neither."""
+    client.force_login(member_of(udap))
+    html = client.get("/").content.decode()
+    assert 'href="/consultations/"' in html and 'href="/statistiques/"' not in html
+    client.force_login(team.officer)
+    html = client.get("/").content.decode()
+    assert 'href="/statistiques/"' in html and 'href="/consultations/"' not in html
+    client.force_login(UserFactory())
+    html = client.get("/").content.decode()
+    assert 'href="/statistiques/"' not in html and 'href="/consultations/"' not in html

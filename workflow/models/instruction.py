@@ -92,6 +92,9 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     doc_received_on = models.DateField("ouverture de chantier déclarée le", null=True, blank=True)
     daact_received_on = models.DateField("DAACT reçue le", null=True, blank=True)
     prorogations_granted = models.PositiveSmallIntegerField("prorogations accordées", default=0)
+    # What a follow-up declares (cerfa 13407/13408/13412): the opening date of a DOC, the
+    # completion date and scope of a DAACT, the consents of a transfert (workflow.children).
+    declared = models.JSONField("faits déclarés", default=dict, blank=True)
     closing_reason = models.TextField("motif", blank=True)
     # Timers: the next date something may happen on its own (workflow.timers). Indexed, so the
     # sweep reads only due rows.
