@@ -45,9 +45,10 @@ ROLES: dict[str, frozenset[str]] = {
         "confirm_after_sursis": {APPLICANT},
         "withdraw": {APPLICANT},
         "declare_site_posting": {APPLICANT, OFFICER},
-        # Prepared by the officer; the letter and the arrêté are signed by the maire (L424-5).
+        # The officer sends the contradictory letter (signed in the maire's name); the retrait
+        # is a decision of the authority itself, pronounced from the parapheur (L424-5).
         "announce_retrait": {OFFICER, SIGNATORY},
-        "retract": {OFFICER, SIGNATORY},
+        "retract": {SIGNATORY},
         "become_definitive": {SYSTEM},
         "open_works": {APPLICANT, OFFICER, SYSTEM},
         "complete_works": {APPLICANT, OFFICER, SYSTEM},

@@ -4,15 +4,17 @@ works (R424-17). Reference §3.12 and §3.14.
 
 The officer acts on the instruction page; each act fires one transition and, where the law asks
 for a document, prepares it in the same transaction, signed by the commune's signatory through
-the signing job (as the other letters). The arrêté de retrait is issued the same way: the
-parapheur holds only decisions awaiting signature (state AWAITING_SIGNATURE, the `sign`
-transition), which a retrait is not. The holder answers the retrait letter through the dossier's
-messages and asks for the attestation from the dossier page.
+the signing job (as the other letters). The retrait itself is a decision of the authority that
+granted the permit (L424-5): once the holder's reply period is over, the signatory pronounces
+it from the parapheur after a fresh re-authentication, and the arrêté de retrait is signed in
+their name. The holder answers the retrait letter through the dossier's messages and asks for
+the attestation from the dossier page.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import role_required
+from accounts.models import Role
+from accounts.permissions import communes_for, role_required
+from accounts.reauth import is_fresh
 from permits.decisions import content as builders
 from permits.decisions.content import ContentError
 from permits.decisions.facts import facts_from_dossier, signatory_from_membership
@@ -62,13 +66,14 @@ def _reply_until(letter_on):
     return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
 
 
-def _issue(dossier: Dossier, membership, build, **kwargs):
-    """A document of this module, signed by the commune's signatory through the signing job."""
-    signatory = signatory_from_membership(signatory_of(dossier, membership.user))
+def _issue(dossier: Dossier, signer, build, **kwargs):
+    """A document of this module, signed in `signer`'s name (a signatory of the commune)
+    through the signing job."""
+    signatory = signatory_from_membership(signatory_of(dossier, signer))
     facts = facts_from_dossier(dossier)
     return prepare(
         dossier,
-        signatory_user=membership.user,
+        signatory_user=signer,
         build=lambda reference, day: build(
             facts, signatory, reference=reference, issued_on=day, **kwargs
         ),
@@ -122,7 +127,7 @@ def announce_retrait(dossier: Dossier, request) -> str:
         )
         _issue(
             dossier,
-            membership,
+            membership.user,
             builders.retrait_notice_content,
             grounds=tuple(grounds),
             decision_date=decided,
@@ -143,13 +148,13 @@ def announce_retrait(dossier: Dossier, request) -> str:
 
 
 def retract(dossier: Dossier, request) -> str:
-    """L424-5: the arrêté de retrait, after the reply period, within the 3 months."""
+    """L424-5: the arrêté de retrait, after the reply period, within the 3 months, pronounced
+    and signed by the signatory (request.user)."""
     reason = (request.POST.get("reason") or "").strip()
     today = timezone.localdate()
     window = _retrait_window(dossier)
     decided, tacit = _decision_date(dossier)
     letter_on = dossier.retrait_letter_on
-    membership = _signatory(dossier)
     observations = (
         letter_on is not None
         and dossier.messages.filter(from_applicant=True, sent_at__date__gte=letter_on).exists()
@@ -165,7 +170,7 @@ def retract(dossier: Dossier, request) -> str:
         )
         _issue(
             dossier,
-            membership,
+            request.user,
             builders.retrait_content,
             reason=reason,
             decision_date=decided,
@@ -199,7 +204,7 @@ def contest_conformity(dossier: Dossier, request) -> str:
         )
         _issue(
             dossier,
-            membership,
+            membership.user,
             builders.conformity_notice_content,
             non_conformities=tuple(items),
             daact_received=dossier.daact_received_on,
@@ -235,7 +240,6 @@ def declare_interruption(dossier: Dossier, request) -> str:
 
 OFFICER_ACTS = {
     "engager-retrait": announce_retrait,
-    "prononcer-retrait": retract,
     "contester-conformite": contest_conformity,
     "interruption": declare_interruption,
 }
@@ -275,11 +279,6 @@ def officer_context(dossier: Dossier) -> dict:
             ctx["retrait_letter_on"] = letter_on
             ctx["retrait_reply_until"] = _reply_until(letter_on)
             ctx["retrait_from"] = letter_on + timedelta(days=RETRAIT_REPLY_DAYS)
-            announced = dossier.events.filter(kind="announce_retrait").order_by("-sequence")
-            event = announced.first()
-            ctx["retrait_grounds"] = "\n".join(
-                (event.payload or {}).get("grounds", []) if event else []
-            )
     if state == State.WORKS_COMPLETED:
         window = dossier.deadline("conformity_contest_deadline")
         if window is not None:
@@ -294,6 +293,52 @@ def officer_context(dossier: Dossier) -> dict:
         or state in (State.CONFORM, State.NON_CONFORM, State.RETRACTED)
     )
     return {"after": ctx}
+
+
+# --- the signatory ---------------------------------------------------------------------------
+
+
+def retraits_to_pronounce(user):
+    """Procedures of retrait the signatory may conclude: the letter sent, the decision still
+    in force (the reply period and the 3 months are checked by `retract`)."""
+    return Dossier.objects.filter(
+        commune__in=communes_for(user, [Role.SIGNATORY]),
+        state__in=RETRAIT_STATES,
+        retrait_letter_on__isnull=False,
+    ).select_related("commune")
+
+
+def parapheur_retraits(user) -> list[dict]:
+    """The parapheur's "Retraits à prononcer": each with its grounds, dates and window."""
+    rows = []
+    for dossier in retraits_to_pronounce(user).order_by("retrait_letter_on"):
+        window = dossier.deadline("retrait_deadline")
+        event = dossier.events.filter(kind="announce_retrait").order_by("-sequence").first()
+        rows.append({
+            "dossier": dossier,
+            "grounds": "\n".join((event.payload or {}).get("grounds", []) if event else []),
+            "reply_until": _reply_until(dossier.retrait_letter_on),
+            "from": dossier.retrait_letter_on + timedelta(days=RETRAIT_REPLY_DAYS),
+            "until": window.date if window else None,
+        })  # fmt: skip
+    return rows
+
+
+@role_required(Role.SIGNATORY)
+@require_POST
+def pronounce_retrait(request, pk: int):
+    dossier = get_object_or_404(retraits_to_pronounce(request.user), pk=pk)
+    if not is_fresh(request):  # as for a decision: the signatory confirms who they are
+        messages.info(request, "Confirmez votre identité, puis prononcez à nouveau le retrait.")
+        query = urlencode({"next": reverse("permits:parapheur")})
+        return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
+    try:
+        done = retract(dossier, request)
+    except (TransitionRefused, ContentError) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done)
+    return redirect(reverse("permits:parapheur") + "#retraits")
 
 
 # --- the holder ------------------------------------------------------------------------------

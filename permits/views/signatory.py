@@ -62,7 +62,13 @@ def parapheur(request):
     for dossier in awaiting(request.user).order_by("action_due_on"):
         rows.append({"dossier": dossier, "end": dossier.action_due_on,
                      "warning": notification_risk(dossier, today)})  # fmt: skip
-    return render(request, "permits/signatory/parapheur.html", {"rows": rows})
+    from permits.views.after_decision import parapheur_retraits  # it imports officer views
+
+    return render(
+        request,
+        "permits/signatory/parapheur.html",
+        {"rows": rows, "retraits": parapheur_retraits(request.user)},
+    )
 
 
 @role_required(Role.SIGNATORY)

@@ -252,6 +252,12 @@ RULES = {
         "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
         "allowed": lambda w, a: "login" if a == "anonymous" else False,
     },
+    # No retrait is engaged in the matrix: a 404 for every signatory too, after the role check.
+    "permits:pronounce_retrait": {
+        "method": "post",
+        "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
+        "allowed": lambda w, a: "login" if a == "anonymous" else False,
+    },
     # The REST API (issue 9): agents of the dossier's commune by session (systems use tokens,
     # tests/api); applicants and other communes are refused, anonymous callers get 401.
     "api:schema": {"allowed": PUBLIC},

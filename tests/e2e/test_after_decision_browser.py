@@ -1,13 +1,16 @@
 """After the decision, in Chromium (issue 8, point 5): the officer engages a retrait, the holder
-reads the letter and answers through the messages, the officer is refused before the reply
-period ends and then pronounces the retrait; a conformity contest with its formal notice; the
-holder asks for the attestation of non-contestation. axe-core checks each page on the way."""
+reads the letter and answers through the messages, the mayor is refused before the reply
+period ends and then pronounces the retrait from the parapheur (second factor at sign-in); a
+conformity contest with its formal notice; the holder asks for the attestation of
+non-contestation. axe-core checks each page on the way."""
 
 from datetime import timedelta
 
+import pyotp
 import pytest
 from django.utils import timezone
 
+from accounts.models import TOTPDevice
 from permits.decisions.issuing import sign_pending
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
@@ -40,6 +43,8 @@ def test_retrait_conformity_and_attestation_in_a_real_browser(
     team = make_team()
     team.mayor.username = "maire"  # the key of the development PKI
     team.mayor.save()
+    secret = pyotp.random_base32()
+    TOTPDevice.objects.create(user=team.mayor, secret=secret, confirmed_at=timezone.now())
     granted = executory(team)
     page = browser_page
     j = Journey(page, live_server.url)
@@ -54,10 +59,17 @@ def test_retrait_conformity_and_attestation_in_a_real_browser(
     granted.refresh_from_db()
     assert granted.retrait_letter_on == timezone.localdate()
     letter = signed(granted, DocumentKind.RETRAIT_NOTICE)
-    # Too early: the holder still has time to answer (CRPA L121-1).
-    click(page, "Prononcer le retrait")
+    assert "prononcé par le signataire" in page.content()
+    sign_out(page)
+
+    # Too early for the mayor: the holder still has time to answer (CRPA L121-1).
+    totp = pyotp.TOTP(secret)
+    sign_in(page, j, team.mayor, code=totp.now())
+    j.go("/parapheur/")
+    assert "Retraits à prononcer" in page.content()
+    click(page, "Prononcer le retrait et signer l'arrêté")
     assert "procédure contradictoire préalable" in page.content()
-    j.checkpoint("apres-decision-retrait-refuse")
+    j.checkpoint("parapheur-retrait-refuse")
     sign_out(page)
 
     # The holder reads the letter and answers through the dossier's messages.
@@ -70,16 +82,18 @@ def test_retrait_conformity_and_attestation_in_a_real_browser(
     click(page, "Envoyer le message")
     sign_out(page)
 
-    # After the reply period, the officer pronounces the retrait.
+    # After the reply period, the mayor pronounces the retrait and signs the arrêté.
     Dossier.objects.filter(pk=granted.pk).update(
         retrait_letter_on=timezone.localdate() - timedelta(days=15)
     )
-    sign_in(page, j, team.officer)
-    j.go(f"/instruction/{granted.pk}/")
-    click(page, "Prononcer le retrait")
+    sign_in(page, j, team.mayor, code=totp.at(timezone.now().timestamp() + totp.interval))
+    j.go("/parapheur/")
+    click(page, "Prononcer le retrait et signer l'arrêté")
     granted.refresh_from_db()
     assert granted.state == State.RETRACTED
     arrete = signed(granted, DocumentKind.RETRAIT)
+    sign_out(page)
+    sign_in(page, j, team.officer)
     j.go(f"/instruction/{granted.pk}/")
     assert arrete.reference in page.content() and letter.reference in page.content()
     j.checkpoint("apres-decision-retire")

@@ -4,6 +4,7 @@ of non-contestation (R462-10), the lapse for interrupted works (R424-17). Docume
 for real and checked by pyHanko and poppler."""
 
 import html
+import time as pytime
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from accounts import reauth
 from permits.decisions import conf
 from permits.decisions.content import (
     ContentError,
@@ -25,6 +27,7 @@ from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocumen
 from tests.decisions.conftest import DP_FACTS, FACTS, MAYOR, assert_pdfsig_valid, run, write_key
 from tests.factories import CommuneFactory, filed_dossier, make_team
 from workflow.clock import add_months
+from workflow.errors import NotAllowed
 from workflow.models import Event
 from workflow.states import State
 from workflow.transitions import fire
@@ -70,6 +73,28 @@ def act(client, team, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 f"/instruction/{dossier.pk}/apres-decision/{name}/",
+                {"state": dossier.state, **data},
+                follow=True,
+            )
+        return text(response)
+
+    return post
+
+
+@pytest.fixture
+def pronounce(client, team, django_capture_on_commit_callbacks):
+    """The mayor pronounces the retrait from the parapheur, just re-authenticated (L424-5: the
+    authority that granted the permit withdraws it); returns the page shown after it."""
+
+    def post(dossier, fresh=True, **data) -> str:
+        client.force_login(team.mayor)
+        if fresh:
+            session = client.session
+            session[reauth.SESSION_KEY] = int(pytime.time())
+            session.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/parapheur/{dossier.pk}/retrait/",
                 {"state": dossier.state, **data},
                 follow=True,
             )
@@ -133,25 +158,38 @@ def test_engaging_a_retrait_sends_the_signed_contradictory_letter(client, team, 
     assert "déjà engagée" in act(d, "engager-retrait", grounds="Autre motif")
 
 
-def test_the_retrait_is_refused_before_the_reply_period_ends(client, team, act):
+def test_the_retrait_is_refused_before_the_reply_period_ends(client, team, act, pronounce):
     d = executory(team)
     act(d, "engager-retrait", grounds="Hauteur excessive")
     d.refresh_from_db()
-    page = act(d, "prononcer-retrait", reason="Hauteur excessive")
+    page = pronounce(d, reason="Hauteur excessive")
     assert "procédure contradictoire préalable" in page
     d.refresh_from_db()
     assert d.state == State.EXECUTORY
     assert not IssuedDocument.objects.filter(dossier=d, kind=DocumentKind.RETRAIT).exists()
 
 
-def test_a_retrait_without_the_contradictory_step_is_refused(client, team, act):
+def test_a_retrait_without_the_contradictory_step_is_refused(client, team, act, pronounce):
     d = executory(team)
-    page = act(d, "prononcer-retrait", reason="Hauteur excessive")
-    assert "procédure contradictoire préalable" in page
+    # Not offered, and refused if posted: no letter, no retrait (CRPA L121-1, L122-1).
+    client.force_login(team.mayor)
+    assert "Retraits à prononcer" not in text(client.get("/parapheur/"))
+    assert client.post(f"/parapheur/{d.pk}/retrait/", {"reason": "x"}).status_code == 404
+    assert Dossier.objects.get(pk=d.pk).state == State.EXECUTORY
+    # Nor may the officer pronounce it: the retrait is the authority's decision (L424-5).
+    act(d, "prononcer-retrait", reason="Hauteur excessive")
     assert Dossier.objects.get(pk=d.pk).state == State.EXECUTORY
 
 
-def test_after_the_reply_period_the_arrete_de_retrait_is_issued_and_signed(client, team, act):
+def test_the_officer_cannot_fire_the_retrait_itself(team):
+    d = executory(team)
+    with pytest.raises(NotAllowed):
+        fire(d, "retract", actor=team.officer, reason="Hauteur excessive")
+
+
+def test_after_the_reply_period_the_arrete_de_retrait_is_issued_and_signed(
+    client, team, act, pronounce
+):
     d = executory(team)
     act(d, "engager-retrait", grounds="Hauteur excessive")
     letter_on = timezone.localdate() - timedelta(days=15)
@@ -161,8 +199,13 @@ def test_after_the_reply_period_the_arrete_de_retrait_is_issued_and_signed(clien
     d.refresh_from_db()
     client.force_login(team.officer)
     page = text(client.get(f"/instruction/{d.pk}/"))
-    assert "Prononcer le retrait" in page and "Hauteur excessive</textarea>" in page
-    page = act(d, "prononcer-retrait", reason="Hauteur excessive")
+    assert "prononcé par le signataire" in page and "Prononcer le retrait" not in page
+    client.force_login(team.mayor)
+    page = text(client.get("/parapheur/"))
+    assert "Retraits à prononcer" in page and "Hauteur excessive</textarea>" in page
+    pronounce(d, fresh=False, reason="Hauteur excessive")  # sent to re-authenticate first
+    assert Dossier.objects.get(pk=d.pk).state == State.EXECUTORY
+    page = pronounce(d, reason="Hauteur excessive")
     assert "Retrait prononcé" in page
     d.refresh_from_db()
     assert d.state == State.RETRACTED and d.closing_reason == "Hauteur excessive"
