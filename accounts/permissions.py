@@ -183,15 +183,15 @@ def role_required(*roles, commune=None):
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return _login_redirect(request)
-            with remembered_roles(request.user):
-                allowed = (
-                    has_role(request.user, roles, commune(request, **kwargs))
-                    if commune is not None
-                    else holds_role(request.user, roles)
-                )
-                if not allowed:
-                    raise PermissionDenied
-                return view(request, *args, **kwargs)
+            # The roles are read once per request (accounts.middleware), then shared.
+            allowed = (
+                has_role(request.user, roles, commune(request, **kwargs))
+                if commune is not None
+                else holds_role(request.user, roles)
+            )
+            if not allowed:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
         return wrapper
 

@@ -16,16 +16,15 @@ def agent_menu(request):
     if user is None or not user.is_authenticated:
         return {}
     from accounts.models import Role
-    from accounts.permissions import holds_role, remembered_roles
+    from accounts.permissions import holds_role
     from permits.views.public import STATISTICS_ROLES
 
-    # One query for all entries (none when the view already read the roles: role_required).
-    with remembered_roles(user):
-        return {
-            "agent_menu": {
-                "instructor": holds_role(user, {Role.OFFICER, Role.SERVICE_HEAD}),
-                "signatory": holds_role(user, {Role.SIGNATORY}),
-                "consultee": holds_role(user, {Role.CONSULTEE}),
-                "statistics": holds_role(user, STATISTICS_ROLES),
-            }
+    # The roles the request already read (accounts.middleware): no query of its own.
+    return {
+        "agent_menu": {
+            "instructor": holds_role(user, {Role.OFFICER, Role.SERVICE_HEAD}),
+            "signatory": holds_role(user, {Role.SIGNATORY}),
+            "consultee": holds_role(user, {Role.CONSULTEE}),
+            "statistics": holds_role(user, STATISTICS_ROLES),
         }
+    }

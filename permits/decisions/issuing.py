@@ -232,8 +232,9 @@ def issue_decision(dossier: Dossier, user, **facts_kwargs) -> IssuedDocument:
 
 
 def issue_letter(dossier: Dossier, user, kind: DocumentKind, **kwargs) -> IssuedDocument:
-    """Receipt, pieces request, majoration, tacit certificate, conformity attestation.
-    `kwargs` go to the content builder (missing_pieces, reasons, daact_received…)."""
+    """Receipt, pieces request, majoration, tacit certificate, conformity attestation, the
+    retrait letter and arrêté, the conformity notice, signed in `user`'s name (a signatory of
+    the commune). `kwargs` go to the content builder (missing_pieces, reasons, grounds…)."""
     from permits.decisions import content as builders
     from permits.decisions.facts import facts_from_dossier, signatory_from_membership
     from workflow.clock import ExceptionFlag
@@ -244,8 +245,13 @@ def issue_letter(dossier: Dossier, user, kind: DocumentKind, **kwargs) -> Issued
         DocumentKind.MAJORATION: builders.majoration_content,
         DocumentKind.TACIT_CERTIFICATE: builders.tacit_certificate_content,
         DocumentKind.CONFORMITY_ATTESTATION: builders.conformity_attestation_content,
+        DocumentKind.RETRAIT_NOTICE: builders.retrait_notice_content,
+        DocumentKind.RETRAIT: builders.retrait_content,
+        DocumentKind.CONFORMITY_NOTICE: builders.conformity_notice_content,
     }[kind]
-    if kind is not DocumentKind.PIECES_REQUEST:
+    # The documents whose wording depends on the exception flags (tacit outcome, R424-2/3).
+    if kind in (DocumentKind.RECEPISSE, DocumentKind.MAJORATION,
+                DocumentKind.TACIT_CERTIFICATE, DocumentKind.CONFORMITY_ATTESTATION):  # fmt: skip
         kwargs.setdefault("flags", frozenset(ExceptionFlag[name] for name in dossier.flags))
     signatory = signatory_from_membership(signatory_of(dossier, user))
     facts = facts_from_dossier(dossier)

@@ -27,10 +27,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
 from accounts.reauth import is_fresh
-from permits.decisions import content as builders
 from permits.decisions.content import ContentError
-from permits.decisions.facts import facts_from_dossier, signatory_from_membership
-from permits.decisions.issuing import issue_letter, prepare, signatory_of
+from permits.decisions.issuing import issue_letter
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus
 from permits.notify import email_applicant
@@ -64,20 +62,6 @@ def _decision_date(dossier: Dossier):
 def _reply_until(letter_on):
     """The last day for the holder's observations; `retract` is possible the day after."""
     return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
-
-
-def _issue(dossier: Dossier, signer, build, **kwargs):
-    """A document of this module, signed in `signer`'s name (a signatory of the commune)
-    through the signing job."""
-    signatory = signatory_from_membership(signatory_of(dossier, signer))
-    facts = facts_from_dossier(dossier)
-    return prepare(
-        dossier,
-        signatory_user=signer,
-        build=lambda reference, day: build(
-            facts, signatory, reference=reference, issued_on=day, **kwargs
-        ),
-    )
 
 
 def _signatory(dossier: Dossier):
@@ -125,10 +109,10 @@ def announce_retrait(dossier: Dossier, request) -> str:
             payload={"grounds": grounds},
             on=today,
         )
-        _issue(
+        issue_letter(
             dossier,
             membership.user,
-            builders.retrait_notice_content,
+            DocumentKind.RETRAIT_NOTICE,
             grounds=tuple(grounds),
             decision_date=decided,
             tacit=tacit,
@@ -168,10 +152,10 @@ def retract(dossier: Dossier, request) -> str:
             reason=reason,
             on=today,
         )
-        _issue(
+        issue_letter(
             dossier,
             request.user,
-            builders.retrait_content,
+            DocumentKind.RETRAIT,
             reason=reason,
             decision_date=decided,
             tacit=tacit,
@@ -202,10 +186,10 @@ def contest_conformity(dossier: Dossier, request) -> str:
             reason="\n".join(items),
             on=timezone.localdate(),
         )
-        _issue(
+        issue_letter(
             dossier,
             membership.user,
-            builders.conformity_notice_content,
+            DocumentKind.CONFORMITY_NOTICE,
             non_conformities=tuple(items),
             daact_received=dossier.daact_received_on,
             contest_deadline=window.date,
