@@ -27,8 +27,8 @@ def team(pki_dir, ca, documents_root):
     return team
 
 
-def awaiting_signature(team, outcome="refusal", **kwargs):
-    d = fire(filed_dossier(team), "declare_complete", actor=team.officer)
+def awaiting_signature(team, outcome="refusal", filed_on=None, **kwargs):
+    d = fire(filed_dossier(team, on=filed_on), "declare_complete", actor=team.officer)
     d = fire(
         d,
         "propose_decision",

@@ -5,6 +5,7 @@ event, a verifying event chain (R424-1 decision; reference §7)."""
 import hashlib
 
 import pytest
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from permits.decisions import storage
@@ -43,7 +44,10 @@ def test_killed_web_and_worker_during_a_signature_give_one_signed_decision(
     web, worker, locker, documents_root
 ):
     team = signing_team()
-    dossier = awaiting_signature(team)
+    # Filed today: a real worker also runs the hourly timer sweep when it starts within ten
+    # minutes of it (procrastinate defers a late periodic job), and a dossier whose délai is
+    # over would get its tacit decision (L424-2) in the middle of the signature.
+    dossier = awaiting_signature(team, filed_on=timezone.localdate())
     register = acts_register()
     web.start()
     cookies = session_cookies(team.mayor, fresh=True)  # re-authenticated a moment ago
