@@ -1,16 +1,35 @@
 """Who calls the API: a system with `Authorization: Bearer <token>` (a ServiceAccount), or an
 agent signed in to the site (session, with DRF's CSRF check on unsafe methods)."""
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 
-from accounts.models import Commune
-from accounts.permissions import DOSSIER_READERS, communes_for
+from accounts.permissions import DOSSIER_READERS, commune_ids_for
 from api.models import Scope, ServiceAccount, hash_token
+
+
+@functools.cache
+def _account_sql() -> str:
+    """The active account of a token hash with its communes' ids: one query, compiled once
+    (through the ORM on every call, compiling cost more than running it, bench/load)."""
+    communes = ServiceAccount.communes.through.objects.filter(
+        serviceaccount_id=OuterRef("pk")
+    ).values("commune_id")
+    query = (
+        ServiceAccount.objects.filter(token_hash="", is_active=True)
+        .only("id", "name", "scopes", "last_used_at")
+        .annotate(commune_ids=ArraySubquery(communes))
+    )
+    sql, params = query.query.sql_with_params()
+    if params != ("",):  # the hash must be its only parameter
+        raise RuntimeError(f"unexpected parameters {params!r}")
+    return sql
 
 
 class ServiceUser(AnonymousUser):
@@ -44,11 +63,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
             token = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        account = (
-            ServiceAccount.objects.filter(token_hash=hash_token(token), is_active=True)
-            .only("id", "name", "scopes", "last_used_at")
-            .first()
-        )
+        accounts = ServiceAccount.objects.raw(_account_sql(), [hash_token(token)])
+        account = next(iter(accounts), None)
         if account is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         now = timezone.now()
@@ -63,9 +79,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
 @dataclass(frozen=True)
 class Principal:
-    """What a request may reach: communes and scopes, whoever it comes from."""
+    """What a request may reach: communes (their ids) and scopes, whoever it comes from."""
 
-    communes: QuerySet
+    commune_ids: tuple[int, ...]
     scopes: frozenset[str]
 
 
@@ -74,12 +90,15 @@ def principal(request) -> Principal:
     if cached is not None:
         return cached
     if isinstance(request.auth, ServiceAccount):
-        result = Principal(request.auth.communes.all(), frozenset(request.auth.scopes))
+        account = request.auth
+        result = Principal(tuple(account.commune_ids), frozenset(account.scopes))
     elif request.user.is_authenticated:
         # Agents read the dossiers of their communes (accounts.permissions), every scope.
-        result = Principal(communes_for(request.user, DOSSIER_READERS), frozenset(Scope.values))
+        result = Principal(
+            tuple(commune_ids_for(request.user, DOSSIER_READERS)), frozenset(Scope.values)
+        )
     else:
-        result = Principal(Commune.objects.none(), frozenset())
+        result = Principal((), frozenset())
     request._api_principal = result
     return result
 
@@ -91,4 +110,4 @@ class HasScope(permissions.BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False
         who = principal(request)
-        return view.required_scope in who.scopes and who.communes.exists()
+        return view.required_scope in who.scopes and bool(who.commune_ids)

@@ -1,17 +1,20 @@
 """bench/load: gunicorn under mixed traffic, with many dossiers seeded, against a minimal
 Django view served by the same gunicorn in the same run.
 
-Endpoints (each measured alone for --seconds with --concurrency clients, then all mixed):
+Endpoints (each measured alone for --seconds with --concurrency clients, right after a run of
+the minimal view of the same length, then all mixed):
 - minimal: a Django view returning a short text (the baseline: framework + server cost);
 - worklist: the officer's worklist page (/instruction/), signed in as the officer;
 - follow: the dossier page as its applicant (/dossiers/<pk>/);
 - api_list: GET /api/dossiers/?state=under_instruction (token);
 - api_detail, api_deadlines: one dossier through the API (token);
 - feed: GET /api/events/?after=<random cursor> (token);
+- review: the review page of a complete draft, as its applicant (the filing's page);
 - filing: an applicant files a complete draft as the browser does: GET the review page, then
-  POST its form with the CSRF token (each simulated applicant signed in once through the
-  password form before the timed phases). Drafts (applicant, parcel, required pieces) are
-  seeded at each run; afterwards the numbers given are checked unique and gapless.
+  POST its form with the CSRF token (two rows: the page, the POST; each simulated applicant
+  signed in once through the password form before the timed phases). Drafts (applicant,
+  parcel, required pieces) are seeded at each run; afterwards the numbers given are checked
+  unique and gapless.
 
 Run: `bash -c 'source scripts/lib.sh && ensure_database' && .venv/bin/python bench/load.py`
 (options: --dossiers N (100000), --seconds S, --concurrency C, --workers W, --drafts D). It
@@ -277,79 +280,105 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
+async def timed(record, name, request):
+    """Awaits the request, records its time under `name`; returns the response."""
+    start = time.perf_counter()
+    response = await request
+    record(name, time.perf_counter() - start, response)
+    return response
+
+
 def endpoints(data) -> dict:
-    """name → async operation on a worker's own client: True when it answered as expected,
-    None when it had nothing to do (no draft left to file)."""
+    """name → async operation(client, record) on a worker's own client; each request it makes
+    is recorded (its row's name, its time, its response). An operation with nothing left to
+    do (no draft to file) returns False."""
     token = {"Authorization": f"Bearer {data['token']}"}
     ids = data["ids"]
 
-    def get(make):
-        async def operation(client):
+    def get(name, make):
+        async def operation(client, record):
             url, headers, cookies = make()
             client.cookies.clear()
             for key, value in cookies.items():
                 client.cookies.set(key, value)
-            return (await client.get(url, headers=headers)).status_code == 200
+            await timed(record, name, client.get(url, headers=headers))
 
         return operation
 
-    async def filing(client):
+    async def review(client, record):
+        """The review page of a draft (not filed: the drafts stay for the filing phase)."""
+        username, pk = random.choice(data["drafts"])
+        client.cookies.clear()
+        for key, value in data["sessions"][username].items():
+            client.cookies.set(key, value)
+        await timed(record, "review", client.get(f"/dossiers/{pk}/brouillon/verifier/"))
+
+    async def filing(client, record):
+        """The review page, then its form posted: two rows (a page, then the filing)."""
         if not data["drafts"]:
-            return None
+            return False
         username, pk = data["drafts"].pop()
         client.cookies.clear()
         for key, value in data["sessions"][username].items():
             client.cookies.set(key, value)
         url = f"/dossiers/{pk}/brouillon/verifier/"
-        page = await client.get(url)
+        page = await timed(record, "filing: its review page", client.get(url))
         if page.status_code != 200:
-            return False
-        response = await client.post(
-            url,
-            data={
-                "csrfmiddlewaretoken": _csrf(page.text),
-                "certify": "on",
-                "electronic_notification_consent": "on",
-            },
-        )
-        return response.status_code == 302 and response.headers["location"] == (f"/dossiers/{pk}/")
+            return None
+        form = {
+            "csrfmiddlewaretoken": _csrf(page.text),
+            "certify": "on",
+            "electronic_notification_consent": "on",
+        }
+        await timed(record, "filing", client.post(url, data=form))
 
     return {
-        "minimal": get(lambda: ("/bench/minimal/", {}, {})),
-        "worklist": get(lambda: ("/instruction/", {}, {"sessionid": data["officer"]})),
+        "minimal": get("minimal", lambda: ("/bench/minimal/", {}, {})),
+        "worklist": get("worklist", lambda: ("/instruction/", {}, {"sessionid": data["officer"]})),
         "follow": get(
-            lambda: (f"/dossiers/{random.choice(ids)}/", {}, {"sessionid": data["applicant"]})
+            "follow",
+            lambda: (f"/dossiers/{random.choice(ids)}/", {}, {"sessionid": data["applicant"]}),
         ),
-        "api_list": get(lambda: ("/api/dossiers/?state=under_instruction", token, {})),
-        "api_detail": get(lambda: (f"/api/dossiers/{random.choice(ids)}/", token, {})),
-        "api_deadlines": get(lambda: (f"/api/dossiers/{random.choice(ids)}/deadlines/", token, {})),
-        "feed": get(lambda: (f"/api/events/?after={random.choice(ids) * 3}&limit=100", token, {})),
+        "api_list": get("api_list", lambda: ("/api/dossiers/?state=under_instruction", token, {})),
+        "api_detail": get(
+            "api_detail", lambda: (f"/api/dossiers/{random.choice(ids)}/", token, {})
+        ),
+        "api_deadlines": get(
+            "api_deadlines", lambda: (f"/api/dossiers/{random.choice(ids)}/deadlines/", token, {})
+        ),
+        "feed": get(
+            "feed", lambda: (f"/api/events/?after={random.choice(ids) * 3}&limit=100", token, {})
+        ),
+        "review": review,
         "filing": filing,
     }
 
 
+EXPECTED = {"filing": 302}  # every other request answers 200
+
+
 async def hammer(names, operations, seconds, concurrency):
-    """`concurrency` clients, each with its own connection and cookies, for `seconds`."""
+    """`concurrency` clients, each with its own connection and cookies, for `seconds`:
+    {row: request times}, {row: unexpected answers}."""
+    from collections import defaultdict
+
     import httpx
 
-    results = {name: [] for name in names}
-    errors = {name: 0 for name in names}
+    results = defaultdict(list)
+    errors = defaultdict(int)
     stop = time.perf_counter() + seconds
+
+    def record(name, elapsed, response):
+        results[name].append(elapsed)
+        if response.status_code != EXPECTED.get(name, 200):
+            errors[name] += 1
 
     async def worker():
         base = f"http://127.0.0.1:{PORT}"
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
             while time.perf_counter() < stop:
-                name = random.choice(names)
-                start = time.perf_counter()
-                ok = await operations[name](client)
-                elapsed = time.perf_counter() - start
-                if ok is None:
-                    await asyncio.sleep(0.01)
-                    continue
-                if not ok:
-                    errors[name] += 1
-                results[name].append(elapsed)
+                if await operations[random.choice(names)](client, record) is False:
+                    await asyncio.sleep(0.01)  # nothing left to do
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return results, errors
@@ -451,11 +480,21 @@ def main():
         data["sessions"] = {f"bench_filer_{i}": sign_in(f"bench_filer_{i}") for i in range(FILERS)}
         operations = endpoints(data)
         rows = []
+
+        def phase(name):
+            times, errors = asyncio.run(hammer([name], operations, args.seconds, args.concurrency))
+            return [row(n, times[n], errors[n], args.seconds) for n in times]
+
+        # Each endpoint right after its own run of the minimal view: the machine's speed
+        # drifts within a run (×1.5 between runs), so each ratio compares neighbours.
         for name in operations:
+            if name == "minimal":
+                continue
             if name != "filing":  # a warm-up would spend drafts
                 asyncio.run(hammer([name], operations, 1, 2))
-            times, errors = asyncio.run(hammer([name], operations, args.seconds, args.concurrency))
-            rows.append(row(name, times[name], errors[name], args.seconds))
+            (baseline,) = phase("minimal")
+            for r in phase(name):
+                rows.append({**r, "baseline": baseline["rps"]})
         mixed_names = ["worklist", "follow", "follow", "follow", "api_detail", "api_list"]
         mixed_names += ["feed", "filing"]
         times, errors = asyncio.run(
@@ -466,22 +505,24 @@ def main():
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
-    baseline = rows[0]["rps"]
+    baselines = [r["baseline"] for r in rows]
     print(
         f"\n{args.dossiers:,} dossiers, gunicorn {args.workers} sync workers, "
         f"{args.concurrency} concurrent clients, {args.seconds:g} s per endpoint "
-        f"(filing: review page + POST, {len(data['drafts'])} drafts left)\n"
+        f"({len(data['drafts'])} drafts left); minimal view: "
+        f"{min(baselines):.0f}–{max(baselines):.0f} req/s over the run\n"
     )
-    print("| endpoint | req/s | vs minimal | p50 | p99 | non-200 |")
-    print("|---|---|---|---|---|---|")
+    print("| endpoint | req/s | minimal just before | vs minimal | p50 | p99 | unexpected |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(
-            f"| {r['name']} | {r['rps']:.0f} | {r['rps'] / baseline:.0%} | {r['p50']:.1f} ms "
-            f"| {r['p99']:.1f} ms | {r['errors']} |"
+            f"| {r['name']} | {r['rps']:.0f} | {r['baseline']:.0f} "
+            f"| {r['rps'] / r['baseline']:.0%} | {r['p50']:.1f} ms | {r['p99']:.1f} ms "
+            f"| {r['errors']} |"
         )
     for r in mixed:
         print(
-            f"| {r['name']} | {r['rps']:.0f} | – | {r['p50']:.1f} ms | {r['p99']:.1f} ms "
+            f"| {r['name']} | {r['rps']:.0f} | – | – | {r['p50']:.1f} ms | {r['p99']:.1f} ms "
             f"| {r['errors']} |"
         )
     print("\n" + check_numbers())

@@ -6,8 +6,9 @@ with the consultations issue).
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from accounts.permissions import DOSSIER_READERS, commune_ids_for
+from accounts.permissions import DOSSIER_READERS, can_view_dossier, commune_ids_for
 from permits.models import Dossier
 
 
@@ -21,3 +22,19 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
     return Dossier.objects.filter(Q(depositor=user) | Q(commune_id__in=agent_of)).exclude(
         Q(state="draft") & ~Q(depositor=user)
     )  # a draft is its author's only
+
+
+def visible_dossier(user, pk, queryset: QuerySet[Dossier] | None = None) -> Dossier:
+    """One dossier by id if the person may see it, else 404 (whether it exists or not).
+
+    The same rule as `visible_dossiers`, checked on the row it fetched by primary key
+    (accounts.permissions.can_view_dossier): building and compiling that OR query cost
+    ~4.5 ms of a ~30 ms dossier page (bench/load).
+    """
+    try:  # get(), not first(): no ORDER BY to compile and run
+        dossier = (queryset if queryset is not None else Dossier.objects).get(pk=pk)
+    except Dossier.DoesNotExist:
+        dossier = None
+    if dossier is None or not can_view_dossier(user, dossier):
+        raise Http404("No Dossier matches the given query.")
+    return dossier

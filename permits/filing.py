@@ -50,14 +50,20 @@ def create_draft(
 
 
 @transaction.atomic
-def file_dossier(dossier_id: int, *, now: datetime | None = None, actor=None) -> Dossier:
+def file_dossier(
+    dossier_id: int,
+    *,
+    now: datetime | None = None,
+    actor=None,
+    electronic_notification_consent: bool | None = None,
+) -> Dossier:
     """Files the draft for `actor` (by default its depositor; an officer registers a paper
-    filing). Refusals raise FilingError, with nothing written."""
-    # The row lock makes concurrent filings of the same draft wait, then see it filed.
+    filing), recording the applicant's consent to electronic notification when given.
+    Refusals raise FilingError, with nothing written."""
+    # The row lock makes concurrent filings of the same draft wait, then see it filed. The
+    # parent (follow-ups only) is read when needed: joining it doubles the query's columns.
     dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("commune", "parent")
-        .get(pk=dossier_id)
+        Dossier.objects.select_for_update(of=("self",)).select_related("commune").get(pk=dossier_id)
     )
     if dossier.state != State.DRAFT:
         raise AlreadyFiled(dossier)
@@ -65,17 +71,23 @@ def file_dossier(dossier_id: int, *, now: datetime | None = None, actor=None) ->
     _check_fileable(dossier, timezone.localdate(now))
     dossier.number = allocate_number(dossier, now).compact
     dossier.filed_at = now
-    dossier.save(update_fields=["number", "filed_at"])
+    fields = ["number", "filed_at"]
+    if electronic_notification_consent is not None:
+        dossier.electronic_notification_consent = electronic_notification_consent
+        fields.append("electronic_notification_consent")
+    dossier.save(update_fields=fields)
     try:
         # The transition writes the "submit" event and starts the timers (workflow).
-        dossier = fire(dossier, "submit", actor=actor or dossier.depositor)
+        filed = fire(dossier, "submit", actor=actor or dossier.depositor)
     except TransitionRefused as refusal:
         raise FilingError(str(refusal)) from refusal
-    if dossier.procedure not in ("DOC",):  # a DOC is a declaration: no receipt (R424-16)
+    # Loaded with the lock above and unchanged by the transition: the receipt reads them.
+    filed.commune, filed.parent = dossier.commune, dossier.parent
+    if filed.procedure not in ("DOC",):  # a DOC is a declaration: no receipt (R424-16)
         from permits.receipts import issue_receipt
 
-        issue_receipt(dossier)
-    return dossier
+        issue_receipt(filed)
+    return filed
 
 
 def _check_fileable(dossier: Dossier, on: date) -> None:

@@ -147,16 +147,37 @@ def _fields(instance, model, skip) -> dict:
     }
 
 
-def holders(parent: Dossier) -> list[Applicant]:
-    """The permit's holder(s) now: the new holder of the last granted transfert, or the
-    applicants the permit was granted to."""
-    transfer = (
-        parent.follow_ups.filter(
-            procedure="TRANSFERT", state=State.NOTIFIED, decision_outcome__in=GRANTED
+def filed_children(parent: Dossier) -> list[Dossier]:
+    """The permit's filed follow-ups, oldest first (what the dossier page lists and what
+    `holders` looks for, in one query)."""
+    return list(
+        parent.follow_ups.exclude(state=State.DRAFT)
+        .order_by("filed_at", "pk")
+        .only(
+            *("pk", "number", "procedure", "state", "description", "filed_at", "parent_id"),
+            *("depositor_id", "commune_id", "decision_outcome", "decision_notified_on"),
         )
-        .order_by("-decision_notified_on", "-pk")
-        .only("pk")
-        .first()
+    )
+
+
+def holders(parent: Dossier, filed: list[Dossier] | None = None) -> list[Applicant]:
+    """The permit's holder(s) now: the new holder of the last granted transfert, or the
+    applicants the permit was granted to (`filed`: `filed_children(parent)`, if known)."""
+    if filed is None:
+        filed = filed_children(parent)
+    transfers = [
+        c
+        for c in filed
+        if c.procedure == "TRANSFERT"
+        and c.state == State.NOTIFIED
+        and c.decision_outcome in GRANTED
+    ]
+    # The last notified; a missing date counts as the latest, as NULLS FIRST in a descending
+    # SQL order would.
+    transfer = max(
+        transfers,
+        key=lambda c: (c.decision_notified_on is None, c.decision_notified_on or date.min, c.pk),
+        default=None,
     )
     return list((transfer or parent).applicants.order_by("rank"))
 
@@ -212,16 +233,6 @@ def open_modificatif(parent: Dossier, user, modifications: str) -> Dossier:
         )
         _copy_applicants(holders(parent), child)
     return child
-
-
-def follow_ups_of(parent: Dossier, visible):
-    """The filed children the person may open (`visible`: permits.access.visible_dossiers)."""
-    return (
-        visible.filter(parent=parent)
-        .exclude(state=State.DRAFT)
-        .order_by("filed_at")
-        .only("pk", "number", "procedure", "state", "description", "filed_at", "parent_id")
-    )
 
 
 @receiver(post_transition, sender=Dossier)

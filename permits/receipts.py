@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from accounts.models import Membership, Role
-from permits.decisions.issuing import issue_letter
+from permits.decisions.issuing import issue_letter_as
 from permits.models import Dossier
 from permits.models.documents import DocumentKind
 
@@ -15,8 +15,10 @@ logger = logging.getLogger(__name__)
 
 def commune_signatory(dossier: Dossier):
     """The mayor, or else a deputy whose delegation is in force: who signs automatic letters."""
-    signatories = Membership.objects.active().filter(
-        role=Role.SIGNATORY, commune_id=dossier.commune_id
+    signatories = (
+        Membership.objects.active()
+        .filter(role=Role.SIGNATORY, commune_id=dossier.commune_id)
+        .select_related("user")
     )
     return signatories.filter(delegation_reference="").first() or signatories.first()
 
@@ -28,4 +30,4 @@ def issue_receipt(dossier: Dossier):
         # without its receipt and the log says why.
         logger.error("no signatory: receipt not issued", extra={"dossier": dossier.pk})
         return None
-    return issue_letter(dossier, membership.user, DocumentKind.RECEPISSE)
+    return issue_letter_as(dossier, membership, DocumentKind.RECEPISSE)

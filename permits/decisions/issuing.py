@@ -235,6 +235,12 @@ def issue_letter(dossier: Dossier, user, kind: DocumentKind, **kwargs) -> Issued
     """Receipt, pieces request, majoration, tacit certificate, conformity attestation, the
     retrait letter and arrêté, the conformity notice, signed in `user`'s name (a signatory of
     the commune). `kwargs` go to the content builder (missing_pieces, reasons, grounds…)."""
+    return issue_letter_as(dossier, signatory_of(dossier, user), kind, **kwargs)
+
+
+def issue_letter_as(dossier: Dossier, membership, kind: DocumentKind, **kwargs) -> IssuedDocument:
+    """`issue_letter` for a signatory membership already found in force on the dossier's
+    commune (signatory_of, receipts.commune_signatory), its user loaded."""
     from permits.decisions import content as builders
     from permits.decisions.facts import facts_from_dossier, signatory_from_membership
     from workflow.clock import ExceptionFlag
@@ -253,11 +259,11 @@ def issue_letter(dossier: Dossier, user, kind: DocumentKind, **kwargs) -> Issued
     if kind in (DocumentKind.RECEPISSE, DocumentKind.MAJORATION,
                 DocumentKind.TACIT_CERTIFICATE, DocumentKind.CONFORMITY_ATTESTATION):  # fmt: skip
         kwargs.setdefault("flags", frozenset(ExceptionFlag[name] for name in dossier.flags))
-    signatory = signatory_from_membership(signatory_of(dossier, user))
+    signatory = signatory_from_membership(membership)
     facts = facts_from_dossier(dossier)
     return prepare(
         dossier,
-        signatory_user=user,
+        signatory_user=membership.user,
         build=lambda reference, day: build(
             facts, signatory, reference=reference, issued_on=day, **kwargs
         ),

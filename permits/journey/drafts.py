@@ -1,4 +1,9 @@
-"""The draft's task list: which sections are complete, and what is missing before filing."""
+"""The draft's task list: which sections are complete, and what is missing before filing.
+
+The checks read the draft's applicants, parcels and pieces through `.all()` (the models'
+orderings: rank, code then newest version), so a page that loads them once with
+`prefetch_related(*CHECKED)` shares them between the checks and its template.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from permits.models import Dossier
 from permits.pieces import catalogue
 from permits.pieces.store import current_pieces
 
+CHECKED = ("applicants", "parcels", "pieces")  # what the checks read, for prefetch_related
+
 
 @dataclass(frozen=True)
 class Task:
@@ -16,8 +23,12 @@ class Task:
     done: bool
 
 
+def main_applicant(dossier: Dossier):
+    return next(iter(dossier.applicants.all()), None)
+
+
 def applicant_done(dossier: Dossier) -> bool:
-    applicant = dossier.applicants.order_by("rank").first()
+    applicant = main_applicant(dossier)
     return bool(
         applicant
         and applicant.birth_name
@@ -28,7 +39,7 @@ def applicant_done(dossier: Dossier) -> bool:
 
 
 def site_done(dossier: Dossier) -> bool:
-    return bool(dossier.site_address and dossier.parcels.exists())
+    return bool(dossier.site_address and dossier.parcels.all())
 
 
 def project_done(dossier: Dossier) -> bool:
@@ -42,11 +53,12 @@ def missing_pieces(dossier: Dossier) -> list[catalogue.PieceSpec]:
 
 
 def tasks(dossier: Dossier) -> list[Task]:
+    project = project_done(dossier)
     return [
         Task("demandeur", "Le demandeur", applicant_done(dossier)),
         Task("terrain", "Le terrain et ses parcelles", site_done(dossier)),
-        Task("projet", "Le projet", project_done(dossier)),
-        Task("pieces", "Les pièces jointes", project_done(dossier) and not missing_pieces(dossier)),
+        Task("projet", "Le projet", project),
+        Task("pieces", "Les pièces jointes", project and not missing_pieces(dossier)),
     ]
 
 

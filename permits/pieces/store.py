@@ -69,6 +69,7 @@ def add_piece(dossier: Dossier, code: str, uploaded, user) -> Piece:
 def current_pieces(dossier: Dossier) -> dict[str, Piece]:
     """The latest version of each piece, by code."""
     current: dict[str, Piece] = {}
-    for piece in dossier.pieces.order_by("code", "-version"):
+    # The model's ordering (code, newest version first): `.all()` reuses a prefetch.
+    for piece in dossier.pieces.all():
         current.setdefault(piece.code, piece)
     return current

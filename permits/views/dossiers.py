@@ -6,11 +6,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from accounts.permissions import can_view_dossier
 from permits import follow_ups
-from permits.access import visible_dossiers
+from permits.access import visible_dossier
 from permits.clock_cache import dossier_deadlines
 from permits.decisions.storage import open_signed
 from permits.forms import MessageForm
+from permits.models import Dossier
 from permits.models.documents import DocumentStatus, IssuedDocument
 from permits.views.follow import applicant_context
 from privacy.access_log import record_access
@@ -33,8 +35,11 @@ EVENT_LABELS = LABELS | {
 @login_required
 @require_safe
 def dossier_detail(request, pk: int):
-    dossier = get_object_or_404(visible_dossiers(request.user).select_related("commune"), pk=pk)
+    dossier = visible_dossier(request.user, pk, Dossier.objects.select_related("commune"))
     record_access(request, dossier)
+    # Follow-ups are filed on a decided authorisation only (workflow.children.check_can_file,
+    # the parent's DOC/DAACT transitions): before a decision there are none to look for.
+    children = follow_ups.filed_children(dossier) if dossier.decision_outcome else []
     events = [
         {
             "event": event,
@@ -48,12 +53,19 @@ def dossier_detail(request, pk: int):
         "state_label": State(dossier.state).label,
         "deadlines": dossier_deadlines(dossier),
         "events": events,
-        "documents": dossier.issued_documents.filter(status=DocumentStatus.SIGNED),
-        "messages_list": dossier.messages.select_related("author"),
+        # Only what the page shows: compiling every column costs more than reading them.
+        "documents": dossier.issued_documents.filter(status=DocumentStatus.SIGNED).only(
+            "pk", "kind", "dossier_id"
+        ),
+        "messages_list": dossier.messages.select_related("author").only(
+            *("dossier_id", "body", "sent_at", "from_applicant"),
+            *("author__username", "author__first_name", "author__last_name"),
+        ),
         "message_form": MessageForm(),
-        "follow_ups": follow_ups.follow_ups_of(dossier, visible_dossiers(request.user)),
-        "holders": follow_ups.holders(dossier)
-        if dossier.filed_at and not dossier.parent_id
+        "follow_ups": [c for c in children if can_view_dossier(request.user, c)],
+        # A holder (titulaire) once the authorisation is granted, not before.
+        "holders": follow_ups.holders(dossier, children)
+        if dossier.decision_outcome in follow_ups.GRANTED and not dossier.parent_id
         else [],
         **applicant_context(dossier, request.user),
     }
@@ -64,7 +76,7 @@ def dossier_detail(request, pk: int):
 @require_safe
 def document_download(request, pk: int, document_id: int):
     """A signed document of a dossier the person may see (the stored file, byte for byte)."""
-    dossier = get_object_or_404(visible_dossiers(request.user), pk=pk)
+    dossier = visible_dossier(request.user, pk)
     document = get_object_or_404(
         IssuedDocument, pk=document_id, dossier=dossier, status=DocumentStatus.SIGNED
     )
@@ -81,7 +93,7 @@ def document_download(request, pk: int, document_id: int):
 @require_safe
 def piece_file(request, pk: int, piece_id: int):
     """A piece, shown in the browser's own viewer (PDF or image, checked by content at upload)."""
-    dossier = get_object_or_404(visible_dossiers(request.user), pk=pk)
+    dossier = visible_dossier(request.user, pk)
     piece = get_object_or_404(dossier.pieces, pk=piece_id)
     response = FileResponse(piece.file.open("rb"), content_type=piece.content_type)
     response["Content-Disposition"] = (

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_fsm import can_proceed
 
 from permits import follow_ups
-from permits.access import visible_dossiers
+from permits.access import visible_dossier
 from permits.filing import FilingError
 from permits.forms import MessageForm
 from permits.models import Dossier, Message, SentMail
@@ -28,7 +28,7 @@ TRANSITIONS = {"withdraw": "withdraw", "confirmer": "confirm_after_sursis"}
 
 
 def _visible(request, pk: int) -> Dossier:
-    return get_object_or_404(visible_dossiers(request.user), pk=pk)
+    return visible_dossier(request.user, pk)
 
 
 @login_required

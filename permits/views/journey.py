@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,14 +103,12 @@ def _prefill_applicant(draft: Dossier, user) -> None:
 @require_http_methods(["GET"])
 def draft_tasks(request, pk: int):
     draft = _own_draft(request, pk)
+    prefetch_related_objects([draft], *drafts.CHECKED)
+    tasks = drafts.tasks(draft)
     return render(
         request,
         "permits/journey/tasks.html",
-        {
-            "dossier": draft,
-            "tasks": drafts.tasks(draft),
-            "ready": drafts.ready_to_file(draft),
-        },
+        {"dossier": draft, "tasks": tasks, "ready": all(task.done for task in tasks)},
     )
 
 
@@ -268,25 +267,33 @@ def pieces_page(request, dossier: Dossier, template: str, codes=None):
 @require_http_methods(["GET", "POST"])
 def step_review(request, pk: int):
     """Check your answers, then file. Filing twice shows the dossier already filed."""
-    draft = get_object_or_404(Dossier, pk=pk, depositor=request.user)
+    draft = get_object_or_404(
+        Dossier.objects.select_related("commune"), pk=pk, depositor=request.user
+    )
     if draft.state != State.DRAFT:
         messages.info(
             request, f"Ce dossier a déjà été déposé sous le numéro {draft.display_number}."
         )
         return redirect("permits:dossier_detail", pk=draft.pk)
+    # Read once for the checks and the page (drafts.CHECKED).
+    prefetch_related_objects([draft], *drafts.CHECKED)
     form = FilingForm(request.POST or None, initial={"electronic_notification_consent": True})
     blocked = [t for t in drafts.tasks(draft) if not t.done]
     if request.method == "POST" and form.is_valid() and not blocked:
-        Dossier.objects.filter(pk=draft.pk, state=State.DRAFT).update(
-            electronic_notification_consent=form.cleaned_data["electronic_notification_consent"]
-        )
         try:
-            filed = file_dossier(draft.pk, actor=request.user)
+            filed = file_dossier(
+                draft.pk,
+                actor=request.user,
+                electronic_notification_consent=form.cleaned_data[
+                    "electronic_notification_consent"
+                ],
+            )
         except AlreadyFiled as already:
             return redirect("permits:dossier_detail", pk=already.dossier.pk)
         except FilingError as refusal:
             form.add_error(None, str(refusal))
         else:
+            filed.depositor = request.user  # the draft's own depositor (checked above)
             _filed_mail(filed)
             messages.success(
                 request, f"Votre dossier est déposé sous le numéro {filed.display_number}."
@@ -299,8 +306,8 @@ def step_review(request, pk: int):
             "dossier": draft,
             "form": form,
             "blocked": blocked,
-            "applicant": draft.applicants.order_by("rank").first(),
-            "applicants": draft.applicants.order_by("rank"),
+            "applicant": drafts.main_applicant(draft),
+            "applicants": draft.applicants.all(),
             "pieces": current_pieces(draft),
             "parcels": draft.parcels.all(),
         },

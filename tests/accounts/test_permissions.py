@@ -134,3 +134,41 @@ def test_role_required_checks_the_role_and_the_commune(communes):
 
     request.user = AnonymousUser()
     assert view(request, insee="91216")["Location"] == "/connexion/?next=%2Fx%2F"
+
+
+def test_one_dossier_by_id_follows_the_same_rule_as_the_list(communes):
+    """permits.access.visible_dossier (the row checked in Python) and visible_dossiers (the
+    SQL filter) must agree for every kind of person and dossier."""
+    from django.http import Http404
+
+    from permits.access import visible_dossier, visible_dossiers
+    from tests.factories import DossierFactory
+
+    first, second, _ = communes
+    depositor = UserFactory()
+    people = [
+        depositor,
+        UserFactory(),
+        member(Role.GUICHET, commune=first),
+        member(Role.GUICHET, commune=second),
+        member(Role.CONSULTEE, commune=first),
+        member(Role.OFFICER, service=InstructionServiceFactory(communes=[first])),
+        member(Role.SIGNATORY, commune=first, valid_until=TODAY - datetime.timedelta(days=1)),
+    ]
+    filed = {"filed_at": datetime.datetime.now(datetime.UTC)}
+    dossiers = [DossierFactory(commune=first, depositor=depositor)] + [
+        DossierFactory(commune=first, depositor=depositor, state=state, number=number, **filed)
+        for state, number in (("deposited", "PC09122926A0001"), ("notified", "PC09122926A0002"))
+    ]
+    seen = 0
+    for person in people:
+        listed = set(visible_dossiers(person).values_list("pk", flat=True))
+        for dossier in dossiers:
+            try:
+                visible_dossier(person, dossier.pk)
+                alone = True
+            except Http404:
+                alone = False
+            assert alone == (dossier.pk in listed), (person, dossier.state)
+            seen += alone
+    assert seen == 3 + 2 + 2  # the depositor all three; the guichet and the officer two each

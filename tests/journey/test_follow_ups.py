@@ -366,3 +366,16 @@ def test_nobody_else_may_file_a_follow_up_on_someone_s_permit(client, team, kind
                   **transferee(holder_consent="on", transferee_consent="on")}  # fmt: skip
         assert client.post(url(parent, kind), posted).status_code == 404
     assert Dossier.objects.count() == before
+
+
+def test_the_dossier_page_names_the_holder_and_the_follow_ups_once_granted_only(client, team):
+    undecided = filed_dossier(team)
+    client.force_login(team.applicant)
+    page = text(client.get(f"/dossiers/{undecided.pk}/"))
+    assert "Titulaire" not in page and "Procédures rattachées" not in page  # no decision yet
+    parent = granted(team)
+    client.post(url(parent, "prorogation"), {"confirm": "on"})
+    child = parent.follow_ups.get()
+    page = text(client.get(f"/dossiers/{parent.pk}/"))
+    assert "Titulaire de l'autorisation" in page and "Martin" in page
+    assert "Procédures rattachées" in page and child.display_number in page
