@@ -5,6 +5,8 @@ the PLU zones and the servitudes crossed."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
+
 from cadastre.models import Zone
 
 DOCUMENT_NAMES = {
@@ -15,9 +17,22 @@ DOCUMENT_NAMES = {
 }
 
 
+PLANNING_CACHE_SECONDS = 300  # a new PLU import shows within 5 minutes (import_plu)
+
+
 def planning_document(insee_code: str) -> dict:
     """The commune's planning document in force as imported from the Géoportail de
-    l'urbanisme; none means the règlement national d'urbanisme applies (L111-1)."""
+    l'urbanisme; none means the règlement national d'urbanisme applies (L111-1). Read once
+    every few minutes per commune: it changes with an import, not between two pages."""
+    key = f"planning-document:{insee_code}"
+    found = cache.get(key)
+    if found is None:
+        found = _planning_document(insee_code)
+        cache.set(key, found, PLANNING_CACHE_SECONDS)
+    return found
+
+
+def _planning_document(insee_code: str) -> dict:
     zone = (
         Zone.objects.filter(insee=insee_code, is_current=True)
         .order_by("-approved_on")

@@ -19,6 +19,15 @@ def _static_from_finders(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The process's cache (locmem) outlives a test's rolled-back database: keys made of ids
+    # or INSEE codes would otherwise carry one test's figures into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is for attackers, not for the test suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
