@@ -1,7 +1,6 @@
 """Who calls the API: a system with `Authorization: Bearer <token>` (a ServiceAccount), or an
 agent signed in to the site (session, with DRF's CSRF check on unsafe methods)."""
 
-import functools
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -12,24 +11,23 @@ from rest_framework import authentication, exceptions, permissions
 
 from accounts.permissions import DOSSIER_READERS, commune_ids_for
 from api.models import Scope, ServiceAccount, hash_token
+from config.compiled import Compiled
 
 
-@functools.cache
-def _account_sql() -> str:
-    """The active account of a token hash with its communes' ids: one query, compiled once
-    (through the ORM on every call, compiling cost more than running it, bench/load)."""
+def _account(token_hash: str):
+    """The active account of a token hash with its communes' ids, in one query."""
     communes = ServiceAccount.communes.through.objects.filter(
         serviceaccount_id=OuterRef("pk")
     ).values("commune_id")
-    query = (
-        ServiceAccount.objects.filter(token_hash="", is_active=True)
+    return (
+        ServiceAccount.objects.filter(token_hash=token_hash, is_active=True)
         .only("id", "name", "scopes", "last_used_at")
         .annotate(commune_ids=ArraySubquery(communes))
     )
-    sql, params = query.query.sql_with_params()
-    if params != ("",):  # the hash must be its only parameter
-        raise RuntimeError(f"unexpected parameters {params!r}")
-    return sql
+
+
+# Compiled once: compiling it cost more than running it (bench/load).
+ACCOUNT = Compiled(_account, token_hash="compiled-marker")  # noqa: S106 (a marker, not a secret)
 
 
 class ServiceUser(AnonymousUser):
@@ -63,8 +61,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             token = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        accounts = ServiceAccount.objects.raw(_account_sql(), [hash_token(token)])
-        account = next(iter(accounts), None)
+        account = ACCOUNT.first(token_hash=hash_token(token))
         if account is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         now = timezone.now()

@@ -99,6 +99,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Parameters bound on the server, and a statement run 5 times on a connection prepared there:
+# PostgreSQL then skips parsing and planning the pages' queries (bench/load: 1.5–3 ms less per
+# dossier page). Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
+# with max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns them off.
+DATABASE_OPTIONS = {
+    "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
+    "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5) or None,
+}
+DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **DATABASE_OPTIONS}
 # Short-lived derived figures only (worklist counts, a dossier's computed deadlines): local
 # memory, one cache per web process, nothing to run beside it. Several machines would each
 # keep their own (same keys, same expiry); a shared Redis or Memcached needs no code change.
@@ -116,6 +125,10 @@ if replica_url := env_str("PERMIS_REPLICA_DATABASE_URL", ""):
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        **DATABASE_OPTIONS,
+    }
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
         raise ImproperlyConfigured("PERMIS_REPLICA_DATABASE_URL must use the postgis:// scheme")
@@ -211,6 +224,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("PERMIS_STATIC_FINDERS", False)
 
 # Security: cookies, headers and TLS. Behind a TLS proxy in production (docs/deploy.md).
+SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, one statement compiled once
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

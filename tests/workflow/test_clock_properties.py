@@ -123,11 +123,27 @@ def test_a_pieces_request_after_the_first_month_changes_nothing(
 
 @given(facts())
 def test_the_2020_suspension_never_shortens_a_deadline(f):
-    without = {x.name: x.date for x in compute_deadlines(f, calendar=NO_SUSPENSIONS)}
-    with_suspension = {x.name: x.date for x in compute_deadlines(f)}
-    for name, day in without.items():
-        if name in with_suspension:
-            assert with_suspension[name] >= day
+    """Same deadline, same effect: never earlier. (The suspension may change the effect: a
+    pieces request made during it is timely, see the next test.)"""
+    without = {x.name: x for x in compute_deadlines(f, calendar=NO_SUSPENSIONS)}
+    with_suspension = {x.name: x for x in compute_deadlines(f)}
+    for name, plain in without.items():
+        suspended = with_suspension.get(name)
+        if suspended is not None and suspended.consequence == plain.consequence:
+            assert suspended.date >= plain.date
+
+
+def test_a_pieces_request_made_during_the_2020_suspension_is_timely():
+    """Filed on 1 April 2020, pieces asked on 2 May: without the suspension the request comes
+    after the month of R423-38 and does not stop the délai (a tacit grant); with it, the month
+    only began on 24 May 2020, the request counts and, the pieces never coming, the dossier is
+    tacitly rejected three months after the suspension ended (R423-39)."""
+    f = Facts(procedure="PCMI", filed=date(2020, 4, 1), pieces_requested=date(2020, 5, 2))
+    plain = {x.name: x for x in compute_deadlines(f, calendar=NO_SUSPENSIONS)}["tacit_decision"]
+    suspended = {x.name: x for x in compute_deadlines(f)}["tacit_decision"]
+    assert plain.consequence != suspended.consequence
+    assert "permis tacite" in plain.explanation and "refus tacite" in suspended.explanation
+    assert suspended.date == date(2020, 8, 25)
 
 
 @st.composite
