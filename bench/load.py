@@ -1,8 +1,8 @@
 """bench/load: gunicorn under mixed traffic, with many dossiers seeded, against a minimal
 Django view served by the same gunicorn in the same run.
 
-Endpoints (each measured alone for --seconds with --concurrency clients, right after a run of
-the minimal view of the same length, then all mixed):
+Endpoints (each measured alone for --seconds with --concurrency clients, in slices alternating
+with the minimal view's, then all mixed):
 - minimal: a Django view returning a short text (the baseline: framework + server cost);
 - worklist: the officer's worklist page (/instruction/), signed in as the officer;
 - follow: the dossier page as its applicant (/dossiers/<pk>/);
@@ -45,6 +45,7 @@ PORT = 8765
 MARK = " rue du Bench"  # the seeded dossiers' addresses (filings add others beside them)
 FILERS = 8  # simulated applicants filing drafts
 PASSWORD = "bench-mot-de-passe"
+SLICES = 5  # each endpoint alternates with the minimal view in this many slices
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -481,20 +482,35 @@ def main():
         operations = endpoints(data)
         rows = []
 
-        def phase(name):
-            times, errors = asyncio.run(hammer([name], operations, args.seconds, args.concurrency))
-            return [row(n, times[n], errors[n], args.seconds) for n in times]
+        def paired(name):
+            """The endpoint and the minimal view in alternating slices: the machine's speed
+            drifts by up to ×1.5 within a run, so the two share its moments."""
+            from collections import defaultdict
 
-        # Each endpoint right after its own run of the minimal view: the machine's speed
-        # drifts within a run (×1.5 between runs), so each ratio compares neighbours.
+            times, errors, minimal = defaultdict(list), defaultdict(int), []
+            for _ in range(SLICES):
+                found, _ = asyncio.run(
+                    hammer(["minimal"], operations, args.seconds / SLICES, args.concurrency)
+                )
+                minimal += found["minimal"]
+                found, wrong = asyncio.run(
+                    hammer([name], operations, args.seconds / SLICES, args.concurrency)
+                )
+                for key in found:
+                    times[key] += found[key]
+                    errors[key] += wrong[key]
+            baseline = len(minimal) / args.seconds
+            return [
+                {**row(key, times[key], errors[key], args.seconds), "baseline": baseline}
+                for key in times
+            ]
+
         for name in operations:
             if name == "minimal":
                 continue
             if name != "filing":  # a warm-up would spend drafts
                 asyncio.run(hammer([name], operations, 1, 2))
-            (baseline,) = phase("minimal")
-            for r in phase(name):
-                rows.append({**r, "baseline": baseline["rps"]})
+            rows += paired(name)
         mixed_names = ["worklist", "follow", "follow", "follow", "api_detail", "api_list"]
         mixed_names += ["feed", "filing"]
         times, errors = asyncio.run(
@@ -512,7 +528,7 @@ def main():
         f"({len(data['drafts'])} drafts left); minimal view: "
         f"{min(baselines):.0f}–{max(baselines):.0f} req/s over the run\n"
     )
-    print("| endpoint | req/s | minimal just before | vs minimal | p50 | p99 | unexpected |")
+    print("| endpoint | req/s | minimal alongside | vs minimal | p50 | p99 | unexpected |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(
