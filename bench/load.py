@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -361,8 +362,6 @@ EXPECTED = {"filing": 302}  # every other request answers 200
 async def hammer(names, operations, seconds, concurrency):
     """`concurrency` clients, each with its own connection and cookies, for `seconds`:
     {row: request times}, {row: unexpected answers}."""
-    from collections import defaultdict
-
     import httpx
 
     results = defaultdict(list)
@@ -407,8 +406,6 @@ def row(name, times, errors, seconds):
 def check_numbers() -> str:
     """The numbers the bench's filings received: unique, and gapless per (commune, type,
     year) with the sequence's last value equal to the count (A423-3)."""
-    from collections import defaultdict
-
     from permits.models import Dossier, NumberSequence
     from permits.numbering import parse
 
@@ -491,8 +488,6 @@ def main():
         def paired(name):
             """The endpoint and the minimal view in alternating slices: the machine's speed
             drifts by up to ×1.5 within a run, so the two share its moments."""
-            from collections import defaultdict
-
             times, errors, minimal = defaultdict(list), defaultdict(int), []
             for _ in range(SLICES):
                 found, _ = asyncio.run(

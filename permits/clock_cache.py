@@ -20,8 +20,4 @@ def dossier_deadlines(dossier) -> list:
         f"deadlines:{dossier.pk}:{dossier.event_head}:{dossier.updated_at.isoformat()}:"
         f"{timezone.localdate().isoformat()}"
     )
-    found = cache.get(key)
-    if found is None:
-        found = dossier.deadlines()
-        cache.set(key, found, SECONDS)
-    return found
+    return cache.get_or_set(key, dossier.deadlines, SECONDS)

@@ -24,12 +24,11 @@ def planning_document(insee_code: str) -> dict:
     """The commune's planning document in force as imported from the Géoportail de
     l'urbanisme; none means the règlement national d'urbanisme applies (L111-1). Read once
     every few minutes per commune: it changes with an import, not between two pages."""
-    key = f"planning-document:{insee_code}"
-    found = cache.get(key)
-    if found is None:
-        found = _planning_document(insee_code)
-        cache.set(key, found, PLANNING_CACHE_SECONDS)
-    return found
+    return cache.get_or_set(
+        f"planning-document:{insee_code}",
+        lambda: _planning_document(insee_code),
+        PLANNING_CACHE_SECONDS,
+    )
 
 
 def _planning_document(insee_code: str) -> dict:

@@ -32,8 +32,7 @@ from permits.decisions.issuing import issue_letter
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus
 from permits.notify import email_applicant
-from permits.receipts import commune_signatory
-from permits.views.officer import INSTRUCTORS, instructed
+from permits.views.officer import INSTRUCTORS, instructed, posted_lines, required_signatory
 from workflow.errors import TransitionRefused
 from workflow.models.instruction import GRANTED, RETRAIT_REPLY_DAYS
 from workflow.states import State
@@ -48,10 +47,6 @@ AFTER_KINDS = (
 RETRAIT_STATES = (*GRANTED, State.WORKS_OPENED)  # announce_retrait / retract sources
 
 
-def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def _decision_date(dossier: Dossier):
     """The date the retrait window runs from (L424-5): signature, or the tacit decision."""
     if dossier.decision_signed_at:
@@ -62,13 +57,6 @@ def _decision_date(dossier: Dossier):
 def _reply_until(letter_on):
     """The last day for the holder's observations; `retract` is possible the day after."""
     return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
-
-
-def _signatory(dossier: Dossier):
-    membership = commune_signatory(dossier)
-    if membership is None:
-        raise TransitionRefused("Aucun signataire n'est désigné pour la commune.")
-    return membership
 
 
 def _retrait_window(dossier: Dossier):
@@ -84,7 +72,7 @@ def _retrait_window(dossier: Dossier):
 def announce_retrait(dossier: Dossier, request) -> str:
     """CRPA L121-1, L122-1: the letter announcing the intended retrait and its grounds, with the
     time to answer. Sent only while the retrait itself is still possible (L424-5)."""
-    grounds = _lines(request.POST.get("grounds"))
+    grounds = posted_lines(request.POST.get("grounds"))
     today = timezone.localdate()
     if not grounds:
         raise TransitionRefused("Indiquez les motifs d'illégalité justifiant le retrait envisagé.")
@@ -98,7 +86,7 @@ def announce_retrait(dossier: Dossier, request) -> str:
         raise TransitionRefused(
             f"Le retrait n'est possible que jusqu'au {window.date:%d/%m/%Y} (L424-5)."
         )
-    membership = _signatory(dossier)
+    membership = required_signatory(dossier)
     decided, tacit = _decision_date(dossier)
     with transaction.atomic():
         dossier = fire(
@@ -174,9 +162,9 @@ def retract(dossier: Dossier, request) -> str:
 
 def contest_conformity(dossier: Dossier, request) -> str:
     """R462-6, R462-9: the contest within the window, with the formal notice."""
-    items = _lines(request.POST.get("non_conformities"))
+    items = posted_lines(request.POST.get("non_conformities"))
     window = dossier.deadline("conformity_contest_deadline")
-    membership = _signatory(dossier)
+    membership = required_signatory(dossier)
     with transaction.atomic():
         dossier = fire(
             dossier,
@@ -358,7 +346,7 @@ def request_attestation(request, pk: int):
             )
         issue_letter(
             dossier,
-            _signatory(dossier).user,
+            required_signatory(dossier).user,
             DocumentKind.CONFORMITY_ATTESTATION,
             daact_received=dossier.daact_received_on,
         )

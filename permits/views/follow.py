@@ -27,14 +27,10 @@ from workflow.transitions import fire
 TRANSITIONS = {"withdraw": "withdraw", "confirmer": "confirm_after_sursis"}
 
 
-def _visible(request, pk: int) -> Dossier:
-    return visible_dossier(request.user, pk)
-
-
 @login_required
 @require_POST
 def post_message(request, pk: int):
-    dossier = _visible(request, pk)
+    dossier = visible_dossier(request.user, pk)
     form = MessageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Le message est vide ou trop long (5 000 caractères au plus).")

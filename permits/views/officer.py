@@ -108,8 +108,19 @@ def _on(request) -> date:
         raise TransitionRefused("Date invalide : utilisez le format AAAA-MM-JJ.") from None
 
 
-def _lines(text: str) -> list[str]:
+def posted_lines(text: str | None) -> list[str]:
+    """The non-blank lines of a textarea (grounds, prescriptions, non-conformities…)."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def required_signatory(dossier: Dossier):
+    """The commune's signatory for a letter (receipts.commune_signatory), or a refusal."""
+    from permits.receipts import commune_signatory
+
+    membership = commune_signatory(dossier)
+    if membership is None:
+        raise TransitionRefused("Aucun signataire n'est désigné pour la commune.")
+    return membership
 
 
 # act name → how to call it from the form
@@ -120,8 +131,8 @@ ACTS = {
     "qualify": lambda r: {"flags": r.POST.getlist("flags")},
     "propose_decision": lambda r: {
         "outcome": r.POST.get("outcome", ""),
-        "grounds": _lines(r.POST.get("grounds")),
-        "prescriptions": _lines(r.POST.get("prescriptions")),
+        "grounds": posted_lines(r.POST.get("grounds")),
+        "prescriptions": posted_lines(r.POST.get("prescriptions")),
         "sursis_until": date.fromisoformat(r.POST["sursis_until"])
         if r.POST.get("sursis_until")
         else None,
@@ -196,14 +207,10 @@ def _tacit_certificate(dossier: Dossier) -> None:
     the commune's signatory through the signing job."""
     from permits.decisions.issuing import issue_letter
     from permits.models.documents import DocumentKind
-    from permits.receipts import commune_signatory
 
     if dossier.tacit_on is None or dossier.decision_outcome != "tacit_grant":
         raise TransitionRefused("Aucune décision tacite favorable n'est née sur ce dossier.")
-    membership = commune_signatory(dossier)
-    if membership is None:
-        raise TransitionRefused("Aucun signataire n'est désigné pour la commune.")
-    issue_letter(dossier, membership.user, DocumentKind.TACIT_CERTIFICATE)
+    issue_letter(dossier, required_signatory(dossier).user, DocumentKind.TACIT_CERTIFICATE)
 
 
 def _notify_electronically(dossier: Dossier, request) -> None:

@@ -127,11 +127,11 @@ def _overview(user) -> dict:
     the filters' communes and officers, shared by the officers of the same communes."""
     ids = commune_ids_for(user, INSTRUCTORS)
     key = "worklist-overview:" + hashlib.sha256(repr(ids).encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
+
+    def figures():
         rows = (Dossier.objects.filter(commune__in=ids).exclude(state=State.DRAFT)
                 .values_list("state").annotate(n=Count("pk")).order_by())  # fmt: skip
-        found = {
+        return {
             "key": key,
             "counts": dict(rows),
             "communes": list(
@@ -141,8 +141,8 @@ def _overview(user) -> dict:
                 (o.pk, o.get_full_name() or o.username) for o in _officers(user).order_by("pk")
             ],
         }
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+
+    return cache.get_or_set(key, figures, CACHE_SECONDS)
 
 
 def _officers(user):
