@@ -75,9 +75,8 @@ class Rows:
     def _computed(self, row: dict) -> dict:
         instance = self.model.__new__(self.model)
         instance.__dict__.update(row)
-        # A column not selected would be loaded by refresh_from_db: refused here instead,
-        # before django_fsm's override, which leaves the state unprotected for the whole
-        # process when the reload raises.
+        # A column not selected would be reloaded (refresh_from_db) on a bare instance: refused
+        # here with a clear message instead.
         instance.__dict__["refresh_from_db"] = _not_selected
         out = {}
         for key, field in self.computed:

@@ -132,9 +132,7 @@ def test_a_property_needing_an_unselected_column_fails_loudly(world):
     rows = Rows(Numbered)
     with pytest.raises(AttributeError, match="not selected"):
         rows.many(Dossier.objects.values(*rows.columns))
-    # The refusal comes before django_fsm's refresh_from_db, which would leave the state
-    # field unprotected for every later instance if the reload raised.
-    assert Dossier._meta.get_field("state").protected
+    assert Dossier._meta.get_field("state").protected  # workflow.models.instruction
 
 
 def test_list_and_detail_responses_are_the_serializer_output(world, system, varied):

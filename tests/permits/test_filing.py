@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 
 from permits.filing import AlreadyFiled, FilingError, create_draft, file_dossier
@@ -134,6 +135,16 @@ def test_the_state_cannot_be_assigned_directly():
     dossier = filed()
     with pytest.raises(AttributeError):
         dossier.state = State.DRAFT
+
+
+def test_a_failed_reload_leaves_the_state_protected():
+    """django_fsm lifts the protection during refresh_from_db and restored it only on
+    success; workflow.models.instruction restores it whatever happens."""
+    dossier = filed()
+    with pytest.raises(FieldDoesNotExist):
+        dossier.refresh_from_db(fields=["no_such_field"])
+    with pytest.raises(AttributeError):
+        filed().state = State.DRAFT
 
 
 def test_a_modificatif_of_a_permit_still_under_instruction_is_refused():

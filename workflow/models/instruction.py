@@ -131,6 +131,15 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             ]
         super().save(*args, **kwargs)
 
+    def refresh_from_db(self, *args, **kwargs):
+        # django_fsm lifts the state's protection for the reload and puts it back only when
+        # the reload succeeds: one that raised left every Dossier's state assignable for the
+        # rest of the process. The protection is put back whatever happens.
+        try:
+            super().refresh_from_db(*args, **kwargs)
+        finally:
+            type(self)._meta.get_field("state").protected = True
+
     # --- facts for the clock ---------------------------------------------------------------
 
     @property
