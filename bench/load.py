@@ -18,7 +18,8 @@ with the minimal view's, then all mixed):
 
 Run: `bash -c 'source scripts/lib.sh && ensure_database' && .venv/bin/python bench/load.py`
 (options: --dossiers N (100000), --seconds S, --concurrency C, --workers W, --drafts D). It
-uses its own database (bench_load), kept between runs (filed drafts accumulate beside it).
+uses its own database (bench_load); each run starts from the same seeded dossiers (the
+previous run's filings are removed).
 gunicorn imports this module as its WSGI application (`bench.load:application`): the minimal
 view and the project's URLs, one server.
 """
@@ -84,9 +85,14 @@ def seed(total: int) -> dict:
     from api.models import Scope, ServiceAccount
 
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM permits_dossier WHERE site_address LIKE %s", [f"%{MARK}"])
-        present = cur.fetchone()[0]
-    if present != total:
+        cur.execute(
+            "SELECT count(*) FILTER (WHERE site_address LIKE %s), count(*) FROM permits_dossier",
+            [f"%{MARK}"],
+        )
+        present, every = cur.fetchone()
+    # Each run starts from the same dossiers: a previous run's filings (the newest ids) would
+    # otherwise pile up where the API's newest-first list starts its walk.
+    if present != total or every != present:
         with connection.cursor() as cur:
             cur.execute(
                 "TRUNCATE workflow_event, workflow_consultation, permits_applicant, "

@@ -64,7 +64,8 @@ class Applicant(models.Model):
     divergence_reasons = models.JSONField("motifs d'écart avec la source", default=dict, blank=True)
 
     class Meta:
-        ordering = ["dossier", "rank"]
+        # The column, not the relation: "dossier" joins the dossier for its own ordering.
+        ordering = ["dossier_id", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "rank"], name="applicant_rank_unique"),
             models.CheckConstraint(

@@ -14,7 +14,8 @@ class Message(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["dossier", "sent_at"]
+        # The column, not the relation: "dossier" joins the dossier for its own ordering.
+        ordering = ["dossier_id", "sent_at"]
 
     def __str__(self):
         return f"{self.dossier_id} {self.sent_at:%Y-%m-%d}"

@@ -30,7 +30,8 @@ class Piece(models.Model):
     after_filing = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["dossier", "code", "-version"]
+        # The column, not the relation: "dossier" joins the dossier for its own ordering.
+        ordering = ["dossier_id", "code", "-version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier", "code", "version"], name="piece_version_unique"

@@ -2,17 +2,19 @@
 documents and messages, and what the applicant can do next."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_view_dossier
+from config.compiled import Compiled, child_rows
 from permits import follow_ups
 from permits.access import visible_dossier
 from permits.clock_cache import dossier_deadlines
 from permits.decisions.storage import open_signed
 from permits.forms import MessageForm
-from permits.models import Dossier
+from permits.models import Message
 from permits.models.documents import DocumentStatus, IssuedDocument
 from permits.views.follow import applicant_context
 from privacy.access_log import record_access
@@ -31,11 +33,41 @@ EVENT_LABELS = LABELS | {
     "partial_completion": "achèvement partiel des travaux (DAACT)",
 }
 
+# Only what the page shows, compiled once (config.compiled): compiling every column, or the
+# ORM's statement at each view, cost more than reading the rows.
+_SIGNED_DOCUMENTS = Compiled(
+    lambda dossier, status: IssuedDocument.objects.filter(dossier_id=dossier, status=status).only(
+        "pk", "kind", "dossier_id"
+    ),
+    dossier=-7919,
+    status="compiled-marker",
+)
+_MESSAGES = Compiled(
+    lambda dossier: (
+        Message.objects.filter(dossier_id=dossier)
+        .only("dossier_id", "body", "sent_at", "from_applicant")
+        .annotate(
+            author_first_name=F("author__first_name"),
+            author_last_name=F("author__last_name"),
+            author_username=F("author__username"),
+        )
+    ),
+    dossier=-7919,
+)
+
+
+def _messages(dossier) -> list[Message]:
+    found = list(_MESSAGES.raw(dossier=dossier.pk))
+    for message in found:  # as User.get_full_name, else the username
+        full_name = f"{message.author_first_name} {message.author_last_name}".strip()
+        message.author_label = full_name or message.author_username
+    return found
+
 
 @login_required
 @require_safe
 def dossier_detail(request, pk: int):
-    dossier = visible_dossier(request.user, pk, Dossier.objects.select_related("commune"))
+    dossier = visible_dossier(request.user, pk, with_commune=True)
     record_access(request, dossier)
     # Follow-ups are filed on a decided authorisation only (workflow.children.check_can_file,
     # the parent's DOC/DAACT transitions): before a decision there are none to look for.
@@ -46,21 +78,15 @@ def dossier_detail(request, pk: int):
             "label": EVENT_LABELS.get(event.kind, event.kind.replace("_", " ")),
             "to_state": State(event.to_state).label if event.to_state else "",
         }
-        for event in dossier.events.order_by("sequence")
+        for event in child_rows(dossier, "events")  # in sequence (Event.Meta.ordering)
     ]
     context = {
         "dossier": dossier,
         "state_label": State(dossier.state).label,
         "deadlines": dossier_deadlines(dossier),
         "events": events,
-        # Only what the page shows: compiling every column costs more than reading them.
-        "documents": dossier.issued_documents.filter(status=DocumentStatus.SIGNED).only(
-            "pk", "kind", "dossier_id"
-        ),
-        "messages_list": dossier.messages.select_related("author").only(
-            *("dossier_id", "body", "sent_at", "from_applicant"),
-            *("author__username", "author__first_name", "author__last_name"),
-        ),
+        "documents": list(_SIGNED_DOCUMENTS.raw(dossier=dossier.pk, status=DocumentStatus.SIGNED)),
+        "messages_list": _messages(dossier),
         "message_form": MessageForm(),
         "follow_ups": [c for c in children if can_view_dossier(request.user, c)],
         # A holder (titulaire) once the authorisation is granted, not before.

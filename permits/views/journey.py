@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,8 @@ from accounts.identity import applicant_fields_from_claims
 from accounts.models import Commune, FederatedIdentity
 from cadastre.check import check_parcels
 from cadastre.places import commune_center
+from config.compiled import prefetch_child_rows
+from permits.access import dossier_by_id
 from permits.filing import AlreadyFiled, FilingError, create_draft, file_dossier
 from permits.forms import (
     AdvisorForm,
@@ -103,7 +104,7 @@ def _prefill_applicant(draft: Dossier, user) -> None:
 @require_http_methods(["GET"])
 def draft_tasks(request, pk: int):
     draft = _own_draft(request, pk)
-    prefetch_related_objects([draft], *drafts.CHECKED)
+    prefetch_child_rows(draft, *drafts.CHECKED)
     tasks = drafts.tasks(draft)
     return render(
         request,
@@ -267,16 +268,16 @@ def pieces_page(request, dossier: Dossier, template: str, codes=None):
 @require_http_methods(["GET", "POST"])
 def step_review(request, pk: int):
     """Check your answers, then file. Filing twice shows the dossier already filed."""
-    draft = get_object_or_404(
-        Dossier.objects.select_related("commune"), pk=pk, depositor=request.user
-    )
+    draft = dossier_by_id(pk, with_commune=True)
+    if draft is None or draft.depositor_id != request.user.pk:
+        raise Http404("No Dossier matches the given query.")
     if draft.state != State.DRAFT:
         messages.info(
             request, f"Ce dossier a déjà été déposé sous le numéro {draft.display_number}."
         )
         return redirect("permits:dossier_detail", pk=draft.pk)
     # Read once for the checks and the page (drafts.CHECKED).
-    prefetch_related_objects([draft], *drafts.CHECKED)
+    prefetch_child_rows(draft, *drafts.CHECKED)
     form = FilingForm(request.POST or None, initial={"electronic_notification_consent": True})
     blocked = [t for t in drafts.tasks(draft) if not t.done]
     if request.method == "POST" and form.is_valid() and not blocked:

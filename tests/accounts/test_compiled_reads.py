@@ -1,5 +1,5 @@
 """The statements every request runs, compiled once (config.compiled): the session, the user,
-a system's token give what the ORM gives, and refuse what it refuses."""
+a system's token, a dossier and its rows give what the ORM gives, and refuse what it refuses."""
 
 from datetime import timedelta
 
@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.backends import PasswordBackend
 from accounts.sessions import SessionStore
-from config.compiled import Compiled
-from tests.factories import UserFactory
+from config.compiled import Compiled, child_rows, prefetch_child_rows
+from permits.access import dossier_by_id
+from tests.factories import ApplicantFactory, DossierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,37 @@ def test_the_user_of_a_session_as_model_backend_gives_it():
     assert backend.get_user(user.pk) == user and backend.get_user(str(user.pk)) == user
     assert backend.get_user(inactive.pk) is None  # an inactive user is no user
     assert backend.get_user("not a number") is None and backend.get_user(10**9) is None
+
+
+def test_child_rows_are_the_related_managers_rows_in_its_order_each_knowing_its_parent():
+    dossier = ApplicantFactory(rank=2).dossier
+    ApplicantFactory(dossier=dossier, rank=1, birth_name="Dupont")
+    ApplicantFactory(rank=1)  # another dossier's
+    with CaptureQueriesContext(connection) as queries:
+        rows = child_rows(dossier, "applicants")
+        assert all(row.dossier is dossier for row in rows)
+    assert len(queries) == 1
+    assert rows == list(dossier.applicants.all()) and [a.rank for a in rows] == [1, 2]
+    assert child_rows(DossierFactory(), "applicants") == []
+
+
+def test_prefetched_child_rows_are_read_once_and_a_filter_on_them_still_queries():
+    dossier = ApplicantFactory(rank=1, birth_name="Martin").dossier
+    ApplicantFactory(dossier=dossier, rank=2, birth_name="Dupont")
+    prefetch_child_rows(dossier, "applicants", "parcels")
+    with CaptureQueriesContext(connection) as queries:
+        prefetch_child_rows(dossier, "applicants")  # already there: not read again
+        assert [a.birth_name for a in dossier.applicants.all()] == ["Martin", "Dupont"]
+        assert list(dossier.parcels.all()) == []
+        assert [a.rank for a in child_rows(dossier, "applicants")] == [1, 2]
+    assert len(queries) == 0
+    assert [a.rank for a in dossier.applicants.filter(birth_name="Dupont")] == [2]
+
+
+def test_a_dossier_by_an_id_that_no_row_can_have_is_none():
+    assert dossier_by_id(2**70) is None and dossier_by_id(-1) is None
+    dossier = DossierFactory()
+    found = dossier_by_id(dossier.pk, with_commune=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert found == dossier and found.commune.name == dossier.commune.name
+    assert len(queries) == 0

@@ -287,6 +287,13 @@ def test_messages_between_applicant_and_officer(client, cadastre_91216):
     client.force_login(team.applicant)
     page = client.get(f"/dossiers/{draft.pk}/").content.decode()
     assert "une question" in page and "voici la réponse" in page
+    # Each message under its author's name (User.get_full_name), in the order sent.
+    asked = page.index('<p class="meta">Camille Martin, le ')
+    assert asked < page.index('<p class="meta">Nora Benali, le ') < page.index("voici la réponse")
+    team.officer.first_name = team.officer.last_name = ""
+    team.officer.save()
+    page = client.get(f"/dossiers/{draft.pk}/").content.decode()
+    assert f'<p class="meta">{team.officer.username}, le ' in page  # no name: the username
     outsider = UserFactory()
     client.force_login(outsider)
     assert client.post(f"/dossiers/{draft.pk}/message/", {"body": "x"}).status_code == 404

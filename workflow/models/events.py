@@ -25,7 +25,8 @@ class Event(models.Model):
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["dossier", "sequence"]
+        # The column, not the relation: "dossier" joins the dossier for its own ordering.
+        ordering = ["dossier_id", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "sequence"], name="event_sequence_unique"),
         ]

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
+from config.compiled import child_rows
 from workflow import clock, procedures
 from workflow.clock.rules import CERTIFICATES, DECLARATIONS, ExceptionFlag, MajorationReason
 from workflow.errors import TransitionRefused
@@ -157,7 +158,8 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         signed = timezone.localdate(self.decision_signed_at) if self.decision_signed_at else None
         consultations = ()
         if self.pk:
-            consultations = tuple(c.clock_view() for c in self.consultations.all())
+            # Prefetched ones if any, else a statement compiled once (read at every clock).
+            consultations = tuple(c.clock_view() for c in child_rows(self, "consultations"))
         facts = {
             "procedure": self.procedure,
             "filed": self.filed_on,
