@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -41,9 +42,11 @@ from cadastre.check import check_parcels
 from config.db_router import replica_lag_margin
 from permits.clock_cache import dossier_deadlines
 from permits.models import Dossier
+from permits.state_counts import dossier_count
 from privacy.access_log import record_api_access
 from privacy.models import AccessLog
 from workflow.models import Event
+from workflow.states import State
 
 FEED_MAX = 500
 # An event's id is taken when its row is inserted, but it becomes visible at commit: an event
@@ -61,11 +64,17 @@ class Pagination(PageNumberPagination):
 
 class RowsPaginator(Paginator):
     """Pages the `.values(*columns)` rows of a queryset counted as it is: the joins that
-    related columns add (`commune__insee_code`) stay out of count(*)."""
+    related columns add (`commune__insee_code`) stay out of count(*). A total the view knows
+    exactly (`exact_count`) replaces the count(*)."""
 
-    def __init__(self, object_list, per_page, columns):
+    def __init__(self, object_list, per_page, columns, known_count=None):
         super().__init__(object_list, per_page)
         self.columns = columns
+        self.known_count = known_count
+
+    @cached_property
+    def count(self):
+        return self.known_count if self.known_count is not None else Paginator.count.func(self)
 
     def _get_page(self, object_list, number, paginator):
         return super()._get_page(object_list.values(*self.columns), number, paginator)
@@ -77,10 +86,11 @@ class RowsPagination(Pagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.rows = rows_for(view.get_serializer_class())
+        self.known_count = getattr(view, "exact_count", lambda: None)()
         return self.rows.many(super().paginate_queryset(queryset, request, view))
 
     def django_paginator_class(self, queryset, page_size):
-        return RowsPaginator(queryset, page_size, self.rows.columns)
+        return RowsPaginator(queryset, page_size, self.rows.columns, self.known_count)
 
 
 class RowsListView(generics.ListAPIView):
@@ -105,6 +115,16 @@ class ScopedView:
 
 class DossierList(ScopedView, RowsListView):
     serializer_class = DossierSerializer
+    FILTERS = {  # query parameter: lookup
+        "state": "state",
+        "procedure": "procedure__iexact",
+        "commune": "commune__insee_code",
+        "number": "number",
+        "filed_after": "filed_at__date__gte",
+        "filed_before": "filed_at__date__lte",
+    }
+    DATE_FILTERS = frozenset({"filed_after", "filed_before"})
+    COUNTED_FILTERS = frozenset({"state"})  # what permits.state_counts can total
 
     @extend_schema(
         parameters=[
@@ -122,22 +142,26 @@ class DossierList(ScopedView, RowsListView):
     def get_queryset(self):
         params = self.request.query_params
         filters = Q()
-        for name, lookup in (
-            ("state", "state"),
-            ("procedure", "procedure__iexact"),
-            ("commune", "commune__insee_code"),
-            ("number", "number"),
-        ):
+        for name, lookup in self.FILTERS.items():
             if params.get(name):
-                filters &= Q(**{lookup: params[name]})
-        for name, lookup in (
-            ("filed_after", "filed_at__date__gte"),
-            ("filed_before", "filed_at__date__lte"),
-        ):
-            if params.get(name):
-                filters &= Q(**{lookup: _date_param(name, params[name])})
+                value = params[name]
+                if name in self.DATE_FILTERS:
+                    value = _date_param(name, value)
+                filters &= Q(**{lookup: value})
         # Newest first: an index walk that stops at the page (bench/load).
         return visible_dossiers(self.request).filter(filters).order_by("-id")
+
+    def exact_count(self) -> int | None:
+        """The total from the per-(commune, state) counts when at most the state is filtered
+        (a connector's usual query), exact and without count(*) over every match; None when
+        another filter is used."""
+        params = self.request.query_params
+        if any(params.get(name) for name in self.FILTERS if name not in self.COUNTED_FILTERS):
+            return None
+        wanted = [params["state"]] if params.get("state") else State.values
+        # Drafts are their author's only: never listed here (visible_dossiers).
+        states = [state for state in wanted if state != State.DRAFT]
+        return dossier_count(principal(self.request).commune_ids, states)
 
 
 class DossierDetail(ScopedView, generics.RetrieveAPIView):

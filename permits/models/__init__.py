@@ -1,4 +1,5 @@
 from permits.models.applicants import Applicant, ApplicantKind
+from permits.models.counts import StateCount
 from permits.models.documents import IssuedDocument  # noqa: F401 (registers the model)
 from permits.models.dossiers import Dossier, DossierParcel
 from permits.models.floor_areas import FloorArea
@@ -17,4 +18,5 @@ __all__ = [
     "NumberSequence",
     "Piece",
     "SentMail",
+    "StateCount",
 ]

@@ -3,8 +3,9 @@ in risk order, with filters, counts per state, pages, bulk assignment and a CSV 
 (issue 8; measured by bench/load.py).
 
 The page is the officers' most visited one, so it is built from plain rows (one query for the
-page, no model instances) and the figures that change slowly — counts per state, the filters'
-communes and officers — are computed once a minute per set of communes (CACHE_SECONDS).
+page, no model instances); the counts per state are exact sums kept by the database
+(permits.state_counts), and the filters' communes and officers are computed once a minute per
+set of communes (CACHE_SECONDS).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import hashlib
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,12 +25,13 @@ from accounts.models import User
 from accounts.permissions import commune_ids_for, communes_for, role_required
 from permits.models import Dossier
 from permits.numbering import parse
+from permits.state_counts import counts_by_state
 from permits.views.officer import INSTRUCTORS, instructed
 from workflow.clock import format_fr
 from workflow.states import AWAITING_DECISION, State
 
 PAGE_SIZE = 25  # a first screen; the next ones through ?page=
-CACHE_SECONDS = 60  # the counts and filter options may lag this much (the page says so)
+CACHE_SECONDS = 60  # the filter options may lag this much
 OPEN_STATES = [s for s in State if s not in (State.DRAFT,)]
 FILTERS = ("commune", "type", "state", "assignee")
 TYPES = ("PCMI", "PC", "PA", "PD", "DP", "DPLT", "CUA", "CUB")
@@ -86,11 +87,12 @@ def worklist(request):
         return _csv(dossiers)
     today = timezone.localdate()
     overview = _overview(request.user)
-    counts = overview["counts"]
+    counts = counts_by_state(overview["commune_ids"])
+    counts.pop(State.DRAFT, None)  # a draft is its author's only
     params = request.GET
     if any(params.get(name) for name in FILTERS if name != "state"):
         total = dossiers.count()
-    else:  # only the state filters: the (cached) counts give the total without a count(*)
+    else:  # only the state filters: the counts give the total without a count(*)
         shown = {params["state"]} if params.get("state") else set(AWAITING_DECISION)
         total = sum(n for state, n in counts.items() if state in shown)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -123,17 +125,14 @@ def worklist(request):
 
 
 def _overview(user) -> dict:
-    """Per-state counts (a GROUP BY over every dossier of the service, ~90 ms at 100,000) and
-    the filters' communes and officers, shared by the officers of the same communes."""
+    """The filters' communes and officers, shared by the officers of the same communes."""
     ids = commune_ids_for(user, INSTRUCTORS)
     key = "worklist-overview:" + hashlib.sha256(repr(ids).encode()).hexdigest()
 
     def figures():
-        rows = (Dossier.objects.filter(commune__in=ids).exclude(state=State.DRAFT)
-                .values_list("state").annotate(n=Count("pk")).order_by())  # fmt: skip
         return {
             "key": key,
-            "counts": dict(rows),
+            "commune_ids": ids,
             "communes": list(
                 communes_for(user, INSTRUCTORS).order_by("name").values_list("insee_code", "name")
             ),

@@ -152,3 +152,24 @@ def test_the_command_creates_and_rotates_a_token(world):
     call_command("service_account", "PLAT'AU bridge", rotate=True, stdout=out)
     assert client.get("/api/dossiers/").status_code == 401  # the old token is gone
     assert Client(**bearer(out.getvalue().strip())).get("/api/dossiers/").status_code == 200
+
+
+def test_the_list_total_comes_from_the_state_counts_and_equals_count(world, system):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import DossierFactory
+
+    DossierFactory(commune=world.a.commune)  # a draft: never listed, never counted
+    for query, total in (({}, 2), ({"state": "deposited"}, 2), ({"state": "draft"}, 0)):
+        with CaptureQueriesContext(connection) as queries:
+            body = system.get("/api/dossiers/", query).json()
+        assert body["count"] == total == len(body["results"]), query
+        assert not any("COUNT(*)" in q["sql"] for q in queries.captured_queries), query
+    assert system.get("/api/dossiers/", {"state": "rejected"}).json()["count"] == 0
+    with CaptureQueriesContext(connection) as queries:  # another filter: count(*) as before
+        assert (
+            system.get("/api/dossiers/", {"state": "deposited", "procedure": "DP"}).json()["count"]
+            == 1
+        )
+    assert any("COUNT(*)" in q["sql"] for q in queries.captured_queries)

@@ -36,6 +36,19 @@ def test_the_worklist_pages_through_every_dossier_of_the_service(client, team, m
     assert "page 1 sur 2" in client.get("/instruction/", {"page": "x"}).content.decode()
 
 
+def test_the_worklist_counts_are_exact_at_once_after_an_act(client, team):
+    first, second = filed_dossier(team, "DP"), filed_dossier(team, "DP")
+    filed_dossier(make_team(CommuneFactory(insee_code="91345", name="Longjumeau")))
+    client.force_login(team.officer)
+    page = client.get("/instruction/").content.decode()
+    assert "Déposé : <strong>2</strong>" in page and "2 dossiers" in page
+    fire(first, "declare_complete", actor=team.officer)  # no cache to wait for
+    page = client.get("/instruction/").content.decode()
+    assert "Déposé : <strong>1</strong>" in page
+    assert "En cours d&#x27;instruction : <strong>1</strong>" in page
+    assert second.number and "2 dossiers" in page
+
+
 def test_roles_are_remembered_within_a_request_only(team):
     other = CommuneFactory(insee_code="91345", name="Longjumeau")
     user = team.mayor

@@ -123,13 +123,15 @@ def test_a_pieces_request_after_the_first_month_changes_nothing(
 
 @given(facts())
 def test_the_2020_suspension_never_shortens_a_deadline(f):
-    """Same deadline, same effect: never earlier. (The suspension may change the effect: a
-    pieces request made during it is timely, see the next test.)"""
+    """Same deadline, same effect on the same ground: never earlier. (The suspension may
+    change the ground or the effect: a pieces request made during it is timely, see the next
+    test.)"""
     without = {x.name: x for x in compute_deadlines(f, calendar=NO_SUSPENSIONS)}
     with_suspension = {x.name: x for x in compute_deadlines(f)}
     for name, plain in without.items():
         suspended = with_suspension.get(name)
-        if suspended is not None and suspended.consequence == plain.consequence:
+        same = suspended is not None and suspended.consequence == plain.consequence
+        if same and suspended.basis == plain.basis:
             assert suspended.date >= plain.date
 
 
@@ -144,6 +146,26 @@ def test_a_pieces_request_made_during_the_2020_suspension_is_timely():
     assert plain.consequence != suspended.consequence
     assert "permis tacite" in plain.explanation and "refus tacite" in suspended.explanation
     assert suspended.date == date(2020, 8, 25)
+
+
+def test_a_timely_pieces_request_may_bring_a_refusal_forward_on_another_ground():
+    """Hypothesis found it: where silence means refusal (R424-2) and the délai is majorated
+    (défrichement: enquête publique), a request made on 13 March 2020, a day late without the
+    suspension, is timely with it. Both are tacit refusals, on different grounds and dates:
+    without the suspension, R424-2 at the end of the majorated délai; with it, the request
+    counts and R423-39 b applies, three months after it (counted from the suspension's end)."""
+    f = Facts(
+        procedure="PCMI",
+        filed=date(2020, 2, 12),
+        pieces_requested=date(2020, 3, 13),
+        majorations=(Majoration(MajorationReason.R423_29_DEFRICHEMENT_ENQUETE, None),),
+        flags=frozenset([ExceptionFlag.R424_2_CASE]),
+    )
+    plain = {x.name: x for x in compute_deadlines(f, calendar=NO_SUSPENSIONS)}["tacit_decision"]
+    suspended = {x.name: x for x in compute_deadlines(f)}["tacit_decision"]
+    assert plain.consequence == suspended.consequence
+    assert (plain.basis, plain.date) == ("R424-2", date(2020, 9, 13))
+    assert (suspended.basis, suspended.date) == ("R423-39 b", date(2020, 8, 25))
 
 
 @st.composite

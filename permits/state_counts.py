@@ -1,0 +1,45 @@
+"""Exact counts of dossiers by commune and state without scanning the dossiers: the sums of
+the rows the database's trigger appends (permits.models.counts), read from one index.
+
+count(*) over 40,000 matching dossiers took ~5 ms of PostgreSQL per API list page at
+100,000 dossiers (bench/load); these sums read a few rows per (commune, state) once compacted.
+"""
+
+from django.db import connections, router, transaction
+
+from permits.models import StateCount
+
+_TABLE = StateCount._meta.db_table
+
+
+def counts_by_state(commune_ids) -> dict[str, int]:
+    """{state: dossiers of these communes in it, now} (read where the dossiers are read: a
+    replica's counts match its rows)."""
+    with connections[router.db_for_read(StateCount)].cursor() as cursor:
+        cursor.execute(
+            f"SELECT state, sum(delta) FROM {_TABLE}"  # noqa: S608 (the model's table)
+            " WHERE commune_id = ANY(%s) GROUP BY state HAVING sum(delta) <> 0",
+            [list(commune_ids)],
+        )
+        return dict(cursor.fetchall())
+
+
+def dossier_count(commune_ids, states) -> int:
+    """How many dossiers of these communes are in one of these states, now."""
+    by_state = counts_by_state(commune_ids)
+    return sum(by_state.get(state, 0) for state in set(states))
+
+
+def compact() -> int:
+    """Fold the appended rows into one per (commune, state), dropping the zeros; returns the
+    rows left. One statement: a reader sees the rows before or after, never half of them, and
+    rows appended meanwhile (not in its snapshot) are neither deleted nor folded."""
+    using = router.db_for_write(StateCount)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(
+            f"WITH gone AS (DELETE FROM {_TABLE} RETURNING commune_id, state, delta)"  # noqa: S608
+            f" INSERT INTO {_TABLE} (commune_id, state, delta)"
+            " SELECT commune_id, state, sum(delta) FROM gone"
+            " GROUP BY commune_id, state HAVING sum(delta) <> 0"
+        )
+        return cursor.rowcount
