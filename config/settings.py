@@ -88,6 +88,7 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "config.context_processors.agent_menu",
             ],
+            "builtins": ["config.template_urls"],  # {% url %} remembered per process
         },
     },
 ]
