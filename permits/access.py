@@ -15,8 +15,9 @@ from permits.models import Dossier
 
 # The dossier pages' reads by primary key, compiled once (config.compiled): building the
 # ORM's statement for a 65-column row cost more than PostgreSQL's reading it (bench/load).
-_DOSSIER = Compiled(lambda pk: Dossier.objects.filter(pk=pk), pk=-7919)
-_COMMUNE = Compiled(lambda pk: Commune.objects.filter(pk=pk), pk=-7919)
+# One row by key: no ORDER BY (the models' default orderings).
+_DOSSIER = Compiled(lambda pk: Dossier.objects.filter(pk=pk).order_by(), pk=-7919)
+_COMMUNE = Compiled(lambda pk: Commune.objects.filter(pk=pk).order_by(), pk=-7919)
 
 
 def visible_dossiers(user) -> QuerySet[Dossier]:
