@@ -4,10 +4,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from config.compiled import Compiled
+from config.compiled import KEY_MARKER, Compiled
 
 # The user of every signed-in request, compiled once (config.compiled).
-USER = Compiled(lambda pk: User.objects.filter(pk=pk), pk=-7)
+USER = Compiled(lambda pk: User.objects.filter(pk=pk), pk=KEY_MARKER)
 
 
 class PasswordBackend(ModelBackend):

@@ -47,8 +47,8 @@ class Compiled:
         return next(iter(self.raw(**values)), None)
 
 
-# A parent key no row has, to find the parameter's place (integer primary keys only).
-_PARENT_MARKER = -7919
+# An integer key no row has: the marker of a primary or foreign key parameter.
+KEY_MARKER = -7919
 _CHILDREN: dict[tuple[type, str], tuple[Any, Compiled]] = {}
 
 
@@ -59,7 +59,7 @@ def _children_statement(model: type, name: str) -> tuple[Any, Compiled]:
         rows = field.model._default_manager  # what the related manager is built on
         _CHILDREN[key] = (
             field,
-            Compiled(lambda parent: rows.filter(**{field.attname: parent}), parent=_PARENT_MARKER),
+            Compiled(lambda parent: rows.filter(**{field.attname: parent}), parent=KEY_MARKER),
         )
     return _CHILDREN[key]
 

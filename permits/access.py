@@ -10,14 +10,14 @@ from django.http import Http404
 
 from accounts.models import Commune
 from accounts.permissions import DOSSIER_READERS, can_view_dossier, commune_ids_for
-from config.compiled import Compiled
+from config.compiled import KEY_MARKER, Compiled
 from permits.models import Dossier
 
 # The dossier pages' reads by primary key, compiled once (config.compiled): building the
 # ORM's statement for a 65-column row cost more than PostgreSQL's reading it (bench/load).
 # One row by key: no ORDER BY (the models' default orderings).
-_DOSSIER = Compiled(lambda pk: Dossier.objects.filter(pk=pk).order_by(), pk=-7919)
-_COMMUNE = Compiled(lambda pk: Commune.objects.filter(pk=pk).order_by(), pk=-7919)
+_DOSSIER = Compiled(lambda pk: Dossier.objects.filter(pk=pk).order_by(), pk=KEY_MARKER)
+_COMMUNE = Compiled(lambda pk: Commune.objects.filter(pk=pk).order_by(), pk=KEY_MARKER)
 
 
 def visible_dossiers(user) -> QuerySet[Dossier]:

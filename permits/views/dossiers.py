@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_view_dossier
-from config.compiled import Compiled, child_rows
+from config.compiled import KEY_MARKER, Compiled, child_rows
 from permits import follow_ups
 from permits.access import visible_dossier
 from permits.clock_cache import dossier_deadlines
@@ -39,7 +39,7 @@ _SIGNED_DOCUMENTS = Compiled(
     lambda dossier, status: IssuedDocument.objects.filter(dossier_id=dossier, status=status).only(
         "pk", "kind", "dossier_id"
     ),
-    dossier=-7919,
+    dossier=KEY_MARKER,
     status="compiled-marker",
 )
 _MESSAGES = Compiled(
@@ -52,7 +52,7 @@ _MESSAGES = Compiled(
             author_username=F("author__username"),
         )
     ),
-    dossier=-7919,
+    dossier=KEY_MARKER,
 )
 
 

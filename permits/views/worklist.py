@@ -87,7 +87,7 @@ def worklist(request):
         return _csv(dossiers)
     today = timezone.localdate()
     overview = _overview(request.user)
-    counts = counts_by_state(overview["commune_ids"])
+    counts = counts_by_state(commune_ids_for(request.user, INSTRUCTORS))
     counts.pop(State.DRAFT, None)  # a draft is its author's only
     params = request.GET
     if any(params.get(name) for name in FILTERS if name != "state"):
@@ -132,7 +132,6 @@ def _overview(user) -> dict:
     def figures():
         return {
             "key": key,
-            "commune_ids": ids,
             "communes": list(
                 communes_for(user, INSTRUCTORS).order_by("name").values_list("insee_code", "name")
             ),
