@@ -10,7 +10,7 @@ from django.utils import timezone
 from workflow import timers
 from workflow.actors import as_actor
 from workflow.clock import consultation_deadline
-from workflow.clock.rules import ServiceKind
+from workflow.clock.rules import ExceptionFlag, ServiceKind
 from workflow.errors import TransitionRefused
 from workflow.events import record_event
 from workflow.models import Consultation, Opinion
@@ -43,6 +43,10 @@ def send_consultation(
         service_name=service_name or "Service consulté",
         sent_on=sent_on or timezone.localdate(),
     )
+    # The ABF's opinion binds the decision where the dossier needs its accord (R424-3, R423-67).
+    consultation.binding = (
+        kind == ServiceKind.ABF and ExceptionFlag.ABF_ACCORD_REQUIRED.name in dossier.flags
+    )
     deadline = consultation_deadline(dossier.clock_facts(), consultation.clock_view())
     consultation.due_on, consultation.due_basis = deadline.date, deadline.basis
     consultation.save()
@@ -55,6 +59,7 @@ def send_consultation(
             "service": consultation.service_name,
             "kind": consultation.service_kind,
             "due_on": consultation.due_on,
+            "binding": consultation.binding,
             "basis": deadline.basis,
         },
     )
@@ -64,16 +69,25 @@ def send_consultation(
 
 @transaction.atomic
 def answer_consultation(
-    consultation: Consultation, *, opinion: str, text: str = "", on: date | None = None, actor=None
+    consultation: Consultation,
+    *,
+    opinion: str,
+    text: str = "",
+    prescriptions: list[str] | tuple[str, ...] = (),
+    on: date | None = None,
+    actor=None,
 ) -> Consultation:
     on = on or timezone.localdate()
+    prescriptions = [p.strip() for p in prescriptions if p.strip()]
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.answered_on is not None:
         raise TransitionRefused("Cet avis a déjà été rendu (ou réputé rendu).")
     if opinion not in ANSWERS:
         raise TransitionRefused("Avis inconnu.")
-    if opinion != Opinion.FAVOURABLE and not text.strip():
+    if opinion != Opinion.FAVOURABLE and not (text.strip() or prescriptions):
         raise TransitionRefused("Motivez l'avis et précisez les prescriptions éventuelles.")
+    if opinion == Opinion.WITH_PRESCRIPTIONS and not prescriptions:
+        raise TransitionRefused("Un avis avec prescriptions énonce au moins une prescription.")
     if on > consultation.due_on:
         # R423-59: after the deadline the opinion is deemed given; a late answer is filed as
         # information only, recorded by the timers as a tacit opinion.
@@ -82,6 +96,7 @@ def answer_consultation(
             "rendu (R423-59)."
         )
     consultation.opinion, consultation.text, consultation.answered_on = opinion, text, on
+    consultation.prescriptions = prescriptions if opinion == Opinion.WITH_PRESCRIPTIONS else []
     consultation.answered_by = as_actor(actor).user
     consultation.save()
     record_event(
@@ -92,6 +107,7 @@ def answer_consultation(
             "consultation": consultation.pk,
             "service": consultation.service_name,
             "opinion": opinion,
+            "prescriptions": consultation.prescriptions,
         },
     )
     timers.reschedule(consultation.dossier)

@@ -29,6 +29,17 @@ PLATAU_NATURE = {
 }
 
 
+# An avis conforme is an accord or a refusal of accord (L632-2 code du patrimoine); silence is a
+# tacit accord (R423-67) unless the reference says otherwise.
+BINDING_LABELS = {
+    Opinion.FAVOURABLE: "Accord",
+    Opinion.WITH_PRESCRIPTIONS: "Accord avec prescriptions",
+    Opinion.UNFAVOURABLE: "Refus d'accord",
+    Opinion.TACIT_FAVOURABLE: "Accord tacite",
+    Opinion.TACIT_UNFAVOURABLE: "Refus d'accord tacite",
+}
+
+
 class Consultation(models.Model):
     # A string reference: workflow never imports permits (docs/architecture.md).
     dossier = models.ForeignKey(
@@ -60,6 +71,11 @@ class Consultation(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
+    # An avis conforme (the ABF's accord in the abords of a monument historique or an SPR,
+    # L632-2 code du patrimoine, R425-1): the decision must follow it. Set at sending.
+    binding = models.BooleanField("avis conforme (accord requis)", default=False)
+    # Each prescription its own item, so that the act can carry them one by one.
+    prescriptions = models.JSONField("prescriptions", default=list, blank=True)
 
     class Meta:
         ordering = ["sent_on", "pk"]
@@ -76,6 +92,15 @@ class Consultation(models.Model):
 
     def clock_view(self) -> clock.Consultation:
         return clock.Consultation(ServiceKind(self.service_kind), self.sent_on)
+
+    @property
+    def nature_label(self) -> str:
+        """The opinion in the words of its kind: an accord for an avis conforme (L632-2)."""
+        if not self.opinion:
+            return ""
+        if self.binding:
+            return BINDING_LABELS[self.opinion]
+        return self.get_opinion_display()
 
     @property
     def is_tacit(self) -> bool:
