@@ -86,8 +86,6 @@ def answer_consultation(
         raise TransitionRefused("Avis inconnu.")
     if opinion != Opinion.FAVOURABLE and not (text.strip() or prescriptions):
         raise TransitionRefused("Motivez l'avis et précisez les prescriptions éventuelles.")
-    if opinion == Opinion.WITH_PRESCRIPTIONS and not prescriptions:
-        raise TransitionRefused("Un avis avec prescriptions énonce au moins une prescription.")
     if on > consultation.due_on:
         # R423-59: after the deadline the opinion is deemed given; a late answer is filed as
         # information only, recorded by the timers as a tacit opinion.
