@@ -263,8 +263,8 @@ def write_pkcs12_signatory(
 def write_pkcs12_seal(
     directory: Path, ca: Authority, passphrase: bytes, *, organisation: str, insee_code: str
 ) -> Path:
-    """The commune's organisation seal ("Commune d'Épinay-sur-Orge": content.commune_
-    organisation), as an encrypted PKCS#12 in seals/."""
+    """The commune's organisation seal, as an encrypted PKCS#12 in seals/. `organisation`:
+    "Commune d'Épinay-sur-Orge" (permits.decisions.content.commune_organisation)."""
     return write_pkcs12_signatory(
         directory,
         ca,
