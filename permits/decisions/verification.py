@@ -104,9 +104,9 @@ def _has_signature_value(sig_object) -> bool:
     if not isinstance(sig_object, generic.DictionaryObject):
         return False
     contents = sig_object.get("/Contents")
-    return isinstance(contents, (bytes, generic.ByteStringObject)) and bool(
-        bytes(contents).strip(b"\x00")
-    )
+    if isinstance(contents, generic.TextStringObject):  # bytes that happened to decode as text
+        contents = contents.original_bytes
+    return isinstance(contents, bytes) and bool(contents.strip(b"\x00"))
 
 
 def check_pdf(data: bytes) -> SignatureReport:
