@@ -112,6 +112,11 @@ def register_label(content: dict) -> str:
     return content["signed_by"]
 
 
+def signed_with(content: dict) -> str:
+    """For the event log and logs: "commune_seal" or "signatory" (their own key)."""
+    return "commune_seal" if content.get("seal") else "signatory"
+
+
 def _stamp(content: dict, day: date) -> dict:
     """The date printed is the day of signature, never an earlier one (§7.2)."""
     return {**content, "date_text": format_fr(day), "issued_on": day.isoformat()}
@@ -180,6 +185,7 @@ def sign_pending(document_id: int) -> IssuedDocument:
             "document": locked.reference,
             "kind": locked.kind,
             "pades_level": level,
+            "signed_with": signed_with(content),
             "sha256": sha,
         },
     )
@@ -194,6 +200,7 @@ def _record_signed(document: IssuedDocument, dossier: Dossier, signatory, now) -
         "outcome": document.outcome,
         "sha256": document.sha256,
         "pades_level": document.signature_level,
+        "signed_with": signed_with(document.content),
     }
     if document.kind == DocumentKind.DECISION:
         from workflow.transitions import fire

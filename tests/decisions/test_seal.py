@@ -20,6 +20,7 @@ from permits.receipts import issue_receipt
 from tests.decisions.conftest import PASSPHRASE, assert_pdfsig_valid, pdfsig, run, write_key
 from tests.factories import CommuneFactory, UserFactory, filed_dossier, make_team
 from workflow.errors import NotAllowed
+from workflow.models import Event
 from workflow.transitions import fire
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +69,12 @@ def test_a_pieces_request_is_sealed_by_the_commune_and_names_the_officer(client,
     assert letter.signatory == team.officer  # the author, not the mayor
     document, out, text = signed(letter)
     assert_sealed_by_the_commune(document, out)
+    event = Event.objects.get(dossier=d, kind="document_signed", payload__document=letter.reference)
+    assert event.payload["signed_with"] == "commune_seal"
+    assert event.actor_id == team.officer.pk
     # CRPA L212-1, L212-2: first name, surname, capacity and service, legibly.
     assert f"Pour le Maire, Nora BENALI, Instructrice, {team.service.name}" in text
-    assert "Cachet électronique de la commune (Commune d" in text  # pdftotext may break lines
+    assert "Cachet électronique « Commune d" in text  # pdftotext may break the name
     assert "Jean DURAND" not in text  # the mayor did not act: neither named nor signing
     assert "Signé électroniquement par" not in text
     assert (
@@ -102,6 +106,7 @@ def test_a_majoration_is_sealed_and_a_decision_is_signed_by_the_mayor(client, te
     assert signer_common_name(out) == "Jean DURAND"
     assert "Signé électroniquement par Jean DURAND, Maire" in text
     assert "Cachet électronique" not in text
+    assert Event.objects.get(dossier=d, kind="sign").payload["signed_with"] == "signatory"
 
 
 def test_the_receipt_issued_at_filing_is_sealed_in_the_mayor_s_name(team):
