@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
@@ -81,6 +82,13 @@ def test_a_pieces_request_is_sealed_by_the_commune_and_names_the_officer(client,
         document.signatory_label
         == f"Cachet de la commune ({SEAL}) – auteur : Nora BENALI, Instructrice"
     )
+    # The QR code's link: the register says it is the commune's seal, and who the author is.
+    page = client.get(
+        reverse("decisions:verify"),
+        {"dossier": d.number, "empreinte": document.content_sha256},
+    ).content.decode()
+    assert "Cachet de la commune" in page and "Nora BENALI, Instructrice" in page
+    assert "Signé par" not in page
 
 
 def test_a_majoration_is_sealed_and_a_decision_is_signed_by_the_mayor(client, team):
