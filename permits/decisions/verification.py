@@ -37,6 +37,10 @@ from permits.decisions.signing import crls, trust_roots
 logger = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
+# Each signature is validated (hash of its range, chain): a hostile upload with thousands must
+# not cost thousands. Beyond this many, the first ones decide between altered, unknown signer
+# and several signatures — an act the commune issued has exactly one.
+MAX_SIGNATURES_CHECKED = 8
 
 
 class Verdict(enum.Enum):
@@ -139,13 +143,13 @@ def check_pdf(data: bytes) -> SignatureReport:
             validate_pdf_signature(
                 signature, signer_validation_context=context, ts_validation_context=context
             )
-            for signature in signatures
+            for signature in signatures[:MAX_SIGNATURES_CHECKED]
         ]
     except Exception as error:
         logger.info("verifier: signature not verifiable", extra={"error": repr(error)})
         return _invalid(sha, Verdict.UNREADABLE)
     details = {
-        "signatures": len(statuses),
+        "signatures": len(signatures),
         "intact": all(s.intact for s in statuses),
         "valid": all(s.valid for s in statuses),
         "trusted": all(s.trusted for s in statuses),
@@ -155,7 +159,7 @@ def check_pdf(data: bytes) -> SignatureReport:
         return _invalid(sha, Verdict.ALTERED, **details)
     if not details["trusted"]:
         return _invalid(sha, Verdict.UNKNOWN_SIGNER, **details)
-    if len(statuses) > 1:
+    if len(signatures) > 1:
         return _invalid(sha, Verdict.SEVERAL_SIGNATURES, **details)
     status = statuses[0]
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
