@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +90,10 @@ def test_a_pieces_request_is_sealed_by_the_commune_and_names_the_officer(client,
     ).content.decode()
     assert "Cachet de la commune" in page and "Nora BENALI, Instructrice" in page
     assert "Signé par" not in page
+    upload = SimpleUploadedFile("lettre.pdf", read_file(document), content_type="application/pdf")
+    page = client.post(reverse("decisions:verify"), {"document": upload}).content.decode()
+    assert "le cachet électronique de la commune est valide" in " ".join(page.split())
+    assert document.reference in page
 
 
 def test_a_majoration_is_sealed_and_a_decision_is_signed_by_the_mayor(client, team):
