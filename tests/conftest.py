@@ -68,6 +68,14 @@ def pki_dir(tmp_path_factory):
         ("adjointe", "Claire", "Petit", "Adjointe déléguée à l'urbanisme"),
     ):
         write_key(directory, ca, key_name, given, family, capacity)
+    # The commune's organisation seal: letters issued by an officer's act (CommuneFactory).
+    pki.write_pkcs12_seal(
+        directory,
+        ca,
+        PASSPHRASE.encode(),
+        organisation="Commune d'Épinay-sur-Orge",
+        insee_code="91216",
+    )
     yield directory
     for key, value in saved.items():
         if value is None:

@@ -5,7 +5,8 @@ Read at each use, not at import, so that a test or a command can point them else
 PERMIS_PUBLIC_URL          base of the /verifier URL printed in QR codes
 PERMIS_DOCUMENTS_ROOT      where signed PDFs are stored without a bucket (permits.decisions.storage;
                            private: never served as static)
-PERMIS_PKI_DIR             trust roots (ca.pem, crl.pem), signatories' .p12, dev TSA
+PERMIS_PKI_DIR             trust roots (ca.pem, crl.pem), signatories' .p12, the communes'
+                           seals (seals/cachet-<INSEE>.p12), dev TSA
 PERMIS_PKI_PASSPHRASE      passphrase of the encrypted keys (PKCS#12, CA and TSA keys)
 PERMIS_SIGNING_BACKEND     pkcs12 (default) or pkcs11
 PERMIS_PKCS11_MODULE / PERMIS_PKCS11_TOKEN / PERMIS_PKCS11_PIN   the token (SoftHSM2 in tests)

@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
-from permits.decisions.facts import DossierFacts, Opinion, Signatory
+from permits.decisions.facts import Author, DossierFacts, Opinion, Signatory
 from permits.models.documents import DocumentKind
 from workflow.clock import (
     Consequence,
@@ -66,6 +66,9 @@ class Content:
     issued_on: str = ""  # ISO date
     signature: tuple[str, ...] = ()
     signed_by: str = ""  # "Camille MARTIN, Maire" for the "signé électroniquement" mention
+    # "Commune d'Épinay-sur-Orge" when the commune's organisation seal, not a person, signs
+    # (a letter issued by an officer's act: issuing.SEALED_KINDS); `signed_by` is then its author.
+    seal: str = ""
     annex: tuple[Section, ...] = ()
 
     def as_dict(self) -> dict:
@@ -134,6 +137,39 @@ def signature_lines(signatory: Signatory) -> tuple[str, ...]:
 
 def _signed_by(signatory: Signatory) -> str:
     return f"{signatory.full_name}, {signatory.capacity}"
+
+
+def author_lines(author: Author, commune_name: str) -> tuple[str, ...]:
+    """CRPA L212-1 and L212-2: a sealed letter names its author's first name, surname, capacity
+    and service, legibly; "Pour le Maire" since the author acts in the mayor's name."""
+    service = author.service or f"Mairie {_of(commune_name)}"
+    if author.is_mayor:
+        return ("Le Maire,", author.full_name)
+    if author.delegation:
+        return (
+            "Pour le Maire et par délégation,",
+            f"{author.full_name},",
+            f"{author.capacity}, {service}",
+            f"(délégation de signature : {author.delegation})",
+        )
+    return ("Pour le Maire,", f"{author.full_name},", f"{author.capacity}, {service}")
+
+
+def commune_organisation(commune_name: str) -> str:
+    """The commune as a legal person, as its seal certificate and letters name it."""
+    return f"Commune {_of(commune_name)}"
+
+
+def _signer_block(signer: Signatory | Author, commune_name: str) -> dict[str, object]:
+    """The Content fields of the signature block: a person's own signature, or the commune's
+    seal naming the letter's author."""
+    if isinstance(signer, Author):
+        return {
+            "signature": author_lines(signer, commune_name),
+            "signed_by": f"{signer.full_name}, {signer.capacity}",
+            "seal": commune_organisation(commune_name),
+        }
+    return {"signature": signature_lines(signer), "signed_by": _signed_by(signer)}
 
 
 def _considerant(text: str) -> str:
@@ -564,7 +600,7 @@ def _clock(facts: DossierFacts, **extra) -> dict[str, object]:
 
 def _letter(
     facts: DossierFacts,
-    signatory: Signatory,
+    signatory: Signatory | Author,
     *,
     kind: DocumentKind,
     reference: str,
@@ -593,8 +629,7 @@ def _letter(
         body=body,
         date_text=format_fr(issued_on),
         issued_on=issued_on.isoformat(),
-        signature=signature_lines(signatory),
-        signed_by=_signed_by(signatory),
+        **_signer_block(signatory, facts.commune_name),
     )
 
 

@@ -43,6 +43,29 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class Author:
+    """Who issued a letter sealed with the commune's seal rather than signed in person: the
+    officer whose act it records, or the mayor for what the téléservice issues on its own
+    (receipt, attestation). CRPA L212-1 and L212-2: first name, surname, capacity and service,
+    legibly; the seal, not a personal signature, binds the file to the commune."""
+
+    user_id: int
+    given_name: str
+    family_name: str
+    capacity: str  # "Instructrice", "Maire"
+    service: str = ""  # the instruction service; "" for a member of the commune (the mairie)
+    delegation: str = ""  # the delegation arrêté, where the author holds one (CGCT L2122-19)
+
+    @property
+    def is_mayor(self) -> bool:
+        return self.capacity.strip().lower() in {"maire", "le maire", "la maire"}
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name.upper()}".strip()
+
+
+@dataclass(frozen=True)
 class PlanningDocument:
     """The applicable rules: PLU/PLUi with approval date and changes, carte communale or RNU."""
 
@@ -151,4 +174,19 @@ def signatory_from_membership(membership, *, delegation: str = "") -> Signatory:
         capacity=membership.title or "Maire",
         key_name=user.username,
         delegation=delegation or getattr(membership, "delegation_reference", ""),
+    )
+
+
+def author_from_membership(membership) -> Author:
+    """The author of a sealed letter from the accounts.Membership under which they act: on the
+    instruction service serving the dossier's commune, or on the commune itself."""
+    user = membership.user
+    service = membership.service.name if membership.service_id else ""
+    return Author(
+        user_id=user.pk,
+        given_name=user.first_name or user.get_username(),
+        family_name=user.last_name,
+        capacity=membership.title or membership.get_role_display().split(" (")[0],
+        service=service,
+        delegation=membership.delegation_reference,
     )

@@ -12,6 +12,13 @@
    under the row lock, removes its own file and returns the first one's; the winner removes the
    files of workers killed before recording theirs. A job run again on a signed document
    returns it as stored, writing nothing.
+
+Who signs what (reference §7.1, §7.2): a decision and an arrêté de retrait are signed
+personally by the signatory who pronounces them in the parapheur, with their own key. A letter
+issued by an officer's act (SEALED_KINDS: pieces request, majoration, retrait letter, mise en
+demeure, and what the téléservice issues on its own: receipt, certificates) carries the
+commune's organisation seal and names its author and capacity (CRPA L212-1, L212-2): the
+mayor's key never signs what the mayor did not sign.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from django.utils import timezone
 from permits.decisions import storage
 from permits.decisions.content import Content
 from permits.decisions.rendering import content_sha256, render_pdf
-from permits.decisions.signing import sign_document
+from permits.decisions.signing import seal_document, sign_document
 from permits.models import Dossier, NumberSequence
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from workflow.clock import format_fr
@@ -36,6 +43,19 @@ from workflow.outcomes import Outcome
 from workflow.states import State
 
 logger = logging.getLogger(__name__)
+
+
+SEALED_KINDS = frozenset(
+    {
+        DocumentKind.RECEPISSE,
+        DocumentKind.PIECES_REQUEST,
+        DocumentKind.MAJORATION,
+        DocumentKind.TACIT_CERTIFICATE,
+        DocumentKind.CONFORMITY_ATTESTATION,
+        DocumentKind.RETRAIT_NOTICE,
+        DocumentKind.CONFORMITY_NOTICE,
+    }
+)
 
 
 def next_reference(insee_code: str, year: int) -> str:
@@ -79,10 +99,22 @@ def prepare(
         content=content,
         content_sha256=content_sha256(content),
         signatory=signatory_user,
-        signatory_label=content["signed_by"],
+        signatory_label=register_label(content),
     )
     sign_document_job.defer(document_id=document.pk)
     return document
+
+
+def register_label(content: dict) -> str:
+    """Who signed, as the register and /verifier show it."""
+    if content.get("seal"):
+        return f"Cachet de la commune ({content['seal']}) – auteur : {content['signed_by']}"
+    return content["signed_by"]
+
+
+def signed_with(content: dict) -> str:
+    """For the event log and logs: "commune_seal" or "signatory" (their own key)."""
+    return "commune_seal" if content.get("seal") else "signatory"
 
 
 def _stamp(content: dict, day: date) -> dict:
@@ -103,12 +135,22 @@ def sign_pending(document_id: int) -> IssuedDocument:
         return document
     now = timezone.now()
     content = _stamp(document.content, timezone.localdate(now))
-    pdf, level = sign_document(
-        render_pdf(content),
-        key_name=document.signatory.get_username(),
-        reason=f"{content['title']} n° {content['reference']}",
-        location=document.dossier.commune.name,
-    )
+    reason = f"{content['title']} n° {content['reference']}"
+    location = document.dossier.commune.name
+    if content.get("seal"):
+        pdf, level = seal_document(
+            render_pdf(content),
+            insee_code=document.dossier.commune.insee_code,
+            reason=reason,
+            location=location,
+        )
+    else:
+        pdf, level = sign_document(
+            render_pdf(content),
+            key_name=document.signatory.get_username(),
+            reason=reason,
+            location=location,
+        )
     sha = hashlib.sha256(pdf).hexdigest()
     name = storage.store(
         f"{document.dossier.commune.insee_code}/{document.dossier.number}/"
@@ -143,6 +185,7 @@ def sign_pending(document_id: int) -> IssuedDocument:
             "document": locked.reference,
             "kind": locked.kind,
             "pades_level": level,
+            "signed_with": signed_with(content),
             "sha256": sha,
         },
     )
@@ -157,6 +200,7 @@ def _record_signed(document: IssuedDocument, dossier: Dossier, signatory, now) -
         "outcome": document.outcome,
         "sha256": document.sha256,
         "pades_level": document.signature_level,
+        "signed_with": signed_with(document.content),
     }
     if document.kind == DocumentKind.DECISION:
         from workflow.transitions import fire
@@ -231,18 +275,54 @@ def issue_decision(dossier: Dossier, user, **facts_kwargs) -> IssuedDocument:
     )
 
 
+def author_of(dossier: Dossier, user):
+    """The membership under which `user` issues a sealed letter on the dossier: an officer,
+    head or administrator of a service instructing for its commune, or a member of the commune
+    (signatory, guichet); the first in force today."""
+    from django.db.models import Q
+
+    from accounts.models import SERVICE_ROLES, Membership, Role
+    from workflow.errors import NotAllowed
+
+    membership = (
+        Membership.objects.active()
+        .filter(user=user)
+        .filter(
+            Q(role__in=SERVICE_ROLES, service__communes=dossier.commune_id)
+            | Q(commune_id=dossier.commune_id)
+        )
+        .exclude(role=Role.CONSULTEE)
+        .select_related("user", "service")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise NotAllowed(
+            "Seul un agent du service instructeur ou un membre de la commune peut émettre ce "
+            "courrier."
+        )
+    return membership
+
+
 def issue_letter(dossier: Dossier, user, kind: DocumentKind, **kwargs) -> IssuedDocument:
     """Receipt, pieces request, majoration, tacit certificate, conformity attestation, the
-    retrait letter and arrêté, the conformity notice, signed in `user`'s name (a signatory of
-    the commune). `kwargs` go to the content builder (missing_pieces, reasons, grounds…)."""
+    retrait letter and arrêté, the conformity notice. A SEALED_KINDS letter is sealed by the
+    commune and names `user` as its author; the arrêté de retrait is signed by `user` (a
+    signatory of the commune). `kwargs` go to the content builder (missing_pieces, reasons…)."""
+    if kind in SEALED_KINDS:
+        return issue_letter_as(dossier, author_of(dossier, user), kind, **kwargs)
     return issue_letter_as(dossier, signatory_of(dossier, user), kind, **kwargs)
 
 
 def issue_letter_as(dossier: Dossier, membership, kind: DocumentKind, **kwargs) -> IssuedDocument:
-    """`issue_letter` for a signatory membership already found in force on the dossier's
-    commune (signatory_of, receipts.commune_signatory), its user loaded."""
+    """`issue_letter` for a membership already found in force on the dossier's commune
+    (author_of, signatory_of, receipts.commune_signatory), its user loaded."""
     from permits.decisions import content as builders
-    from permits.decisions.facts import facts_from_dossier, signatory_from_membership
+    from permits.decisions.facts import (
+        author_from_membership,
+        facts_from_dossier,
+        signatory_from_membership,
+    )
     from workflow.clock import ExceptionFlag
 
     build = {
@@ -259,12 +339,15 @@ def issue_letter_as(dossier: Dossier, membership, kind: DocumentKind, **kwargs) 
     if kind in (DocumentKind.RECEPISSE, DocumentKind.MAJORATION,
                 DocumentKind.TACIT_CERTIFICATE, DocumentKind.CONFORMITY_ATTESTATION):  # fmt: skip
         kwargs.setdefault("flags", frozenset(ExceptionFlag[name] for name in dossier.flags))
-    signatory = signatory_from_membership(membership)
+    if kind in SEALED_KINDS:
+        signer = author_from_membership(membership)
+    else:
+        signer = signatory_from_membership(membership)
     facts = facts_from_dossier(dossier)
     return prepare(
         dossier,
         signatory_user=membership.user,
         build=lambda reference, day: build(
-            facts, signatory, reference=reference, issued_on=day, **kwargs
+            facts, signer, reference=reference, issued_on=day, **kwargs
         ),
     )

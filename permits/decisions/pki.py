@@ -1,4 +1,5 @@
-"""The development PKI: a commune CA, one certificate per signatory, a time-stamping unit.
+"""The development PKI: a commune CA, one certificate per signatory, the commune's organisation
+seal, a time-stamping unit.
 
 ECDSA P-256 for the CA and the signatories (architecture: chosen parts). Private keys are
 never written in clear: the CA and TSA keys as encrypted PKCS#8, each signatory's key and
@@ -11,6 +12,8 @@ Layout of the folder:
   tsa.pem, tsa.key.pem              the development time-stamping unit (PERMIS_TSA_URL=dev)
   signatories/<key_name>.p12        one per signatory
   signatories/<key_name>.pem        the certificate alone (PKCS#11 signatories: key in token)
+  seals/cachet-<INSEE>.p12          the commune's seal (a certificate of the commune as a legal
+  seals/cachet-<INSEE>.pem          person, ETSI EN 319 412-3): letters issued by an officer's act
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ def _name(**parts: str) -> x509.Name:
         "surname": NameOID.SURNAME,
         "title": NameOID.TITLE,
         "org": NameOID.ORGANIZATION_NAME,
+        "org_id": NameOID.ORGANIZATION_IDENTIFIER,
         "country": NameOID.COUNTRY_NAME,
     }
     return x509.Name([x509.NameAttribute(oids[k], v) for k, v in parts.items() if v])
@@ -156,6 +160,20 @@ def signatory_subject(given_name: str, family_name: str, capacity: str, commune:
     )
 
 
+def seal_key_name(insee_code: str) -> str:
+    """The seal's key name: its PKCS#12 file in seals/, or its key label in a PKCS#11 token."""
+    return f"cachet-{insee_code}"
+
+
+def seal_subject(organisation: str, insee_code: str) -> x509.Name:
+    """A legal person's certificate (ETSI EN 319 412-3): the organisation's name and identifier,
+    no given name or surname — which is how /verifier tells a seal from a person's signature.
+    The identifier is a development one (national scheme "FR:", INSEE code); a real seal
+    certificate carries the commune's SIREN ("NTRFR-2…")."""
+    organisation = organisation[:64]  # X.520: ≤ 64 characters
+    return _name(cn=organisation, org=organisation, org_id=f"FR:INSEE-{insee_code}", country="FR")
+
+
 def empty_crl(ca: Authority) -> x509.CertificateRevocationList:
     now = _now()
     return (
@@ -227,14 +245,31 @@ def write_pkcs12_signatory(
     *,
     key_name: str,
     subject: x509.Name,
+    folder: str = "signatories",
 ) -> Path:
-    """A new key pair and certificate for one signatory, as an encrypted PKCS#12."""
+    """A new key pair and certificate for one signatory (or, in folder "seals", the commune's
+    seal), as an encrypted PKCS#12."""
     key = ec.generate_private_key(CURVE)
     cert = issue(ca, key.public_key(), subject)
-    path = directory / "signatories" / f"{key_name}.p12"
+    path = directory / folder / f"{key_name}.p12"
     data = pkcs12.serialize_key_and_certificates(
         key_name.encode(), key, cert, [ca.cert], _encryption(passphrase)
     )
     _write(path, data, secret=True)
     _write(path.with_suffix(".pem"), _pem(cert))
     return path
+
+
+def write_pkcs12_seal(
+    directory: Path, ca: Authority, passphrase: bytes, *, organisation: str, insee_code: str
+) -> Path:
+    """The commune's organisation seal, as an encrypted PKCS#12 in seals/. `organisation`:
+    "Commune d'Épinay-sur-Orge" (permits.decisions.content.commune_organisation)."""
+    return write_pkcs12_signatory(
+        directory,
+        ca,
+        passphrase,
+        key_name=seal_key_name(insee_code),
+        subject=seal_subject(organisation, insee_code),
+        folder="seals",
+    )

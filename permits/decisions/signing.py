@@ -6,6 +6,9 @@ the signature, before signing, instead of pyHanko's usual DSS update after it: t
 then covers the whole file, which is what /verifier and `pdfsig` ("Total document signed")
 require, and a later revision of any kind is a modification.
 
+Two kinds of key: a signatory's own (decisions and arrêtés de retrait, signed in the parapheur)
+and the commune's organisation seal (letters issued by an officer's act, `seal_document`).
+
 The visible "signé électroniquement par" block is printed by the template (WeasyPrint); the
 signature field itself is invisible.
 """
@@ -32,8 +35,11 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from permits.decisions import conf
+from permits.decisions.pki import seal_key_name
 
 FIELD_NAME = "SignatureMaire"
+SEAL_FIELD_NAME = "CachetCommune"
+SIGNATORIES, SEALS = "signatories", "seals"  # folders of PERMIS_PKI_DIR (permits.decisions.pki)
 
 
 class SigningError(Exception):
@@ -65,15 +71,16 @@ def crls() -> list[asn1_crl.CertificateList]:
 
 
 @contextlib.contextmanager
-def signer_for(key_name: str) -> Iterator[signers.Signer]:
-    """The signatory's signer: one certificate per signatory, chosen by `key_name`."""
+def signer_for(key_name: str, folder: str = SIGNATORIES) -> Iterator[signers.Signer]:
+    """The signatory's signer: one certificate per signatory, chosen by `key_name` (the same
+    for the commune's seal, in folder SEALS)."""
     if conf.signing_backend() == "pkcs11":
         module, token, pin = conf.pkcs11()
         session = open_pkcs11_session(
             module, token_criteria=TokenCriteria(label=token), user_pin=pin
         )
         try:
-            cert_path = conf.pki_dir() / "signatories" / f"{key_name}.pem"
+            cert_path = conf.pki_dir() / folder / f"{key_name}.pem"
             yield PKCS11Signer(
                 session,
                 key_label=key_name,
@@ -87,9 +94,9 @@ def signer_for(key_name: str) -> Iterator[signers.Signer]:
         finally:
             session.close()
         return
-    path = conf.pki_dir() / "signatories" / f"{key_name}.p12"
+    path = conf.pki_dir() / folder / f"{key_name}.p12"
     if not path.exists():
-        raise SigningError(f"no PKCS#12 file for signatory {key_name!r}: {path}")
+        raise SigningError(f"no PKCS#12 file for {key_name!r}: {path}")
     yield _pkcs12_signer(str(path), path.stat().st_mtime_ns, conf.pki_passphrase())
 
 
@@ -133,6 +140,7 @@ def sign_pdf(
     reason: str,
     location: str,
     stamper: TimeStamper | None = None,
+    field_name: str = FIELD_NAME,
 ) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     if level == "B-LT":
@@ -145,7 +153,7 @@ def sign_pdf(
     if level != "B-B" and stamper is None:
         raise SigningError(f"PAdES {level} needs a time-stamp authority (PERMIS_TSA_URL)")
     meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
+        field_name=field_name,
         subfilter=SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason=reason,
@@ -163,11 +171,38 @@ def _tsa_certs() -> list[asn1_x509.Certificate]:
     return [load_certificate(path)] if conf.tsa_url() == "dev" and path.exists() else []
 
 
-def sign_document(pdf: bytes, *, key_name: str, reason: str, location: str) -> tuple[bytes, str]:
+def sign_document(
+    pdf: bytes,
+    *,
+    key_name: str,
+    reason: str,
+    location: str,
+    folder: str = SIGNATORIES,
+    field_name: str = FIELD_NAME,
+) -> tuple[bytes, str]:
     """Signs with the configured key source and level; returns (signed PDF, PAdES level)."""
     level = conf.pades_level()
-    with signer_for(key_name) as signer:
+    with signer_for(key_name, folder) as signer:
         signed = sign_pdf(
-            pdf, signer, level=level, reason=reason, location=location, stamper=timestamper()
+            pdf,
+            signer,
+            level=level,
+            reason=reason,
+            location=location,
+            stamper=timestamper(),
+            field_name=field_name,
         )
     return signed, level
+
+
+def seal_document(pdf: bytes, *, insee_code: str, reason: str, location: str) -> tuple[bytes, str]:
+    """Seals with the commune's organisation seal (PERMIS_PKI_DIR/seals/cachet-<INSEE>.p12, or
+    the key labelled cachet-<INSEE> in the PKCS#11 token): same levels as a signature."""
+    return sign_document(
+        pdf,
+        key_name=seal_key_name(insee_code),
+        reason=reason,
+        location=location,
+        folder=SEALS,
+        field_name=SEAL_FIELD_NAME,
+    )

@@ -52,6 +52,7 @@ def verify(request):
                 sha256="",
                 valid=False,
                 problems=("La copie conservée par la commune est introuvable.",),
+                verdict="missing_copy",
             )
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)

@@ -56,6 +56,8 @@ class IssuedDocument(models.Model):
     content = models.JSONField("contenu")
     # SHA-256 of `content`, printed in the QR code (the file's own hash cannot be printed in it).
     content_sha256 = models.CharField(max_length=64, unique=True)
+    # Who signed with their own key (a decision, an arrêté de retrait) or, for a letter sealed
+    # with the commune's seal (content["seal"], issuing.SEALED_KINDS), its author.
     signatory = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

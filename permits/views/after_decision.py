@@ -3,12 +3,12 @@ conformity contest (R462-6, R462-9) and its attestation (R462-10), the lapse for
 works (R424-17). Reference §3.12 and §3.14.
 
 The officer acts on the instruction page; each act fires one transition and, where the law asks
-for a document, prepares it in the same transaction, signed by the commune's signatory through
-the signing job (as the other letters). The retrait itself is a decision of the authority that
-granted the permit (L424-5): once the holder's reply period is over, the signatory pronounces
-it from the parapheur after a fresh re-authentication, and the arrêté de retrait is signed in
-their name. The holder answers the retrait letter through the dossier's messages and asks for
-the attestation from the dossier page.
+for a document, prepares it in the same transaction, sealed with the commune's seal by the
+signing job and naming the officer as its author (as the other letters). The retrait itself is
+a decision of the authority that granted the permit (L424-5): once the holder's reply period is
+over, the signatory pronounces it from the parapheur after a fresh re-authentication, and the
+arrêté de retrait is signed in their name. The holder answers the retrait letter through the
+dossier's messages and asks for the attestation from the dossier page.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def announce_retrait(dossier: Dossier, request) -> str:
         raise TransitionRefused(
             f"Le retrait n'est possible que jusqu'au {window.date:%d/%m/%Y} (L424-5)."
         )
-    membership = required_signatory(dossier)
+    required_signatory(dossier)  # the retrait itself will need one (L424-5)
     decided, tacit = _decision_date(dossier)
     with transaction.atomic():
         dossier = fire(
@@ -99,7 +99,7 @@ def announce_retrait(dossier: Dossier, request) -> str:
         )
         issue_letter(
             dossier,
-            membership.user,
+            request.user,
             DocumentKind.RETRAIT_NOTICE,
             grounds=tuple(grounds),
             decision_date=decided,
@@ -164,7 +164,6 @@ def contest_conformity(dossier: Dossier, request) -> str:
     """R462-6, R462-9: the contest within the window, with the formal notice."""
     items = posted_lines(request.POST.get("non_conformities"))
     window = dossier.deadline("conformity_contest_deadline")
-    membership = required_signatory(dossier)
     with transaction.atomic():
         dossier = fire(
             dossier,
@@ -176,7 +175,7 @@ def contest_conformity(dossier: Dossier, request) -> str:
         )
         issue_letter(
             dossier,
-            membership.user,
+            request.user,
             DocumentKind.CONFORMITY_NOTICE,
             non_conformities=tuple(items),
             daact_received=dossier.daact_received_on,

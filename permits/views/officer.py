@@ -152,7 +152,7 @@ def act(request, pk: int, name: str):
         if name == "consult":
             _consult(dossier, request)
         elif name == "tacit_certificate":
-            _tacit_certificate(dossier)
+            _tacit_certificate(dossier, request.user)
         elif name == "notify_electronically":
             _notify_electronically(dossier, request)
         elif name in ACTS:
@@ -175,15 +175,14 @@ def act(request, pk: int, name: str):
 
 def _letters(dossier: Dossier, name: str, user) -> None:
     """The letter an act requires, issued with it (R423-38 pieces request, R423-42
-    majoration), signed by the commune's signatory through the signing job."""
+    majoration): sealed with the commune's seal by the signing job, naming `user`, the officer
+    who acted, as its author (CRPA L212-1, L212-2)."""
     from permits.decisions.issuing import issue_letter
     from permits.models.documents import DocumentKind
-    from permits.receipts import commune_signatory
 
     kind = {"request_pieces": DocumentKind.PIECES_REQUEST,
             "notify_majoration": DocumentKind.MAJORATION}.get(name)  # fmt: skip
-    membership = commune_signatory(dossier) if kind else None
-    if membership is None:
+    if kind is None:
         return
     kwargs = {}
     if kind == DocumentKind.MAJORATION:
@@ -195,22 +194,22 @@ def _letters(dossier: Dossier, name: str, user) -> None:
             if spec.code in dossier.pieces_requested
         )
     try:
-        issue_letter(dossier, membership.user, kind, **kwargs)
+        issue_letter(dossier, user, kind, **kwargs)
     except Exception:  # the act stands; the letter can be issued again from the page
         import logging
 
         logging.getLogger(__name__).exception("letter not issued", extra={"dossier": dossier.pk})
 
 
-def _tacit_certificate(dossier: Dossier) -> None:
-    """R424-13: on request, the certificate stating the date of the tacit decision, signed by
-    the commune's signatory through the signing job."""
+def _tacit_certificate(dossier: Dossier, user) -> None:
+    """R424-13: on request, the certificate stating the date of the tacit decision, sealed by
+    the signing job and naming `user`, the officer who issues it."""
     from permits.decisions.issuing import issue_letter
     from permits.models.documents import DocumentKind
 
     if dossier.tacit_on is None or dossier.decision_outcome != "tacit_grant":
         raise TransitionRefused("Aucune décision tacite favorable n'est née sur ce dossier.")
-    issue_letter(dossier, required_signatory(dossier).user, DocumentKind.TACIT_CERTIFICATE)
+    issue_letter(dossier, user, DocumentKind.TACIT_CERTIFICATE)
 
 
 def _notify_electronically(dossier: Dossier, request) -> None:

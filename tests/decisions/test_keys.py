@@ -12,7 +12,7 @@ from accounts.models import Membership, Role
 from permits.decisions import pki
 from permits.decisions.content import Judgement, decision_content
 from permits.decisions.rendering import render_pdf
-from permits.decisions.signing import sign_document
+from permits.decisions.signing import seal_document, sign_document
 from permits.decisions.verification import check_pdf
 from tests.decisions.conftest import FACTS, MAYOR, PASSPHRASE, assert_pdfsig_valid
 from tests.factories import CommuneFactory, UserFactory
@@ -86,8 +86,9 @@ def test_a_signature_from_another_authority_is_not_valid(
 
 
 @pytest.fixture
-def softhsm_token(tmp_path, monkeypatch, pki_dir, ca):
-    """A SoftHSM2 token in a temporary folder; the key pair is generated inside it."""
+def softhsm(tmp_path, monkeypatch, pki_dir, ca):
+    """A SoftHSM2 token in a temporary folder; `key_in_token(label, subject, folder)` generates
+    a key pair inside it and certifies it, the certificate in PERMIS_PKI_DIR/<folder>."""
     import pkcs11
     from pkcs11 import Attribute, KeyType
     from pkcs11.util.ec import encode_ec_public_key, encode_named_curve_parameters
@@ -103,21 +104,37 @@ def softhsm_token(tmp_path, monkeypatch, pki_dir, ca):
         check=True, capture_output=True,
     )  # fmt: skip
     token = pkcs11.lib(SOFTHSM_MODULE).get_token(token_label="permis-test")
-    with token.open(rw=True, user_pin="1234") as session:
-        params = session.create_domain_parameters(
-            KeyType.EC,
-            {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")},
-            local=True,
-        )
-        public, _private = params.generate_keypair(store=True, label="maire-hsm", id=b"\x01")
-        public_key = load_der_public_key(encode_ec_public_key(public))
-    assert isinstance(public_key.curve, ec.SECP256R1)
-    cert = pki.issue(ca, public_key, pki.signatory_subject("Jean", "Durand", "Maire", "Épinay"))
-    (pki_dir / "signatories" / "maire-hsm.pem").write_bytes(pki._pem(cert))
+    written = {}
+
+    def key_in_token(label, subject, folder="signatories"):
+        with token.open(rw=True, user_pin="1234") as session:
+            params = session.create_domain_parameters(
+                KeyType.EC,
+                {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")},
+                local=True,
+            )
+            public, _private = params.generate_keypair(store=True, label=label, id=b"\x01")
+            public_key = load_der_public_key(encode_ec_public_key(public))
+        assert isinstance(public_key.curve, ec.SECP256R1)
+        path = pki_dir / folder / f"{label}.pem"
+        written.setdefault(path, path.read_bytes() if path.exists() else None)
+        path.write_bytes(pki._pem(pki.issue(ca, public_key, subject)))
+
     monkeypatch.setenv("PERMIS_SIGNING_BACKEND", "pkcs11")
     monkeypatch.setenv("PERMIS_PKCS11_MODULE", SOFTHSM_MODULE)
     monkeypatch.setenv("PERMIS_PKCS11_TOKEN", "permis-test")
     monkeypatch.setenv("PERMIS_PKCS11_PIN", "1234")
+    yield key_in_token
+    for path, before in written.items():  # the session's PKI as it was
+        if before is None:
+            path.unlink()
+        else:
+            path.write_bytes(before)
+
+
+@pytest.fixture
+def softhsm_token(softhsm):
+    softhsm("maire-hsm", pki.signatory_subject("Jean", "Durand", "Maire", "Épinay"))
     return "maire-hsm"
 
 
@@ -149,3 +166,21 @@ def test_the_dev_pki_command_gives_each_signatory_an_encrypted_certificate(tmp_p
     assert b"ENCRYPTED PRIVATE KEY" in (tmp_path / "pki" / "ca.key.pem").read_bytes()
     call_command("create_dev_pki")  # idempotent: the certificate is kept
     assert (tmp_path / "pki" / "signatories" / "maire-demo.p12").read_bytes() == p12
+
+
+@pytest.mark.slow
+def test_the_commune_s_seal_held_in_a_pkcs11_token_seals_a_valid_letter(
+    arrete_pdf, softhsm, tmp_path
+):
+    softhsm(
+        pki.seal_key_name("91216"),
+        pki.seal_subject("Commune d'Épinay-sur-Orge", "91216"),
+        folder="seals",
+    )
+    sealed, _ = seal_document(arrete_pdf, insee_code="91216", reason="test", location="Épinay")
+    report = check_pdf(sealed)
+    assert report.valid, report.problems
+    assert report.sealed and report.signer_organisation == "Commune d'Épinay-sur-Orge"
+    path = tmp_path / "seal-hsm.pdf"
+    path.write_bytes(sealed)
+    assert_pdfsig_valid(path)

@@ -1,16 +1,18 @@
-"""Creates the development PKI: the commune CA, its CRL, a time-stamping unit and one PKCS#12
-certificate per signatory (permits.decisions.pki). Idempotent: existing files are kept, and
-only signatories without a certificate get one. Keys are encrypted with PERMIS_PKI_PASSPHRASE.
+"""Creates the development PKI: the commune CA, its CRL, a time-stamping unit, the commune's
+organisation seal and one PKCS#12 certificate per signatory (permits.decisions.pki).
+Idempotent: existing files are kept, and only what has no certificate gets one. Keys are
+encrypted with PERMIS_PKI_PASSPHRASE.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Commune, Membership, Role
 from permits.decisions import conf, pki
+from permits.decisions.content import commune_organisation
 
 
 class Command(BaseCommand):
-    help = "Crée la PKI de développement (AC de la commune, certificats des signataires)."
+    help = "Crée la PKI de développement (AC, cachet de la commune, certificats des signataires)."
 
     def add_arguments(self, parser):
         parser.add_argument("--commune", help="code INSEE de la commune (par défaut : la première)")
@@ -31,6 +33,18 @@ class Command(BaseCommand):
         directory, passphrase = conf.pki_dir(), conf.pki_passphrase()
         ca = pki.ensure_authorities(directory, passphrase, commune.name)
         self.stdout.write(f"AC : {directory / 'ca.pem'}")
+        seal = directory / "seals" / f"{pki.seal_key_name(commune.insee_code)}.p12"
+        if seal.exists():
+            self.stdout.write(f"  cachet de la commune : certificat existant ({seal})")
+        else:
+            pki.write_pkcs12_seal(
+                directory,
+                ca,
+                passphrase,
+                organisation=commune_organisation(commune.name),
+                insee_code=commune.insee_code,
+            )
+            self.stdout.write(f"  cachet de la commune : certificat créé ({seal})")
         memberships = Membership.objects.filter(role=Role.SIGNATORY, commune=commune)
         for membership in memberships.select_related("user"):
             user = membership.user
