@@ -19,7 +19,7 @@ from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocumen
 from tests.decisions.conftest import write_key
 from tests.factories import CommuneFactory, filed_dossier, make_team
 from workflow import timers
-from workflow.clock import format_fr
+from workflow.clock import add_months, format_fr
 from workflow.errors import TransitionRefused
 from workflow.models import Event
 from workflow.states import State
@@ -53,12 +53,7 @@ def at(day):
 
 def let_the_delai_run_out(dossier, today):
     """Time passes: the filing moves back so that the délai ended yesterday."""
-    filed = today - timedelta(days=1)
-    filed = (
-        filed.replace(month=filed.month - 2)
-        if filed.month > 2
-        else filed.replace(year=filed.year - 1, month=filed.month + 10)
-    )
+    filed = add_months(today - timedelta(days=1), -2)  # PCMI: 2 months (R423-23 b)
     Dossier.objects.filter(pk=dossier.pk).update(filed_at=at(filed))
     timers.reschedule(dossier)
     return Dossier.objects.get(pk=dossier.pk)
