@@ -149,3 +149,39 @@ def test_erp_igh_majoration_without_saying_which_is_refused_in_french(procedure)
 def test_erp_igh_majoration_on_a_type_it_cannot_concern_is_only_without_effect():
     facts = Facts("PA", FILED, majorations=(M.R423_28_B_ERP_IGH,))  # R423-28 b: PC only
     assert "cas non applicable" in by_name(facts)["instruction_end"].explanation
+
+
+# --- the same rule where the officer records the facts (workflow transitions) -----------------
+
+
+@pytest.mark.django_db
+def test_the_officer_cannot_store_facts_the_clock_refuses():
+    from datetime import date
+
+    from permits.models import Dossier
+    from tests.factories import filed_dossier, make_team
+    from workflow.errors import TransitionRefused
+    from workflow.transitions import fire
+
+    team = make_team()
+    dossier = filed_dossier(team, "PC", on=date(2026, 1, 5))
+    with pytest.raises(TransitionRefused, match="qualifiez le dossier ERP ou IGH"):
+        fire(dossier, "notify_majoration", actor=team.officer, reason="R423_28_B_ERP_IGH",
+             on=date(2026, 1, 20))  # fmt: skip
+    dossier = fire(dossier, "qualify", actor=team.officer, flags=["ERP"])
+    dossier = fire(dossier, "notify_majoration", actor=team.officer, reason="R423_28_B_ERP_IGH",
+                   on=date(2026, 1, 20))  # fmt: skip
+    assert dossier.deadline("instruction_end").date == d("2026-06-05")  # 5 months, R423-28 b
+    with pytest.raises(TransitionRefused, match="qualifiez le dossier ERP ou IGH"):
+        fire(dossier, "qualify", actor=team.officer, flags=[])
+    assert Dossier.objects.get(pk=dossier.pk).flags == ["ERP"]
+    # The R423-28 a majoration gives the R424-2 tacit refusal on the dossier page's clock too.
+    other = filed_dossier(team, "PC", on=date(2026, 1, 5))
+    other = fire(other, "notify_majoration", actor=team.officer, reason="R423_28_A_MH_INSCRIT",
+                 on=date(2026, 1, 20))  # fmt: skip
+    tacit = other.deadline("tacit_decision")
+    assert (tacit.date, tacit.consequence, tacit.basis) == (
+        d("2026-06-06"),
+        C.TACIT_REFUSAL,
+        "R424-2",
+    )
