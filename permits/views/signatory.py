@@ -54,13 +54,19 @@ def deadline_status(dossier: Dossier, today) -> dict:
     days_left = (last_day - today).days
     status = {
         "last_day": last_day,
-        "silence": f"à défaut, {tacit.consequence.label} le {tacit.date:%d/%m/%Y} ({tacit.basis})",
+        "silence": f"à défaut, {tacit.consequence.label} le {clock.format_fr(tacit.date)} "
+        f"({tacit.basis})",
     }
     warning = notification_risk(dossier, today)
     if not warning and days_left <= WARNING_DAYS:
+        when = (
+            "aujourd'hui"
+            if days_left == 0
+            else (f"dans {days_left} jour{'s' if days_left > 1 else ''}")
+        )
         warning = (
-            f"Le délai d'instruction expire dans {days_left} jour{'s' if days_left > 1 else ''}, "
-            f"le {last_day:%d/%m/%Y} : la décision doit être notifiée au plus tard ce jour-là."
+            f"Le délai d'instruction expire {when}, le {last_day:%d/%m/%Y} : la décision doit "
+            "être notifiée au plus tard ce jour-là."
         )
     return status | {"warning": warning}
 
