@@ -399,8 +399,8 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
                 return (
                     f"{text} Si cette décision est illégale, la commune peut la retirer jusqu'au "
                     f"{_fr(retrait.date)}, après une procédure contradictoire (L424-5 ; CRPA "
-                    "L121-1, L122-1) : l'instructeur adresse au bénéficiaire la lettre préalable "
-                    "au retrait, puis le retrait se prononce depuis le parapheur."
+                    "L121-1, L122-1) : une lettre préalable au retrait est d'abord adressée au "
+                    "bénéficiaire, puis le retrait se prononce depuis le parapheur."
                 )
             if retrait is not None:
                 return (
