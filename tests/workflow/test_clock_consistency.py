@@ -185,3 +185,20 @@ def test_the_officer_cannot_store_facts_the_clock_refuses():
         C.TACIT_REFUSAL,
         "R424-2",
     )
+
+
+def test_a_situation_without_its_majoration_keeps_the_delai_and_says_why():
+    found = by_name(Facts("PC", FILED, flags={F.MH_INSCRIT, F.ABORDS_MH}))
+    end = found["instruction_end"]
+    assert end.date == d("2026-06-10")  # 3 months: nothing notified (R423-42, n°462511)
+    assert "sans majoration R423-28 a notifiée dans le mois du dépôt" in end.explanation
+    assert "sans majoration R423-24 c notifiée" in end.explanation
+    assert found["tacit_decision"].consequence is C.TACIT_REFUSAL  # R424-2 holds anyway
+    # Once a majoration lengthens the délai, nothing more is said; nor for a type it cannot
+    # concern (R423-28 b: PC only).
+    majored = by_name(
+        Facts("PC", FILED, flags={F.MH_INSCRIT}, majorations=(M.R423_28_A_MH_INSCRIT,))
+    )
+    assert "sans majoration" not in majored["instruction_end"].explanation
+    pcmi = by_name(Facts("PCMI", FILED, flags={F.ERP}))
+    assert "sans majoration" not in pcmi["instruction_end"].explanation

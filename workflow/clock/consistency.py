@@ -21,6 +21,10 @@ derived
 refused
     R423-28 b (PC of an ERP or an IGH) without the ERP or IGH qualification: which one decides
     the récolement (R462-7) and the letters; the officer must say it.
+the other way (said, not derived)
+    A situation that would justify a majoration (MH inscrit, ERP or IGH, SPR or abords) whose
+    majoration was not notified leaves the délai as it is (R423-42; CE 24 Oct 2023 n°462511):
+    the explanation of the délai says so (`unnotified_majorations`).
 not paired (documented, not derived)
     R423-31 défense/aviation: a consultation, not the defence minister's *authorisation* of
     R424-2; the officer qualifies MINISTERIAL_AUTHORISATION when that authorisation is needed.
@@ -139,3 +143,28 @@ def contradictions(
             "de grande hauteur : qualifiez le dossier ERP ou IGH (R423-28 b, R462-7)."
         )
     return out
+
+
+# Situations and the majoration they would justify (the other direction of the pairs above).
+_MAJORATION_OF: dict[ExceptionFlag, MajorationReason] = {
+    F.MH_INSCRIT: M.R423_28_A_MH_INSCRIT,
+    F.ERP: M.R423_28_B_ERP_IGH,
+    F.IGH: M.R423_28_B_ERP_IGH,
+    F.SPR: M.R423_24_C_SPR_ABORDS_MH,
+    F.ABORDS_MH: M.R423_24_C_SPR_ABORDS_MH,
+}
+
+
+def unnotified_majorations(type_code: str, flags: frozenset[ExceptionFlag]) -> list[str]:
+    """French notes, for a délai no majoration lengthens: the situations recorded that would
+    justify one applicable to the type (the exception to the tacit grant still holds)."""
+    by_reason: dict[MajorationReason, list[str]] = {}
+    for flag, reason in _MAJORATION_OF.items():
+        if flag in flags and reason.effect(type_code) is not None:
+            by_reason.setdefault(reason, []).append(flag.label.lower())
+    return [
+        f"Situation relevée ({', '.join(labels)}) : sans majoration {reason.article} notifiée "
+        "dans le mois du dépôt, le délai n'est pas majoré (R423-42 ; CE 24 oct. 2023 "
+        "n°462511)."
+        for reason, labels in by_reason.items()
+    ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workflow import procedures
-from workflow.clock.consistency import implications
+from workflow.clock.consistency import implications, unnotified_majorations
 from workflow.clock.facts import Facts
 from workflow.clock.months import DEFAULT_CALENDAR, ONE_DAY, Span, SuspensionCalendar, format_fr
 from workflow.clock.rules import (
@@ -155,6 +155,8 @@ def instruction_delay(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALEN
         candidate = best[kind][0] + (base if kind is RuleKind.ADD else 0)
         if candidate >= months:
             months, retained, retained_kind = candidate, best[kind][1], kind
+    if retained is None:
+        notes += unnotified_majorations(type_code, facts.flags)
     if retained is not None:
         basis = f"{basis}, {retained.article}"
         if retained_kind is RuleKind.FIXED:
