@@ -226,3 +226,18 @@ def test_only_a_signatory_of_the_commune_may_start_a_retrait_from_the_parapheur(
     client.force_login(team.officer)
     assert client.post(f"/parapheur/{d.pk}/engager-retrait/", {"grounds": "x"}).status_code == 403
     assert Dossier.objects.get(pk=d.pk).retrait_letter_on is None
+
+
+def test_a_tacit_refusal_born_under_signature_is_explained_without_a_retrait_offer(client, team):
+    today = timezone.localdate()
+    d = awaiting(team, today - timedelta(days=10), flags=["MH_INSCRIT"])  # R424-2
+    document = issue_decision(d, team.mayor)
+    let_the_delai_run_out(d, today)
+    assert sign_pending(document.pk).status == DocumentStatus.ABANDONED
+    d = Dossier.objects.get(pk=d.pk)
+    assert d.state == State.TACIT_REJECTED
+    page = signatory_client(client, team).get("/parapheur/").content.decode()
+    assert "Décisions tacites nées avant la signature" in page
+    assert "refus tacite" in page and "CRPA L232-4" in page
+    assert f"/parapheur/{d.pk}/engager-retrait/" not in page
+    assert client.post(f"/parapheur/{d.pk}/engager-retrait/", {"grounds": "x"}).status_code == 404
