@@ -64,5 +64,6 @@ urlpatterns = [
     path("parapheur/<int:pk>/apercu/", signatory.preview, name="preview"),
     path("parapheur/<int:pk>/signer/", signatory.sign, name="sign"),
     path("parapheur/<int:pk>/renvoyer/", signatory.send_back, name="send_back"),
+    path("parapheur/<int:pk>/engager-retrait/", signatory.start_retrait, name="start_retrait"),
     path("parapheur/<int:pk>/retrait/", after_decision.pronounce_retrait, name="pronounce_retrait"),
 ]

@@ -31,13 +31,14 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from permits.decisions import storage
+from permits.decisions import late_signature, storage
 from permits.decisions.content import Content
 from permits.decisions.rendering import content_sha256, render_pdf
 from permits.decisions.signing import seal_document, sign_document
 from permits.models import Dossier, NumberSequence
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from workflow.clock import format_fr
+from workflow.errors import TransitionRefused
 from workflow.events import record_event
 from workflow.outcomes import Outcome
 from workflow.states import State
@@ -85,6 +86,7 @@ def prepare(
         existing = (
             IssuedDocument.objects.filter(dossier=locked, kind=draft.kind)
             .exclude(outcome=Outcome.SURSIS_A_STATUER)
+            .exclude(status=DocumentStatus.ABANDONED)
             .first()
         )
         if existing is not None:
@@ -131,9 +133,13 @@ def sign_pending(document_id: int) -> IssuedDocument:
     document = IssuedDocument.objects.select_related("dossier__commune", "signatory").get(
         pk=document_id
     )
-    if document.status == DocumentStatus.SIGNED:
+    if document.status != DocumentStatus.PENDING:  # signed, or abandoned: nothing to do
         return document
     now = timezone.now()
+    # Too late to sign (a tacit decision arose, the dossier moved on): stop once, no retry.
+    reason = late_signature.reason_not_to_sign(document, timezone.localdate(now))
+    if reason:
+        return late_signature.abandon(document, reason, timezone.localdate(now))
     content = _stamp(document.content, timezone.localdate(now))
     reason = f"{content['title']} n° {content['reference']}"
     location = document.dossier.commune.name
@@ -160,7 +166,7 @@ def sign_pending(document_id: int) -> IssuedDocument:
     try:
         with transaction.atomic():
             locked = IssuedDocument.objects.select_for_update().get(pk=document_id)
-            if locked.status == DocumentStatus.SIGNED:
+            if locked.status != DocumentStatus.PENDING:
                 raise _SignedMeanwhile(locked)
             locked.content = content
             locked.content_sha256 = content_sha256(content)
@@ -175,6 +181,12 @@ def sign_pending(document_id: int) -> IssuedDocument:
     except _SignedMeanwhile as race:
         storage.remove(name)
         return race.document
+    except TransitionRefused:  # the délai ran out, or the dossier moved, while signing
+        storage.remove(name)
+        reason = late_signature.reason_not_to_sign(document, timezone.localdate(now))
+        if not reason:
+            raise
+        return late_signature.abandon(document, reason, timezone.localdate(now))
     except BaseException:
         storage.remove(name)
         raise
@@ -259,10 +271,12 @@ def issue_decision(dossier: Dossier, user, **facts_kwargs) -> IssuedDocument:
     `facts_kwargs`: planning, servitudes, opinions (see facts.facts_from_dossier)."""
     from permits.decisions.content import decision_content
     from permits.decisions.facts import facts_from_dossier, signatory_from_membership
-    from workflow.errors import TransitionRefused
 
     if dossier.state != State.AWAITING_SIGNATURE:
         raise TransitionRefused("Aucune décision n'attend la signature sur ce dossier.")
+    late = dossier.tacit_decision_notice(timezone.localdate())  # no number taken for nothing
+    if late:
+        raise TransitionRefused(late)
     signatory = signatory_from_membership(signatory_of(dossier, user))
     facts = facts_from_dossier(dossier, **facts_kwargs)
     judgement = judgement_of(dossier)

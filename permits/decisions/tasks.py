@@ -18,8 +18,8 @@ from procrastinate.contrib.django import app
 def sign_document_job(document_id: int) -> dict:
     from permits.decisions.issuing import sign_pending
 
-    document = sign_pending(document_id)
-    return {"reference": document.reference, "sha256": document.sha256}
+    document = sign_pending(document_id)  # a decision come too late is abandoned, not raised
+    return {"reference": document.reference, "status": document.status, "sha256": document.sha256}
 
 
 # A worker killed mid-job (SIGKILL, out of memory, machine lost) leaves its job `doing` for

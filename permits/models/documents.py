@@ -33,6 +33,9 @@ class DocumentKind(models.TextChoices):
 class DocumentStatus(models.TextChoices):
     PENDING = "pending", "En attente de signature"
     SIGNED = "signed", "Signé"
+    # The signing job found it could no longer be signed (a tacit decision arose meanwhile:
+    # permits.decisions.late_signature). Its number stays in the register, with no file.
+    ABANDONED = "abandoned", "Abandonné sans signature"
 
 
 class IssuedDocument(models.Model):
@@ -82,7 +85,8 @@ class IssuedDocument(models.Model):
             # (L424-1), so it does not take the decision's place.
             models.UniqueConstraint(
                 fields=["dossier", "kind"],
-                condition=~models.Q(outcome=Outcome.SURSIS_A_STATUER),
+                condition=~models.Q(outcome=Outcome.SURSIS_A_STATUER)
+                & ~models.Q(status="abandoned"),
                 name="issued_document_one_per_kind",
             ),
             models.UniqueConstraint(
@@ -93,7 +97,7 @@ class IssuedDocument(models.Model):
             ),
             models.CheckConstraint(
                 name="issued_document_signed_has_file",
-                condition=models.Q(status="pending")
+                condition=models.Q(status__in=["pending", "abandoned"])
                 | (
                     ~models.Q(sha256="")
                     & ~models.Q(storage_path="")

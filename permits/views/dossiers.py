@@ -24,6 +24,7 @@ from workflow.transitions import LABELS
 EVENT_LABELS = LABELS | {
     "piece_received": "pièce reçue",
     "document_signed": "document signé",
+    "signature_abandoned": "décision non signée : délai expiré ou dossier modifié entre-temps",
     "consultation_sent": "consultation d'un service",
     "opinion_received": "avis reçu",
     "opinion_tacit": "avis tacite",

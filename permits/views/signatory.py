@@ -11,7 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +22,13 @@ from accounts.permissions import communes_for, role_required
 from accounts.reauth import is_fresh
 from permits.decisions.issuing import issue_decision, judgement_of, signatory_of
 from permits.models import Dossier
+from workflow import clock
 from workflow.errors import TransitionRefused
 from workflow.states import State
 from workflow.transitions import fire
 
+# The parapheur warns this many days before the délai's last day (local policy).
+WARNING_DAYS = 7
 # How long a registered letter takes to be first presented (§8.4: 2 to 5 days); an electronic
 # notification is deemed received the next day (décret 2021-981, §3.1).
 LRAR_DAYS, ELECTRONIC_DAYS = 5, 1
@@ -35,6 +38,72 @@ def awaiting(user):
     return Dossier.objects.filter(
         commune__in=communes_for(user, [Role.SIGNATORY]), state=State.AWAITING_SIGNATURE
     ).select_related("commune")
+
+
+def deadline_status(dossier: Dossier, today) -> dict:
+    """What the parapheur says of the délai (§3.9, §8.4): before its last day, the date by
+    which the decision must be *notified* and what silence gives, with a warning as it nears;
+    after it, the tacit decision that arose instead of a signature button."""
+    late = dossier.tacit_decision_notice(today)
+    if late:
+        return {"late": late}
+    tacit = dossier.deadline("tacit_decision")
+    if tacit is None:
+        return {}
+    last_day = tacit.date - timedelta(days=1)
+    days_left = (last_day - today).days
+    status = {
+        "last_day": last_day,
+        "silence": f"à défaut, {tacit.consequence.label} le {clock.format_fr(tacit.date)} "
+        f"({tacit.basis})",
+    }
+    warning = notification_risk(dossier, today)
+    if not warning and days_left <= WARNING_DAYS:
+        when = (
+            "aujourd'hui"
+            if days_left == 0
+            else (f"dans {days_left} jour{'s' if days_left > 1 else ''}")
+        )
+        warning = (
+            f"Le délai d'instruction expire {when}, le {last_day:%d/%m/%Y} : la décision doit "
+            "être notifiée au plus tard ce jour-là."
+        )
+    return status | {"warning": warning}
+
+
+def late_tacit_decisions(user, today):
+    """Dossiers whose tacit decision arose while their decision waited in this parapheur, as
+    long as the law still lets the commune act on it (the L424-5 retrait window) and no retrait
+    procedure was started: each with the explanation and, for a tacit grant still in force,
+    the offer to start the retrait."""
+    from permits.views.after_decision import RETRAIT_STATES
+
+    dossiers = (
+        Dossier.objects.filter(
+            commune__in=communes_for(user, [Role.SIGNATORY]),
+            state__in=[State.TACIT_GRANTED, State.TACIT_REJECTED, *RETRAIT_STATES],
+            tacit_on__isnull=False,
+            retrait_letter_on__isnull=True,
+            events__kind="arise_tacit_decision",
+            events__from_state=State.AWAITING_SIGNATURE,
+        )
+        .select_related("commune")
+        .distinct()
+        .order_by("tacit_on")
+    )
+    rows = []
+    for dossier in dossiers:
+        retrait = dossier.deadline("retrait_deadline")
+        if dossier.state != State.TACIT_REJECTED and (retrait is None or today > retrait.date):
+            continue  # nothing left to decide: the tacit grant can no longer be withdrawn
+        if dossier.state == State.TACIT_REJECTED and today > clock.add_months(dossier.tacit_on, 2):
+            continue  # the applicant's appeal period is over too (CJA R421-1)
+        rows.append({
+            "dossier": dossier,
+            "notice": dossier.tacit_decision_notice(today),
+            "can_start_retrait": dossier.state in RETRAIT_STATES,
+        })  # fmt: skip
+    return rows
 
 
 def notification_risk(dossier: Dossier, today) -> str:
@@ -61,13 +130,17 @@ def parapheur(request):
     rows = []
     for dossier in awaiting(request.user).order_by("action_due_on"):
         rows.append({"dossier": dossier, "end": dossier.action_due_on,
-                     "warning": notification_risk(dossier, today)})  # fmt: skip
+                     **deadline_status(dossier, today)})  # fmt: skip
     from permits.views.after_decision import parapheur_retraits  # it imports officer views
 
     return render(
         request,
         "permits/signatory/parapheur.html",
-        {"rows": rows, "retraits": parapheur_retraits(request.user)},
+        {
+            "rows": rows,
+            "retraits": parapheur_retraits(request.user),
+            "tacit_rows": late_tacit_decisions(request.user, today),
+        },
     )
 
 
@@ -109,6 +182,28 @@ def sign(request, pk: int):
         messages.success(request, f"Décision du dossier {dossier.display_number} signée : le "
                          "document scellé est produit et sera notifié.")  # fmt: skip
     return redirect("permits:parapheur")
+
+
+@role_required(Role.SIGNATORY)
+@require_POST
+def start_retrait(request, pk: int):
+    """After a tacit grant arose while the decision waited here: the signatory starts the
+    retrait's contradictory procedure (L424-5; CRPA L121-1, L122-1), as the officer can from
+    the instruction page; the retrait itself is pronounced later from this parapheur."""
+    from permits.decisions.content import ContentError
+    from permits.views.after_decision import announce_retrait
+
+    today = timezone.localdate()
+    rows = {r["dossier"].pk: r for r in late_tacit_decisions(request.user, today)}
+    if pk not in rows or not rows[pk]["can_start_retrait"]:
+        raise Http404("Aucune procédure de retrait ne peut être engagée sur ce dossier.")
+    try:
+        done = announce_retrait(rows[pk]["dossier"], request)
+    except (TransitionRefused, ContentError) as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done)
+    return redirect(reverse("permits:parapheur") + "#decisions-tacites")
 
 
 @role_required(Role.SIGNATORY)

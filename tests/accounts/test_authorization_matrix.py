@@ -258,6 +258,12 @@ RULES = {
         "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
         "allowed": lambda w, a: "login" if a == "anonymous" else False,
     },
+    # No tacit decision arose under a signature in the matrix: a 404 for every signatory too.
+    "permits:start_retrait": {
+        "method": "post",
+        "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
+        "allowed": lambda w, a: "login" if a == "anonymous" else False,
+    },
     # The REST API (issue 9): agents of the dossier's commune by session (systems use tokens,
     # tests/api); applicants and other communes are refused, anonymous callers get 401.
     "api:schema": {"allowed": PUBLIC},

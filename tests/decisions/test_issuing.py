@@ -1,13 +1,15 @@
 """Issuing through the workflow: pending document, signing job, event, idempotency, /verifier."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from accounts.models import Membership
 from permits.decisions.issuing import issue_decision, issue_letter, read_file, sign_pending
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from tests.decisions.conftest import assert_pdfsig_valid, write_key
@@ -28,6 +30,8 @@ def team(pki_dir, ca, documents_root):
 
 
 def awaiting_signature(team, outcome="refusal", filed_on=None, **kwargs):
+    # Filed recently: once the délai has run out, nothing can be signed (late_signature).
+    filed_on = filed_on or timezone.localdate() - timedelta(days=10)
     d = fire(filed_dossier(team, on=filed_on), "declare_complete", actor=team.officer)
     d = fire(
         d,
@@ -86,12 +90,25 @@ def test_issuing_twice_gives_one_decision_and_signing_twice_one_file(team, docum
 def test_a_failed_event_leaves_no_signed_file(team, documents_root):
     dossier = awaiting_signature(team)
     document = issue_decision(dossier, team.mayor)
-    # The dossier moves on before the job runs: the `sign` transition refuses it.
-    fire(dossier, "return_for_changes", actor=team.mayor, comment="Revoir les motifs")
-    with pytest.raises(Exception, match=r"entre-temps|impossible"):
+    # The mayor's mandate ends before the job runs: the `sign` transition refuses the role
+    # once the file is signed, and the file goes with the failed transaction.
+    Membership.objects.filter(user=team.mayor).update(
+        valid_from=timezone.localdate() - timedelta(days=30),
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
+    with pytest.raises(NotAllowed):
         sign_pending(document.pk)
     document.refresh_from_db()
     assert document.status == DocumentStatus.PENDING
+    assert list(documents_root.rglob("*.pdf")) == []
+
+
+def test_a_job_whose_dossier_moved_on_stops_without_a_file(team, documents_root):
+    dossier = awaiting_signature(team)
+    document = issue_decision(dossier, team.mayor)
+    # The dossier moves on before the job runs: nothing left to sign (late_signature).
+    fire(dossier, "return_for_changes", actor=team.mayor, comment="Revoir les motifs")
+    assert sign_pending(document.pk).status == DocumentStatus.ABANDONED
     assert list(documents_root.rglob("*.pdf")) == []
 
 

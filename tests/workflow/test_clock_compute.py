@@ -348,16 +348,19 @@ def test_permit_with_daact_gets_conformity_deadline_but_pd_does_not():
     ("kwargs", "message"),
     [
         (dict(procedure="XX"), "unknown procedure"),
-        (dict(procedure="MODIFICATIF"), "parent_procedure"),
-        (dict(procedure="PC", pieces_received=d("2026-02-01")), "without pieces_requested"),
-        (dict(procedure="PC", pieces_requested=d("2025-12-01")), "before filed"),
+        (dict(procedure="MODIFICATIF"), "type du permis parent"),
+        (dict(procedure="PC", pieces_received=d("2026-02-01")), "suppose une demande de pièces"),
+        (
+            dict(procedure="PC", pieces_requested=d("2025-12-01")),
+            r"La demande de pièces \(01/12/2025\) ne peut précéder le dépôt \(10/01/2026\)",
+        ),
         (
             dict(
                 procedure="PC", decision_signed=d("2026-03-05"), decision_notified=d("2026-03-01")
             ),
-            "before decision_signed",
+            "ne peut précéder la signature de la décision",
         ),
-        (dict(procedure="PC", prorogations_granted=-1), ">= 0"),
+        (dict(procedure="PC", prorogations_granted=-1), "négatif"),
     ],
 )
 def test_facts_validation(kwargs, message):

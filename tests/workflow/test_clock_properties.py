@@ -28,6 +28,16 @@ flags = st.frozensets(st.sampled_from(list(ExceptionFlag)), max_size=4)
 majoration_sets = st.lists(reasons, max_size=3, unique=True).map(tuple)
 
 settings.register_profile("clock", deadline=None, max_examples=150)
+
+
+def consistent(majorations, flag_set) -> frozenset:
+    """The flags a majoration set requires (clock.consistency refuses R423-28 b without ERP or
+    IGH): an ERP is added where needed."""
+    if MajorationReason.R423_28_B_ERP_IGH in [getattr(m, "reason", m) for m in majorations]:
+        return frozenset(flag_set) | {ExceptionFlag.ERP}
+    return frozenset(flag_set)
+
+
 settings.load_profile("clock")
 
 
@@ -41,7 +51,8 @@ def facts(draw, codes=CLOCKED):
         kwargs["pieces_requested"] = requested
         if draw(st.booleans()):
             kwargs["pieces_received"] = requested + timedelta(days=draw(st.integers(0, 120)))
-    return Facts(code, filed, majorations=draw(majoration_sets), flags=draw(flags), **kwargs)
+    majs = draw(majoration_sets)
+    return Facts(code, filed, majorations=majs, flags=consistent(majs, draw(flags)), **kwargs)
 
 
 def _key(deadlines):
@@ -57,7 +68,7 @@ def test_a_majoration_never_shortens_the_delai(base, reason):
         base.filed,
         pieces_requested=base.pieces_requested,
         pieces_received=base.pieces_received,
-        flags=base.flags,
+        flags=consistent([reason], base.flags),
         majorations=(*base.majorations, Majoration(reason)),
     )
     before, after = instruction(base), instruction(more)
@@ -67,14 +78,16 @@ def test_a_majoration_never_shortens_the_delai(base, reason):
 
 
 @given(facts(), reasons, st.integers(1, 200))
-def test_a_late_majoration_changes_nothing(base, reason, days_late):
+def test_a_late_majoration_changes_nothing_but_the_facts_it_reveals(base, reason, days_late):
+    """A late majoration moves no date (R423-42, CE n°462511); the situation that justified it
+    (an MH inscrit, a réserve naturelle…) stays true and keeps its effect (R424-2)."""
     window_end = DEFAULT_CALENDAR.run(base.filed, months=1).end
     late = Facts(
         base.procedure,
         base.filed,
         pieces_requested=base.pieces_requested,
         pieces_received=base.pieces_received,
-        flags=base.flags,
+        flags=consistent([reason], base.flags),
         majorations=(Majoration(reason, window_end + timedelta(days=days_late)),),
     )
     plain = Facts(
@@ -82,7 +95,7 @@ def test_a_late_majoration_changes_nothing(base, reason, days_late):
         base.filed,
         pieces_requested=base.pieces_requested,
         pieces_received=base.pieces_received,
-        flags=base.flags,
+        flags=late.flags,
     )
     assert _key(compute_deadlines(late)) == _key(compute_deadlines(plain))
 
@@ -107,6 +120,7 @@ def test_tacit_date_is_the_day_after_the_instruction_end(f):
 def test_a_pieces_request_after_the_first_month_changes_nothing(
     code, filed, majs, fl, late, received_after
 ):
+    fl = consistent(majs, fl)
     plain = Facts(code, filed, majorations=majs, flags=fl)
     window_end = DEFAULT_CALENDAR.run(filed, months=1).end
     requested = window_end + timedelta(days=late)

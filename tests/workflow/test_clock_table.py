@@ -70,7 +70,7 @@ ROWS = [
         "dp+2-ppve",
         dict(procedure="DP", majorations=(M.R423_25_F_PPVE,)),
         3,
-        C.TACIT_NON_OPPOSITION,
+        C.TACIT_OPPOSITION,  # PPVE: environmental assessment, R424-2-1 (clock.consistency)
         "R423-25 f",
     ),
     (
@@ -91,7 +91,7 @@ ROWS = [
         "dp-ppve-not-cumulative",
         dict(procedure="DP", majorations=(M.R423_24_C_SPR_ABORDS_MH, M.R423_25_F_PPVE)),
         3,
-        C.TACIT_NON_OPPOSITION,
+        C.TACIT_OPPOSITION,
         "R423-25 f",
     ),
     (
@@ -142,7 +142,7 @@ ROWS = [
         "pcmi-mh-inscrit",
         dict(procedure="PCMI", majorations=(M.R423_28_A_MH_INSCRIT,)),
         5,
-        C.TACIT_PERMIT,
+        C.TACIT_REFUSAL,  # R423-28 a implies the R424-2 case (issue 16)
         "R423-28 a",
     ),
     (
@@ -215,7 +215,7 @@ ROWS = [
         "pd-mh-inscrit",
         dict(procedure="PD", majorations=(M.R423_28_A_MH_INSCRIT,)),
         5,
-        C.TACIT_PERMIT,
+        C.TACIT_REFUSAL,
         "R423-28 a",
     ),
     ("pd-site-inscrit", dict(procedure="PD", flags={F.SITE_INSCRIT}), 2, C.TACIT_REFUSAL, "R424-2"),
@@ -254,7 +254,7 @@ ROWS = [
         "pc-nature-reserve",
         dict(procedure="PC", majorations=(M.R423_27_C_NATIONAL_NATURE_RESERVE,)),
         5,
-        C.TACIT_PERMIT,
+        C.TACIT_REFUSAL,
         "R423-27 c",
     ),
     (
@@ -289,7 +289,7 @@ ROWS = [
         "pc-sites-minister",
         dict(procedure="PC", majorations=(M.R423_31_SITES_MINISTER,)),
         8,
-        C.TACIT_PERMIT,
+        C.TACIT_REFUSAL,
         "R423-31",
     ),
     (
@@ -325,7 +325,13 @@ ROWS = [
         C.TACIT_PERMIT,
         "R423-24 e",
     ),
-    ("pa+2", dict(procedure="PA", majorations=(M.R423_25_F_PPVE,)), 5, C.TACIT_PERMIT, "R423-25 f"),
+    (
+        "pa+2",
+        dict(procedure="PA", majorations=(M.R423_25_F_PPVE,)),
+        5,
+        C.TACIT_REFUSAL,
+        "R423-25 f",
+    ),
     (
         "pa-erp-not-applicable",
         dict(procedure="PA", majorations=(M.R423_28_B_ERP_IGH,)),
@@ -351,7 +357,7 @@ ROWS = [
         "pa-sites-minister",
         dict(procedure="PA", majorations=(M.R423_31_SITES_MINISTER,)),
         8,
-        C.TACIT_PERMIT,
+        C.TACIT_REFUSAL,
         "R423-31",
     ),
     ("pa-r424-2", dict(procedure="PA", flags={F.RESERVE_NATURELLE}), 3, C.TACIT_REFUSAL, "R424-2"),
@@ -374,7 +380,12 @@ ROWS = [
     ),
     (
         "modif-pc-erp",
-        dict(procedure="MODIFICATIF", parent_procedure="PC", majorations=(M.R423_28_B_ERP_IGH,)),
+        dict(
+            procedure="MODIFICATIF",
+            parent_procedure="PC",
+            majorations=(M.R423_28_B_ERP_IGH,),
+            flags={F.IGH},
+        ),
         5,
         C.TACIT_PERMIT,
         "R423-28 b",

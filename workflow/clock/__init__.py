@@ -4,8 +4,10 @@ Reference: /work/shared/domain/ads-reference.md §3 and §8. Entry point: `compu
 """
 
 from workflow.clock.compute import compute_deadlines, consultation_deadline
+from workflow.clock.consistency import InconsistentFacts
 from workflow.clock.facts import Consultation, Deadline, Facts, Majoration
 from workflow.clock.instruction import (
+    GRANTS,
     Delay,
     Schedule,
     decision_in_time,
@@ -44,6 +46,7 @@ from workflow.clock.rules import (
 __all__ = [
     "COVID_2020",
     "DEFAULT_CALENDAR",
+    "GRANTS",
     "NO_SUSPENSIONS",
     "CliError",
     "Consequence",
@@ -53,6 +56,7 @@ __all__ = [
     "DelayEffect",
     "ExceptionFlag",
     "Facts",
+    "InconsistentFacts",
     "Majoration",
     "MajorationReason",
     "RuleKind",

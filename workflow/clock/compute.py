@@ -57,6 +57,8 @@ C = Consequence
 def _instruction_phase(facts: Facts, ins: Schedule) -> list[Deadline]:
     """R423-6 posting, R423-38/42 window, R423-39 pieces, délai end and tacit decision."""
     out: list[Deadline] = []
+    if facts.filed is None:  # a question that starts from the decision
+        return out
     filed = format_fr(facts.filed)
     if ins.completeness is not None:
         out.append(

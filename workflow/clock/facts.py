@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workflow import procedures
+from workflow.clock.consistency import InconsistentFacts, contradictions, derived_flags
 from workflow.clock.rules import Consequence, ExceptionFlag, MajorationReason, ServiceKind
 
 
@@ -39,7 +40,11 @@ class Consultation:
 class Facts:
     """What is known about one dossier (one instruction of §8.1).
 
-    `filed` is the receipt of the application at the mairie (for a DAACT dossier: its receipt).
+    `filed` is the receipt of the application at the mairie (for a DAACT dossier: its receipt);
+    None for a question that starts from the decision (its windows only, no instruction clock).
+    `flags` also holds what the other facts imply (workflow.clock.consistency): a majoration
+    R423-28 a adds MH_INSCRIT, so the clock never grants tacitly what R424-2 forbids; facts
+    that contradict each other raise `InconsistentFacts` (a ValueError with a French message).
     `parent_procedure` is required for a MODIFICATIF (délai of the parent type) and tells a
     PROROGATION of a CU (R410-17-1) from that of a permit (R424-23, the default).
     `sursis_confirmation`: the applicant's confirmation after a sursis à statuer (L424-1).
@@ -48,7 +53,7 @@ class Facts:
     """
 
     procedure: str
-    filed: date
+    filed: date | None = None
     pieces_requested: date | None = None  # notification of the R423-38 letter
     pieces_received: date | None = None
     majorations: tuple[Majoration, ...] = ()
@@ -86,15 +91,32 @@ class Facts:
             ),
         )
         self._validate()
+        type_code = self.parent_procedure if self.procedure == "MODIFICATIF" else self.procedure
+        reasons = [m.reason for m in self.majorations]
+        flags = derived_flags(type_code, reasons, [c.kind for c in self.consultations], self.flags)
+        object.__setattr__(self, "flags", flags)
+        problems = contradictions(type_code, reasons, flags)
+        if problems:
+            raise InconsistentFacts(" ".join(problems))
 
     def _validate(self) -> None:
         parent = self.parent_procedure
         if self.procedure == "MODIFICATIF" and parent not in procedures.INITIAL_CODES:
-            raise ValueError("a MODIFICATIF needs parent_procedure, an initial type (PC, DP...)")
+            raise InconsistentFacts(
+                "Une demande de modification (MODIFICATIF) doit indiquer le type du permis "
+                "parent (PC, DP…)."
+            )
         if self.prorogations_granted < 0:
-            raise ValueError("prorogations_granted must be >= 0")
+            raise InconsistentFacts("Le nombre de prorogations ne peut être négatif.")
         if self.pieces_received is not None and self.pieces_requested is None:
-            raise ValueError("pieces_received given without pieces_requested")
+            raise InconsistentFacts(
+                "Une date de réception des pièces suppose une demande de pièces."
+            )
+        if self.filed is None and (self.pieces_requested or self.majorations or self.consultations):
+            raise InconsistentFacts(
+                "Les pièces, majorations et consultations se comptent depuis le dépôt : "
+                "indiquez la date de dépôt."
+            )
         _not_before("pieces_requested", self.pieces_requested, "filed", self.filed)
         _not_before(
             "pieces_received", self.pieces_received, "pieces_requested", self.pieces_requested
@@ -111,10 +133,18 @@ class Facts:
             "decision_notified", self.decision_notified, "decision_signed", self.decision_signed
         )
         _not_before("prefet_ack", self.prefet_ack, "decision_signed", self.decision_signed)
+        for name in ("site_posting_start", "appeal_filed"):
+            _not_before(name, getattr(self, name), "filed", self.filed)
+            _not_before(name, getattr(self, name), "decision_signed", self.decision_signed)
         for m in self.majorations:
-            _not_before(f"{m.reason.name} notified", m.notified, "filed", self.filed)
+            _not_before(
+                f"la notification de la majoration {m.reason.article}",
+                m.notified,
+                "filed",
+                self.filed,
+            )
         for c in self.consultations:
-            _not_before(f"{c.kind.name} consultation", c.sent, "filed", self.filed)
+            _not_before(f"la consultation : {c.kind.label}", c.sent, "filed", self.filed)
 
 
 def _consultation(kind: ServiceKind | str, sent: date) -> Consultation:
@@ -124,9 +154,29 @@ def _consultation(kind: ServiceKind | str, sent: date) -> Consultation:
     return Consultation(kind, sent)
 
 
+# French names of the dated facts, for the messages of `_not_before`.
+_LABELS = {
+    "filed": "le dépôt",
+    "pieces_requested": "la demande de pièces",
+    "pieces_received": "la réception des pièces",
+    "decision_signed": "la signature de la décision",
+    "decision_notified": "la notification de la décision",
+    "decision_date": "la date de la décision",
+    "prefet_ack": "l'accusé de réception de la préfecture",
+    "site_posting_start": "le début de l'affichage sur le terrain",
+    "appeal_filed": "le recours",
+    "daact_received": "la réception de la DAACT",
+    "sursis_confirmation": "la confirmation après sursis",
+}
+
+
 def _not_before(name: str, value: date | None, ref_name: str, ref: date | None) -> None:
     if value is not None and ref is not None and value < ref:
-        raise ValueError(f"{name} ({value}) is before {ref_name} ({ref})")
+        label = _LABELS.get(name, name)
+        raise InconsistentFacts(
+            f"{label[0].upper()}{label[1:]} ({value:%d/%m/%Y}) ne peut précéder "
+            f"{_LABELS.get(ref_name, ref_name)} ({ref:%d/%m/%Y})."
+        )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workflow import procedures
+from workflow.clock.consistency import implications, unnotified_majorations
 from workflow.clock.facts import Facts
 from workflow.clock.months import DEFAULT_CALENDAR, ONE_DAY, Span, SuspensionCalendar, format_fr
 from workflow.clock.rules import (
@@ -154,6 +155,8 @@ def instruction_delay(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALEN
         candidate = best[kind][0] + (base if kind is RuleKind.ADD else 0)
         if candidate >= months:
             months, retained, retained_kind = candidate, best[kind][1], kind
+    if retained is None:
+        notes += unnotified_majorations(type_code, facts.flags)
     if retained is not None:
         basis = f"{basis}, {retained.article}"
         if retained_kind is RuleKind.FIXED:
@@ -215,9 +218,18 @@ def tacit_outcome(facts: Facts) -> tuple[Consequence, str, tuple[str, ...]]:
     negative = Consequence.TACIT_OPPOSITION if is_dp else Consequence.TACIT_REFUSAL
     flags = facts.flags
     articles: list[str] = []
-    notes: list[str] = []
+    # What the majorations and consultations imply, added to the flags (clock.consistency).
+    notes: list[str] = [
+        i.note
+        for i in implications(
+            type_code,
+            [m.reason for m in facts.majorations],
+            [c.kind for c in facts.consultations],
+            flags,
+        )
+    ]
     if ExceptionFlag.ENV_ASSESSMENT in flags:
-        if facts.filed >= R424_2_1_FIRST_FILING:
+        if facts.filed is None or facts.filed >= R424_2_1_FIRST_FILING:
             articles.append("R424-2-1")
             notes.append(
                 "Projet soumis à évaluation environnementale : le silence vaut rejet (R424-2-1)."
@@ -270,6 +282,8 @@ def suspension_notes(span: Span | None) -> list[str]:
 def instruction(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALENDAR) -> Schedule:
     """Run the instruction clock for `facts` (§8.2 states 1 to 3)."""
     type_code = effective_type(facts)
+    if facts.filed is None:  # a question that starts from the decision: no instruction clock
+        return Schedule(type_code, Delay(0, "", ()), None, None, None, "", None, None, None, "", ())
     delay = instruction_delay(facts, calendar)
     if facts.procedure in NOT_CLOCKED:
         return Schedule(type_code, delay, None, None, None, "", None, None, None, "", ())

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import argparse
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from workflow import procedures
-from workflow.clock.facts import Deadline, Facts
-from workflow.clock.rules import ExceptionFlag, MajorationReason, parse_member
+from workflow.clock.consistency import InconsistentFacts
+from workflow.clock.facts import Consultation, Deadline, Facts, Majoration
+from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind, parse_member
 
 
 def deadline_to_dict(deadline: Deadline) -> dict[str, str]:
@@ -38,43 +40,119 @@ def to_json_dict(deadlines: Iterable[Deadline], facts: Facts) -> dict[str, Any]:
     """Stable structure: keys and their order never change; dates are ISO 8601."""
     return {
         "procedure": facts.procedure,
-        "filed": facts.filed.isoformat(),
+        "filed": facts.filed.isoformat() if facts.filed else None,
         "deadlines": [deadline_to_dict(d) for d in deadlines],
     }
 
 
 class CliError(ValueError):
-    """Invalid command-line input; the message is meant for the user."""
+    """Invalid command-line input; the message is French, meant for the user."""
+
+
+# argparse's own messages (Python 3.11), said in French; anything else keeps its text.
+_ARGPARSE_FR = (
+    (re.compile(r"the following arguments are required: (.+)"), "option obligatoire : {0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "option inconnue : {0}"),
+    (re.compile(r"argument (\S+): expected one argument"), "l'option {0} attend une valeur"),
+    (
+        re.compile(r"argument (\S+): expected at least one argument"),
+        "l'option {0} attend au moins une valeur",
+    ),
+    (re.compile(r"ambiguous option: (\S+) could match (.+)"), "option ambiguë : {0} ({1})"),
+    (re.compile(r"argument (\S+): (.+)"), "option {0} : {1}"),
+)
+
+
+def _in_french(message: str) -> str:
+    for pattern, french in _ARGPARSE_FR:
+        found = pattern.fullmatch(message)
+        if found:
+            return french.format(*found.groups())
+    return message
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # raise instead of exiting: the caller decides
-        raise CliError(message)
+        raise CliError(_in_french(message))
 
 
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid date {text!r}, expected YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            f"date invalide « {text} », attendue au format AAAA-MM-JJ (par exemple 2026-01-31)"
+        ) from None
 
 
 def _procedure_code(text: str) -> str:
     try:
         return procedures.get(text).code
-    except KeyError as exc:
-        raise argparse.ArgumentTypeError(exc.args[0]) from None
+    except KeyError:
+        raise argparse.ArgumentTypeError(
+            f"type de demande inconnu « {text} » ; types possibles : "
+            f"{', '.join(procedures.PROCEDURES)}"
+        ) from None
 
 
-def _member_of(enum_cls: type[enum.Enum]):
+def _member_of(enum_cls: type[enum.Enum], what: str):
     def parse(text: str) -> enum.Enum:
         try:
             return parse_member(enum_cls, text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{what} inconnu « {text} » ; valeurs possibles : {', '.join(enum_cls.__members__)}"
+            ) from None
 
     parse.__name__ = enum_cls.__name__  # argparse names the type in some messages
     return parse
+
+
+def _dated(parse_member_text, what: str):
+    """`NAME` or `NAME:AAAA-MM-JJ` (the date the fact happened: a majoration notified, a
+    consultation received)."""
+
+    def parse(text: str):
+        name, _, day = text.partition(":")
+        return parse_member_text(name), (_iso_date(day) if day else None)
+
+    parse.__name__ = what
+    return parse
+
+
+_majoration = _dated(_member_of(MajorationReason, "motif de majoration"), "majoration")
+
+
+def _consultation(text: str) -> Consultation:
+    kind, day = _dated(_member_of(ServiceKind, "service consulté"), "consultation")(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(
+            f"indiquez la date de réception de la consultation : « {text}:AAAA-MM-JJ »"
+        )
+    return Consultation(kind, day)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"nombre entier positif attendu, et non « {text} »")
+    return int(text)
+
+
+# Dated facts of the decision and after it: (option, Facts field, French help).
+_DATES = (
+    ("--pieces-requested", "pieces_requested", "notification de la demande de pièces (R423-38)"),
+    ("--pieces-received", "pieces_received", "réception des pièces manquantes (R423-39 c)"),
+    ("--decision-signed", "decision_signed", "signature de la décision (CGCT L2131-2)"),
+    ("--decision-notified", "decision_notified", "notification de la décision (R424-10)"),
+    ("--prefet-ack", "prefet_ack", "accusé de réception de la préfecture (CGCT L2131-6)"),
+    ("--site-posting", "site_posting_start", "premier jour d'affichage sur le terrain (R600-2)"),
+    ("--appeal-filed", "appeal_filed", "recours d'un tiers formé (R600-1)"),
+    ("--daact-received", "daact_received", "réception de la DAACT (R462-6)"),
+    ("--sursis-confirmed", "sursis_confirmation", "confirmation après sursis à statuer (L424-1)"),
+)
+# Facts from which a question may start without a filing date.
+_AFTER_DECISION = ("decision_signed", "decision_notified", "prefet_ack", "site_posting_start",
+                   "appeal_filed", "daact_received")  # fmt: skip
 
 
 def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,63 +163,91 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         type=_procedure_code,
         metavar="TYPE",
-        help=f"procedure code: {', '.join(procedures.PROCEDURES)}",
+        help=f"type de demande : {', '.join(procedures.PROCEDURES)}",
     )
     parser.add_argument(
         "--filed",
-        required=True,
         type=_iso_date,
         metavar="D",
-        help="filing date (receipt at the mairie), YYYY-MM-DD",
+        help="date de dépôt (réception en mairie), AAAA-MM-JJ ; facultative pour une question "
+        "qui part de la décision (--decision-signed, --decision-notified…)",
     )
-    parser.add_argument(
-        "--pieces-requested",
-        type=_iso_date,
-        metavar="D",
-        help="date the missing-pieces request was notified",
-    )
-    parser.add_argument("--pieces-received", type=_iso_date, metavar="D")
+    for option, dest, help_text in _DATES:
+        parser.add_argument(option, dest=dest, type=_iso_date, metavar="D", help=help_text)
     parser.add_argument(
         "--majoration",
         action="extend",
         nargs="+",
         default=[],
-        type=_member_of(MajorationReason),
-        metavar="REASON",
-        help=f"majoration case(s): {', '.join(MajorationReason.__members__)}",
+        type=_majoration,
+        metavar="MOTIF[:D]",
+        help=f"majoration(s), avec leur date de notification : "
+        f"{', '.join(MajorationReason.__members__)}",
     )
     parser.add_argument(
         "--flag",
         action="extend",
         nargs="+",
         default=[],
-        type=_member_of(ExceptionFlag),
+        type=_member_of(ExceptionFlag, "cas"),
         metavar="FLAG",
-        help=f"exception flag(s): {', '.join(ExceptionFlag.__members__)}",
+        help=f"cas particulier(s) : {', '.join(ExceptionFlag.__members__)}",
     )
-    parser.add_argument("--decision-notified", type=_iso_date, metavar="D")
+    parser.add_argument(
+        "--consultation",
+        action="extend",
+        nargs="+",
+        default=[],
+        type=_consultation,
+        metavar="SERVICE:D",
+        help=f"consultation(s) et leur date de réception : {', '.join(ServiceKind.__members__)}",
+    )
+    parser.add_argument(
+        "--refused",
+        action="store_true",
+        help="la décision expresse est un refus ou une opposition",
+    )
+    parser.add_argument(
+        "--prorogations", type=_count, default=0, metavar="N", help="prorogations accordées"
+    )
     parser.add_argument(
         "--parent-type",
         type=_procedure_code,
         metavar="TYPE",
-        help="parent type, required for MODIFICATIF",
+        help="type du permis parent (MODIFICATIF, PROROGATION)",
     )
 
 
 def facts_from_namespace(ns: argparse.Namespace) -> Facts:
+    if ns.filed is None and not any(getattr(ns, name) for name in _AFTER_DECISION):
+        raise CliError(
+            "indiquez la date de dépôt (--filed), ou un fait de la décision ou postérieur "
+            "(--decision-signed, --decision-notified, --prefet-ack, --site-posting, "
+            "--appeal-filed, --daact-received)"
+        )
+    if ns.refused and not (ns.decision_signed or ns.decision_notified):
+        raise CliError("--refused suppose la date de signature ou de notification de la décision")
+    majorations = {}
+    for reason, notified in ns.majoration:
+        if reason in majorations and majorations[reason].notified != notified:
+            raise CliError(f"majoration indiquée deux fois, à deux dates : {reason.name}")
+        if reason in majorations:  # repeated as is: kept once, in its first place
+            continue
+        majorations[reason] = Majoration(reason, notified)
     try:
         return Facts(
             procedure=ns.procedure,
             filed=ns.filed,
-            pieces_requested=ns.pieces_requested,
-            pieces_received=ns.pieces_received,
-            majorations=tuple(dict.fromkeys(ns.majoration)),  # de-duplicated, order kept
+            majorations=tuple(majorations.values()),
             flags=frozenset(ns.flag),
-            decision_notified=ns.decision_notified,
+            consultations=tuple(ns.consultation),
+            decision_refused=ns.refused,
+            prorogations_granted=ns.prorogations,
             parent_procedure=ns.parent_type,
+            **{dest: getattr(ns, dest) for _, dest, _ in _DATES},
         )
-    except (ValueError, KeyError) as exc:
-        raise CliError(str(exc.args[0] if exc.args else exc)) from None
+    except InconsistentFacts as exc:
+        raise CliError(str(exc)) from None
 
 
 def facts_from_cli(args: Sequence[str]) -> Facts:

@@ -58,6 +58,16 @@ def _fr(day: date | None) -> str:
     return clock.format_fr(day) if day else ""
 
 
+def _refuse_signature_after_the_delai(dossier: Instruction, on: date) -> None:
+    """Guard of `sign`: once the délai has run out, a tacit decision exists (L424-2, R424-1;
+    R424-2 for a refusal) and a decision signed now would be notified too late (§3.9): a late
+    grant would duplicate it, a late refusal would be a retrait without its contradictory
+    procedure (L424-5). The parapheur shows the same explanation before anyone tries."""
+    notice = dossier.tacit_decision_notice(on)
+    if notice:
+        raise TransitionRefused(notice)
+
+
 class Instruction(ConcurrentTransitionMixin, models.Model):
     procedure = models.CharField("procédure", max_length=12, choices=procedures.choices())
     state = FSMField(
@@ -298,6 +308,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         if any(m["reason"] == member.name for m in self.majorations):
             raise TransitionRefused("Cette majoration a déjà été notifiée.")
         self.majorations = [*self.majorations, {"reason": member.name, "notified": on.isoformat()}]
+        self._refuse_inconsistent_facts()
 
     @transition(field=state, source=BEFORE_DECISION, target=None)
     def qualify(self, flags: list[str]):
@@ -307,6 +318,17 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         if unknown:
             raise TransitionRefused(f"Qualification inconnue : {', '.join(unknown)}.")
         self.flags = sorted(set(flags))
+        self._refuse_inconsistent_facts()
+
+    def _refuse_inconsistent_facts(self) -> None:
+        """Facts the clock cannot hold together (clock.consistency: an R423-28 b majoration
+        without saying ERP or IGH) are refused before they are stored, with its reason."""
+        if self.filed_at is None:
+            return
+        try:
+            self.clock_facts()
+        except clock.InconsistentFacts as error:
+            raise TransitionRefused(str(error)) from None
 
     # --- the express decision ----------------------------------------------------------------
 
@@ -355,7 +377,41 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=S.AWAITING_SIGNATURE, target=S.SIGNED)
     def sign(self, at=None):
         """The maire or a delegate signs (CRPA L212-1); the PDF is produced by permits."""
-        self.decision_signed_at = at or timezone.now()
+        at = at or timezone.now()
+        _refuse_signature_after_the_delai(self, timezone.localdate(at))
+        self.decision_signed_at = at
+
+    def tacit_decision_notice(self, on: date) -> str:
+        """French explanation when, on `on`, a tacit decision has already arisen (§3.7, §3.9):
+        its date, sense and articles, and what the law still allows (L424-5); "" otherwise."""
+        tacit = self.deadline("tacit_decision")
+        if tacit is None or on < tacit.date:
+            return ""
+        text = (
+            f"Le délai d'instruction a expiré le {_fr(tacit.date - timedelta(days=1))} : une "
+            f"décision tacite est née le {_fr(tacit.date)} ({tacit.consequence.label}, "
+            f"{tacit.basis}). Le projet de décision ne peut plus être signé comme si elle "
+            "n'existait pas."
+        )
+        if tacit.consequence in clock.GRANTS:
+            retrait = self.deadline("retrait_deadline")
+            if retrait is not None and on <= retrait.date:
+                return (
+                    f"{text} Si cette décision est illégale, la commune peut la retirer jusqu'au "
+                    f"{_fr(retrait.date)}, après une procédure contradictoire (L424-5 ; CRPA "
+                    "L121-1, L122-1) : une lettre préalable au retrait est d'abord adressée au "
+                    "bénéficiaire, puis le retrait se prononce depuis le parapheur."
+                )
+            if retrait is not None:
+                return (
+                    f"{text} Le délai de retrait a expiré le {_fr(retrait.date)} : elle ne peut "
+                    "plus être retirée, sauf à la demande de son bénéficiaire (L424-5)."
+                )
+            return text
+        return (
+            f"{text} Le demandeur peut en demander les motifs (CRPA L232-4) et former un recours "
+            "dans les deux mois."
+        )
 
     @transition(
         field=state,
