@@ -59,7 +59,8 @@ def instruction_page(request, pk: int):
             "pieces": current_pieces(dossier),
             "piece_specs": catalogue.pieces_for(dossier.procedure),
             "applicants": dossier.applicants.all(),
-            "consultations": dossier.consultations.all(),
+            "consultations": dossier.consultations.prefetch_related("documents"),
+            "binding_prescriptions": binding_prescriptions(dossier),
             "majorations": [
                 (m.name, f"{m.label} ({m.article})", m.name in proposed_majorations)
                 for m in MajorationReason
@@ -78,6 +79,12 @@ def instruction_page(request, pk: int):
             **officer_context(dossier),  # retrait, conformity (permits.views.after_decision)
         },
     )
+
+
+def binding_prescriptions(dossier: Dossier) -> list[str]:
+    """The prescriptions of the avis conformes (the ABF's accord, R425-1, R424-3), which the
+    decision must carry: they pre-fill the draft decision."""
+    return [p for c in dossier.consultations.filter(binding=True) for p in c.prescriptions]
 
 
 def _consulted_services(impact: dict) -> list[tuple[ConsultedService, bool]]:
