@@ -8,6 +8,7 @@ from permits.views import (
     follow_ups,
     journey,
     officer,
+    platau,
     public,
     signatory,
     worklist,
@@ -50,6 +51,12 @@ urlpatterns = [
         "instruction/<int:pk>/avis/<int:document_id>/",
         consulted.instructor_opinion_document,
         name="instructor_opinion_document",
+    ),
+    path("instruction/<int:pk>/platau/acte/", platau.transmit, name="platau_transmit"),
+    path(
+        "instruction/<int:pk>/platau/<int:exchange_id>/renvoyer/",
+        platau.resend,
+        name="platau_resend",
     ),
     path("instruction/<int:pk>/actes.xml", officer.actes_export, name="actes_export"),
     path(
