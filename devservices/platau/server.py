@@ -293,8 +293,8 @@ class Handler(BaseHTTPRequestHandler):
             )
             nomenclature(d["nomTypeDossier"], "nomTypeDossier")
             date.fromisoformat(d["dtDepot"])
-            if not re.fullmatch(r"[A-Z]{2}\d{11}", d["noLocal"]):
-                raise ShapeError("noLocal : numéro A423-3 de 13 caractères attendu")
+            if not re.fullmatch(r"[A-Z]{2}\d{13}", d["noLocal"]):
+                raise ShapeError("noLocal : numéro A423-3 attendu (type, puis 13 chiffres)")
             same = [
                 x
                 for x in STATE.dossiers.values()
@@ -496,6 +496,10 @@ class Handler(BaseHTTPRequestHandler):
     # --- the tests' controls ---------------------------------------------------------------
 
     def _control(self, action: str, body: dict):
+        if action == "reset":  # a new test starts from an empty hub
+            global STATE
+            STATE = State()
+            return 200, {}, {}
         if action == "journal":
             return 200, {"journal": STATE.journal}, {}
         if action == "fail":  # the next `times` calls of `path` (a regex) answer `status`
