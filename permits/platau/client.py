@@ -55,16 +55,12 @@ class PlatauClient:
 
     def token(self, renew: bool = False) -> str:
         if renew or self._token is None or time.monotonic() >= self._token_until:
-            response = self.session.post(
-                self.config["TOKEN_URL"],
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": self.config["CLIENT_ID"],
-                    "client_secret": self.config["CLIENT_SECRET"],
-                    "scope": "openid",
-                },
-                timeout=30,
-            )
+            try:
+                response = self._ask_token()
+            except requests.RequestException as error:
+                raise PlatauUnavailable(
+                    f"PISTE est injoignable ({type(error).__name__})."
+                ) from error
             if response.status_code != 200:
                 raise PlatauUnavailable(
                     f"PISTE a refusé le jeton d'accès (HTTP {response.status_code}) : vérifiez "
@@ -76,6 +72,18 @@ class PlatauClient:
             # Renewed a minute early, so that a call never leaves with a token about to lapse.
             self._token_until = time.monotonic() + max(0, int(granted["expires_in"]) - 60)
         return self._token
+
+    def _ask_token(self):
+        return self.session.post(
+            self.config["TOKEN_URL"],
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.config["CLIENT_ID"],
+                "client_secret": self.config["CLIENT_SECRET"],
+                "scope": "openid",
+            },
+            timeout=30,
+        )
 
     def call(
         self,

@@ -444,5 +444,8 @@ def receive_all() -> int:
     """Every PLAT'AU commune's notifications (the periodic job, `manage.py platau_receive`)."""
     count = 0
     for account in PlatauAccount.objects.select_related("commune"):
-        count += len(Platau(account).receive())
+        try:
+            count += len(Platau(account).receive())
+        except PlatauUnavailable:  # the next run reads from the same cursor
+            log.exception("platau notifications not read", extra={"commune": account.commune_id})
     return count
