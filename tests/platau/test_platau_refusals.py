@@ -111,3 +111,27 @@ def test_prescriptions_are_read_from_the_opinion_text():
     )
     assert text == "Avis favorable." and items == ["Tuiles plates.", "Enduit."]
     assert read_opinion_text("Sans réserve.") == ("Sans réserve.", [])
+
+
+def test_a_429_is_waited_out_then_the_notifications_read(hub, consulted):
+    consultation, remote_id = consulted
+    opinion(hub, remote_id)
+    hub.control("fail", {"path": "notifications", "status": 429, "times": 1})
+    assert receive_all() == 1
+    assert [e["status"] for e in hub.calls("notifications")] == [429, 200]
+    consultation.refresh_from_db()
+    assert consultation.opinion == Opinion.UNFAVOURABLE
+
+
+def test_an_unreachable_hub_is_a_failure_to_send_again_and_nothing_half_done(hub, settings):
+    team = make_team()
+    account = PlatauAccount.objects.create(commune=team.commune, actor_id="ACT-CI-91216")
+    udap = ConsultedService.objects.create(name="UDAP de l'Essonne (ABF)", kind="abf")
+    consultation = send_consultation(filed_dossier(team, "PCMI"), service=udap)
+    hub.control("fail", {"path": "dossiers", "status": 503, "times": 10})
+    Platau(account).consultation_sent(consultation)
+    statuses = dict(PlatauExchange.objects.values_list("message", "status"))
+    assert statuses == {"deposit": "failed", "consultation": "failed"}
+    consultation_exchange = PlatauExchange.objects.get(message="consultation")
+    assert "pas encore déposé" in consultation_exchange.error
+    assert hub.state()["consultations"] == {}  # nothing sent without its dossier
