@@ -52,6 +52,7 @@ def test_an_abf_member_answers_with_the_whole_file(live_server, browser_page, ca
     j = Journey(page, live_server.url)
     sign_in(page, j, architect)
     j.go("/consultations/")
+    j.checkpoint("consultations-liste")
     page.get_by_role("link", name=dossier.display_number, exact=False).click()
     page.wait_for_load_state()
     assert "un accord tacite" in page.locator("#deadline-title + p + p").inner_text()
