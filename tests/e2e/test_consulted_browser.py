@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import ConsultedService, Membership, Role
 from cadastre.check import check_parcels
-from permits.models import Dossier, DossierParcel
+from permits.models import Dossier, DossierParcel, PlatauAccount
 from permits.pieces.store import add_piece
 from tests.e2e.test_applicant_browser import Journey
 from tests.e2e.test_officer_browser import parcel_in_ac1, sign_in, sign_out
@@ -94,3 +94,32 @@ def test_an_abf_member_answers_with_the_whole_file(live_server, browser_page, ca
     j.go(f"/instruction/{dossier.pk}/")
     drafted = page.locator("#pd-prescriptions").input_value()
     assert drafted.splitlines() == PRESCRIPTIONS
+
+
+def test_the_officer_sends_again_what_platau_refused(live_server, browser_page, hub):
+    """A commune on PLAT'AU: the hub is down while the officer consults the ABF; the failure
+    is shown on the instruction page and « Renvoyer » delivers it (issue 18, §2)."""
+    team = make_team()
+    PlatauAccount.objects.create(commune=team.commune, actor_id="ACT-CI-91216")
+    dossier = filed_dossier(team, "PCMI", on=timezone.localdate())
+    udap = ConsultedService.objects.create(name="UDAP de l'Essonne (ABF)", kind="abf")
+    hub.control("fail", {"path": "dossiers", "status": 503, "times": 3})
+
+    page = browser_page
+    j = Journey(page, live_server.url)
+    sign_in(page, j, team.officer)
+    j.go(f"/instruction/{dossier.pk}/")
+    page.check(f"#cs-service-{udap.pk}")
+    page.get_by_role("button", name="Consulter", exact=True).click()
+    page.wait_for_load_state()
+    table = page.locator("table[aria-labelledby=platau-title]")
+    assert "après 3 tentatives" in table.inner_text()
+    j.checkpoint("instruction-platau-echec")
+    page.get_by_role("button", name="Renvoyer : dépôt du dossier").click()
+    page.wait_for_load_state()
+    assert "Message renvoyé et accepté par PLAT'AU." in page.content()
+    page.get_by_role("button", name="Renvoyer : consultation").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Renvoyer", exact=False).count() == 0
+    assert len(hub.state()["consultations"]) == 1
+    j.checkpoint("instruction-platau-renvoye")
