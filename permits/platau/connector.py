@@ -35,7 +35,7 @@ PEC, OPINION, ACKNOWLEDGEMENT = 20, 30, 40
 
 
 class Channel(Protocol):
-    def consultation_sent(self, consultation: Consultation) -> None: ...
+    def consultation_sent(self, consultation: Consultation) -> bool: ...
 
     def decision_signed(self, dossier: Dossier) -> PlatauExchange | None: ...
 
@@ -45,7 +45,7 @@ class LocalWorkspace:
     préfecture by the ACTES export."""
 
     def consultation_sent(self, consultation):
-        return None
+        return True
 
     def decision_signed(self, dossier):
         return None
@@ -81,16 +81,20 @@ class Platau:
 
     # --- outgoing ---------------------------------------------------------------------------
 
-    def consultation_sent(self, consultation):
+    def consultation_sent(self, consultation) -> bool:
+        """True when the hub has the dossier, its pieces and the consultation."""
         dossier = consultation.dossier
-        self.deposit(dossier)
-        self._outgoing(dossier, "consultation", f"consultation:{consultation.pk}", consultation.pk)
+        deposited = self.deposit(dossier)
+        key = f"consultation:{consultation.pk}"
+        sent = self._outgoing(dossier, "consultation", key, consultation.pk)
+        return deposited and sent.status == ExchangeStatus.SENT
 
-    def deposit(self, dossier) -> None:
+    def deposit(self, dossier) -> bool:
         """The dossier, then each piece's current version (each its own idempotent message)."""
-        self._outgoing(dossier, "deposit", f"dossier:{dossier.pk}", dossier.pk)
+        sent = [self._outgoing(dossier, "deposit", f"dossier:{dossier.pk}", dossier.pk)]
         for found in current_pieces(dossier).values():
-            self._outgoing(dossier, "piece", f"piece:{found.pk}", found.pk)
+            sent.append(self._outgoing(dossier, "piece", f"piece:{found.pk}", found.pk))
+        return all(x.status == ExchangeStatus.SENT for x in sent)
 
     def decision_signed(self, dossier):
         """Transmission of the signed act to legality control through the hub (@CTES)."""

@@ -122,8 +122,12 @@ def _consult(dossier: Dossier, request) -> None:
                                       sent_on=_on(request), actor=request.user))  # fmt: skip
     # Through PLAT'AU where the commune exchanges there; a failure is shown with "Renvoyer".
     channel = channel_for(dossier.commune)
-    for consultation in sent:
-        channel.consultation_sent(consultation)
+    if not all([channel.consultation_sent(consultation) for consultation in sent]):
+        messages.error(
+            request,
+            "La consultation est enregistrée, mais PLAT'AU ne l'a pas reçue : renvoyez-la depuis "
+            "« Échanges avec PLAT'AU ».",
+        )
 
 
 def _on(request) -> date:

@@ -112,6 +112,7 @@ def test_the_officer_sends_again_what_platau_refused(live_server, browser_page, 
     page.check(f"#cs-service-{udap.pk}")
     page.get_by_role("button", name="Consulter", exact=True).click()
     page.wait_for_load_state()
+    assert "PLAT'AU ne l'a pas reçue" in page.content()
     table = page.locator("table[aria-labelledby=platau-title]")
     assert "après 3 tentatives" in table.inner_text()
     j.checkpoint("instruction-platau-echec")
