@@ -293,8 +293,10 @@ class Platau:
                 exchange.error = "Type de notification non traité."
             else:
                 handler(exchange, notification)
-        except (Refused, PlatauUnavailable, TransitionRefused) as error:
+        except (Refused, TransitionRefused) as error:
             exchange.status, exchange.error = ExchangeStatus.REJECTED, str(error)
+        # PlatauUnavailable goes up: the cursor stays before this notification, read again
+        # at the next run.
         try:
             exchange.save()
         except IntegrityError:  # read at the same time by another worker: applied there

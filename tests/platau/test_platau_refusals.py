@@ -135,3 +135,19 @@ def test_an_unreachable_hub_is_a_failure_to_send_again_and_nothing_half_done(hub
     consultation_exchange = PlatauExchange.objects.get(message="consultation")
     assert "pas encore déposé" in consultation_exchange.error
     assert hub.state()["consultations"] == {}  # nothing sent without its dossier
+
+
+def test_a_document_the_hub_cannot_serve_is_read_again_at_the_next_run(hub, consulted):
+    consultation, remote_id = consulted
+    document = {"name": "note.pdf", "base64": base64.b64encode(pdf_bytes()).decode()}
+    opinion(hub, remote_id, documents=[document])
+    hub.control("fail", {"path": "consultations/recherche", "status": 503, "times": 3})
+    assert receive_all() == 0  # logged; nothing recorded, the cursor kept
+    consultation.refresh_from_db()
+    assert (
+        consultation.answered_on is None
+        and not PlatauExchange.objects.filter(outgoing=False).exists()
+    )
+    assert receive_all() == 1
+    consultation.refresh_from_db()
+    assert consultation.opinion == Opinion.UNFAVOURABLE and consultation.documents.count() == 1
