@@ -23,6 +23,7 @@ from accounts.permissions import (
     role_required,
 )
 from permits.pieces import catalogue
+from permits.pieces.scan import ScanUnavailable, scan
 from permits.pieces.store import current_pieces
 from permits.pieces.validation import PieceRefused, check_upload
 from permits.site_map import site_map
@@ -108,6 +109,8 @@ def _attached(request) -> list[AttachedFile]:
     attached = []
     for uploaded in files:
         checked = check_upload(uploaded)  # by content: PDF, JPEG or PNG (permits.pieces)
+        scan(uploaded.read())  # the antivirus of the pieces (clamd), when configured
+        uploaded.seek(0)
         attached.append(AttachedFile(uploaded.name, uploaded.read(), checked.content_type,
                                      checked.extension))  # fmt: skip
     return attached
@@ -128,6 +131,10 @@ def answer(request, pk: int):
         )
     except (TransitionRefused, PieceRefused) as refusal:
         messages.error(request, str(refusal))
+        return redirect("permits:consultation", pk=consultation.pk)
+    except ScanUnavailable:
+        messages.error(request, "L'analyse antivirus est momentanément indisponible : votre avis "
+                       "n'est pas enregistré, réessayez dans quelques minutes.")  # fmt: skip
         return redirect("permits:consultation", pk=consultation.pk)
     messages.success(request, "Avis enregistré.")
     return redirect("permits:consultation", pk=consultation.pk)
