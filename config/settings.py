@@ -160,6 +160,19 @@ FRANCECONNECT = {
     "REDIRECT_URI": env_str("FRANCECONNECT_REDIRECT_URI", ""),
     "POST_LOGOUT_REDIRECT_URI": env_str("FRANCECONNECT_POST_LOGOUT_REDIRECT_URI", ""),
 }
+# PLAT'AU, the State's hub (docs/platau.md): the v10 API behind PISTE's OAuth2 client
+# credentials. Empty URL: no commune exchanges through it. Retries on 429/5xx wait
+# BACKOFF × 2^attempt seconds (or the Retry-After header).
+PLATAU = {
+    "URL": env_str("PERMIS_PLATAU_URL", ""),  # e.g. https://api.piste.gouv.fr/mtes/platau/v10/
+    "TOKEN_URL": env_str(
+        "PERMIS_PLATAU_TOKEN_URL", ""
+    ),  # https://oauth.piste.gouv.fr/api/oauth/token
+    "CLIENT_ID": env_str("PERMIS_PLATAU_CLIENT_ID", ""),
+    "CLIENT_SECRET": env_str("PERMIS_PLATAU_CLIENT_SECRET", ""),
+    "RETRIES": env_int("PERMIS_PLATAU_RETRIES", 4),
+    "BACKOFF_SECONDS": float(env_str("PERMIS_PLATAU_BACKOFF_SECONDS", "1")),
+}
 PROCONNECT = {
     "ISSUER": env_str("PROCONNECT_ISSUER", ""),
     "CLIENT_ID": env_str("PROCONNECT_CLIENT_ID", ""),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from permits.models import Applicant, Dossier, DossierParcel
+from permits.models import Applicant, Dossier, DossierParcel, PlatauAccount, PlatauExchange
 
 
 class ApplicantInline(admin.StackedInline):
@@ -20,3 +20,21 @@ class DossierAdmin(admin.ModelAdmin):
     search_fields = ["number"]
     readonly_fields = ["state", "number", "filed_at"]
     inlines = [ApplicantInline, DossierParcelInline]
+
+
+# A commune exchanges through PLAT'AU once it has an account here (docs/platau.md).
+@admin.register(PlatauAccount)
+class PlatauAccountAdmin(admin.ModelAdmin):
+    list_display = ["commune", "actor_id", "notification_cursor"]
+
+
+@admin.register(PlatauExchange)
+class PlatauExchangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "message", "outgoing", "status", "http_status", "dossier"]
+    list_filter = ["status", "message", "outgoing"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the record of what was exchanged is not edited
+
+    def has_add_permission(self, request):
+        return False

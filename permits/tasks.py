@@ -17,3 +17,12 @@ def compact_state_counts(timestamp: int):
     rows = compact()
     logger.info("state counts compacted", extra={"rows": rows})
     return rows
+
+
+# PLAT'AU's prises en compte, opinions and acknowledgements (permits/platau/connector.py).
+@app.periodic(cron="*/5 * * * *")
+@app.task(queue="timers", lock="platau-receive", queueing_lock="platau-receive")
+def platau_receive(timestamp: int):
+    from permits.platau.connector import receive_all
+
+    return receive_all()

@@ -2,11 +2,13 @@ from django.urls import path
 
 from permits.views import (
     after_decision,
+    consulted,
     dossiers,
     follow,
     follow_ups,
     journey,
     officer,
+    platau,
     public,
     signatory,
     worklist,
@@ -45,6 +47,17 @@ urlpatterns = [
     path("instruction/attribuer/", worklist.assign, name="assign"),
     path("instruction/<int:pk>/", officer.instruction_page, name="instruction"),
     path("instruction/<int:pk>/acte/<str:name>/", officer.act, name="officer_act"),
+    path(
+        "instruction/<int:pk>/avis/<int:document_id>/",
+        consulted.instructor_opinion_document,
+        name="instructor_opinion_document",
+    ),
+    path("instruction/<int:pk>/platau/acte/", platau.transmit, name="platau_transmit"),
+    path(
+        "instruction/<int:pk>/platau/<int:exchange_id>/renvoyer/",
+        platau.resend,
+        name="platau_resend",
+    ),
     path("instruction/<int:pk>/actes.xml", officer.actes_export, name="actes_export"),
     path(
         "instruction/<int:pk>/apres-decision/<str:name>/",
@@ -58,8 +71,19 @@ urlpatterns = [
     ),
     path("parapheur/", signatory.parapheur, name="parapheur"),
     path("registres/", public.registers, name="registers"),
-    path("consultations/", public.consultations, name="consultations"),
-    path("consultations/<int:pk>/avis/", public.answer, name="answer"),
+    path("consultations/", consulted.consultations, name="consultations"),
+    path("consultations/<int:pk>/", consulted.consultation_detail, name="consultation"),
+    path("consultations/<int:pk>/avis/", consulted.answer, name="answer"),
+    path(
+        "consultations/<int:pk>/pieces/<int:piece_id>/",
+        consulted.consultation_piece,
+        name="consultation_piece",
+    ),
+    path(
+        "consultations/<int:pk>/documents/<int:document_id>/",
+        consulted.opinion_document,
+        name="opinion_document",
+    ),
     path("statistiques/", public.statistics, name="statistics"),
     path("parapheur/<int:pk>/apercu/", signatory.preview, name="preview"),
     path("parapheur/<int:pk>/signer/", signatory.sign, name="sign"),

@@ -38,8 +38,19 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+# The local PLAT'AU-shaped service (devservices/platau: the State's side, scriptable under
+# /_control/), unless a real PLAT'AU is configured. Started first: the worker reads its address.
+if [[ -z ${PERMIS_PLATAU_URL:-} ]]; then
+  PLATAU_PORT=${PERMIS_PLATAU_PORT:-8091}
+  export PERMIS_PLATAU_URL="http://127.0.0.1:$PLATAU_PORT/mtes/platau/v10/"
+  export PERMIS_PLATAU_TOKEN_URL="http://127.0.0.1:$PLATAU_PORT/api/oauth/token"
+  export PERMIS_PLATAU_CLIENT_ID=permis-local PERMIS_PLATAU_CLIENT_SECRET=permis-local-secret
+  .venv/bin/python devservices/platau/server.py --port "$PLATAU_PORT" >"$ROOT/var/platau.log" 2>&1 &
+  pids+=($!)
+fi
 .venv/bin/python manage.py procrastinate worker >"$ROOT/var/worker.log" 2>&1 &
 pids+=($!)
+worker=$!
 # The local FranceConnect-like provider (test identities of ../shared/data/franceconnect,
 # password 123), unless a real FranceConnect is configured. Its demo secret is public on purpose.
 if [[ -z ${FRANCECONNECT_ISSUER:-} ]]; then
@@ -65,11 +76,15 @@ if ((CHECK)); then
   curl -fsS "http://127.0.0.1:$WEB_PORT/sante/"; echo
   curl -fsS "http://127.0.0.1:$WEB_PORT/" | grep -q "Autorisations d'urbanisme" \
     && echo "home page: OK"
-  kill -0 "${pids[0]}" && echo "job worker: running"
+  kill -0 "$worker" && echo "job worker: running"
+  [[ -z ${PLATAU_PORT:-} ]] || curl -fsS -d grant_type=client_credentials -d "client_id=$PERMIS_PLATAU_CLIENT_ID" \
+    -d "client_secret=$PERMIS_PLATAU_CLIENT_SECRET" "$PERMIS_PLATAU_TOKEN_URL" \
+    | grep -q access_token && echo "PLAT'AU (local service): OK"
   curl -fsS "$FRANCECONNECT_ISSUER/.well-known/openid-configuration" | grep -q '"eidas1"' \
     && echo "FranceConnect (local provider): OK"
   exit 0
 fi
 log "Demo running on http://127.0.0.1:$WEB_PORT/ (worker log: var/worker.log). Ctrl-C stops it."
 echo "FranceConnect: $FRANCECONNECT_ISSUER (local provider: any test identity, password 123)"
+echo "PLAT'AU: $PERMIS_PLATAU_URL (a commune exchanges there once it has a PLAT'AU account, docs/platau.md)"
 wait -n

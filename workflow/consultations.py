@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +16,7 @@ from workflow.clock import consultation_deadline
 from workflow.clock.rules import ExceptionFlag, ServiceKind
 from workflow.errors import TransitionRefused
 from workflow.events import record_event
-from workflow.models import Consultation, Opinion
+from workflow.models import Consultation, Opinion, OpinionDocument
 from workflow.states import State
 
 CONSULTABLE = {State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTRUCTION}
@@ -67,6 +70,20 @@ def send_consultation(
     return consultation
 
 
+@dataclass(frozen=True)
+class AttachedFile:
+    """A document joined to an opinion, already checked by its content (permits.pieces)."""
+
+    name: str
+    content: bytes
+    content_type: str
+    extension: str
+
+    @property
+    def sha512(self) -> str:
+        return hashlib.sha512(self.content).hexdigest()
+
+
 @transaction.atomic
 def answer_consultation(
     consultation: Consultation,
@@ -74,6 +91,7 @@ def answer_consultation(
     opinion: str,
     text: str = "",
     prescriptions: list[str] | tuple[str, ...] = (),
+    documents: list[AttachedFile] | tuple[AttachedFile, ...] = (),
     on: date | None = None,
     actor=None,
 ) -> Consultation:
@@ -97,6 +115,7 @@ def answer_consultation(
     consultation.prescriptions = prescriptions if opinion == Opinion.WITH_PRESCRIPTIONS else []
     consultation.answered_by = as_actor(actor).user
     consultation.save()
+    stored = _store_documents(consultation, documents)
     record_event(
         consultation.dossier,
         "opinion_received",
@@ -106,7 +125,32 @@ def answer_consultation(
             "service": consultation.service_name,
             "opinion": opinion,
             "prescriptions": consultation.prescriptions,
+            "documents": [{"name": d.original_name, "sha512": d.sha512} for d in stored],
         },
     )
     timers.reschedule(consultation.dossier)
     return consultation
+
+
+def _store_documents(consultation, documents) -> list[OpinionDocument]:
+    """Saves each file with its row; a failure removes the files already written, so a refused
+    answer leaves no orphan file (the transaction takes the rows back)."""
+    stored: list[OpinionDocument] = []
+    try:
+        for attached in documents:
+            document = OpinionDocument(
+                consultation=consultation,
+                original_name=attached.name[:255],
+                content_type=attached.content_type,
+                extension=attached.extension,
+                size_bytes=len(attached.content),
+                sha512=attached.sha512,
+            )
+            document.file.save("avis", ContentFile(attached.content), save=False)
+            stored.append(document)
+            document.save()
+    except Exception:
+        for document in stored:
+            document.file.delete(save=False)
+        raise
+    return stored

@@ -6,6 +6,7 @@ from permits.models.floor_areas import FloorArea
 from permits.models.mail import SentMail
 from permits.models.messages import Message
 from permits.models.pieces import Piece
+from permits.models.platau import PlatauAccount, PlatauExchange, PlatauLink
 from permits.models.sequences import NumberSequence
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "Message",
     "NumberSequence",
     "Piece",
+    "PlatauAccount",
+    "PlatauExchange",
+    "PlatauLink",
     "SentMail",
     "StateCount",
 ]

@@ -28,6 +28,7 @@ EVENT_LABELS = LABELS | {
     "consultation_sent": "consultation d'un service",
     "opinion_received": "avis reçu",
     "opinion_tacit": "avis tacite",
+    "platau_pec": "prise en compte de la consultation (PLAT'AU)",
     "prorogated": "prorogation accordée",
     "transferred": "transfert accordé",
     "modified": "modification accordée",

@@ -30,6 +30,16 @@ from workflow.states import State
 from workflow.transitions import fire
 
 INSTRUCTORS = (Role.OFFICER, Role.SERVICE_HEAD)
+PLATAU_LABELS = {
+    "deposit": "dépôt du dossier",
+    "piece": "pièce",
+    "consultation": "consultation",
+    "act": "transmission de l'acte au contrôle de légalité",
+    "pec": "prise en compte de la consultation",
+    "opinion": "avis",
+    "acknowledgement": "accusé de réception de la préfecture",
+    "notification": "notification",
+}
 
 
 def instructed(user):
@@ -59,7 +69,11 @@ def instruction_page(request, pk: int):
             "pieces": current_pieces(dossier),
             "piece_specs": catalogue.pieces_for(dossier.procedure),
             "applicants": dossier.applicants.all(),
-            "consultations": dossier.consultations.all(),
+            "consultations": dossier.consultations.prefetch_related("documents"),
+            "binding_prescriptions": binding_prescriptions(dossier),
+            "platau_exchanges": dossier.platau_exchanges.all(),
+            "platau_labels": PLATAU_LABELS,
+            "platau": hasattr(dossier.commune, "platau_account"),
             "majorations": [
                 (m.name, f"{m.label} ({m.article})", m.name in proposed_majorations)
                 for m in MajorationReason
@@ -80,6 +94,12 @@ def instruction_page(request, pk: int):
     )
 
 
+def binding_prescriptions(dossier: Dossier) -> list[str]:
+    """The prescriptions of the avis conformes (the ABF's accord, R425-1, R424-3), which the
+    decision must carry: they pre-fill the draft decision."""
+    return [p for c in dossier.consultations.filter(binding=True) for p in c.prescriptions]
+
+
 def _consulted_services(impact: dict) -> list[tuple[ConsultedService, bool]]:
     """The registered services, those the constraints call for first (e.g. AC1 abords: the
     ABF, R423-24 c, cadastre.effects), each with whether it is proposed."""
@@ -90,14 +110,24 @@ def _consulted_services(impact: dict) -> list[tuple[ConsultedService, bool]]:
 
 def _consult(dossier: Dossier, request) -> None:
     """One consultation per registered service ticked, and one for a service typed by name."""
+    from permits.platau.connector import channel_for
+
     chosen = list(ConsultedService.objects.filter(pk__in=request.POST.getlist("services")))
-    for service in chosen:
-        send_consultation(dossier, service=service, sent_on=_on(request), actor=request.user)
+    sent = [send_consultation(dossier, service=service, sent_on=_on(request), actor=request.user)
+            for service in chosen]  # fmt: skip
     typed = request.POST.get("service_name", "").strip()
     if typed or not chosen:
-        send_consultation(dossier, kind=ServiceKind(request.POST.get("kind", "other")),
-                          service_name=typed or "Service consulté", sent_on=_on(request),
-                          actor=request.user)  # fmt: skip
+        sent.append(send_consultation(dossier, kind=ServiceKind(request.POST.get("kind", "other")),
+                                      service_name=typed or "Service consulté",
+                                      sent_on=_on(request), actor=request.user))  # fmt: skip
+    # Through PLAT'AU where the commune exchanges there; a failure is shown with "Renvoyer".
+    channel = channel_for(dossier.commune)
+    if not all([channel.consultation_sent(consultation) for consultation in sent]):
+        messages.error(
+            request,
+            "La consultation est enregistrée, mais PLAT'AU ne l'a pas reçue : renvoyez-la depuis "
+            "« Échanges avec PLAT'AU ».",
+        )
 
 
 def _on(request) -> date:

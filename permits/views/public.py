@@ -1,5 +1,5 @@
 """Public registers (R423-6 notice of filing, R424-15 display of decisions) as pages and open
-data, and the consulted services' space and the statistics page for agents."""
+data, and the statistics page for agents (the consulted services' space: views/consulted.py)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,16 @@ import csv
 import json
 
 from dateutil.relativedelta import relativedelta
-from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from accounts.models import Role
-from accounts.permissions import (
-    communes_for,
-    consulted_services_for,
-    consultee_required,
-    role_required,
-)
+from accounts.permissions import communes_for, role_required
 from permits import stats
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
-from workflow.consultations import ANSWERS, answer_consultation
-from workflow.errors import TransitionRefused
-from workflow.models import Consultation, Opinion
 from workflow.states import AWAITING_DECISION
 
 # R423-6: the notice of filing stays displayed during the whole instruction; R424-15: a
@@ -80,45 +70,6 @@ def registers(request):
             writer.writerows(table)
         return response
     return render(request, "permits/public/registers.html", rows)
-
-
-def _addressed_to(user):
-    """The consultations a consultee answers: those addressed to their consulted service, for
-    any commune, and those of the communes where they hold the role themselves."""
-    return Consultation.objects.filter(
-        Q(service__in=consulted_services_for(user))
-        | Q(dossier__commune__in=communes_for(user, [Role.CONSULTEE]))
-    )
-
-
-@consultee_required
-@require_safe
-def consultations(request):
-    """The consulted service's space: the consultations addressed to it."""
-    pending = (_addressed_to(request.user).select_related("dossier", "dossier__commune")
-               .order_by("answered_on", "due_on"))  # fmt: skip
-    return render(
-        request,
-        "permits/public/consultations.html",
-        {
-            "consultations": pending[:300],
-            "answers": [(o.value, o.label) for o in Opinion if o in ANSWERS],
-        },
-    )
-
-
-@consultee_required
-@require_POST
-def answer(request, pk: int):
-    consultation = get_object_or_404(_addressed_to(request.user), pk=pk)
-    try:
-        answer_consultation(consultation, opinion=request.POST.get("opinion", ""),
-                            text=request.POST.get("text", ""), actor=request.user)  # fmt: skip
-    except TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Avis enregistré.")
-    return redirect("permits:consultations")
 
 
 STATISTICS_ROLES = (

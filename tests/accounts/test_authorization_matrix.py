@@ -223,6 +223,36 @@ RULES = {
         "kwargs": lambda w: {"pk": 0},
         "allowed": lambda w, a: "login" if a == "anonymous" else False,
     },
+    # The consulted services' workspace (issue 18): the matrix sends no consultation, so every
+    # consultation, piece and opinion document is another's: not found, after the login.
+    **{
+        name: {
+            "kwargs": kwargs,
+            "method": method,
+            "allowed": lambda w, a: "login" if a == "anonymous" else False,
+        }
+        for name, kwargs, method in (
+            ("permits:consultation", lambda w: {"pk": 0}, "get"),
+            ("permits:consultation_piece", lambda w: {"pk": 0, "piece_id": 0}, "get"),
+            ("permits:opinion_document", lambda w: {"pk": 0, "document_id": 0}, "get"),
+            (
+                "permits:instructor_opinion_document",
+                lambda w: {"pk": w.dossiers["a1"].pk, "document_id": 0},
+                "get",
+            ),
+            (
+                "permits:platau_resend",
+                lambda w: {"pk": w.dossiers["a1"].pk, "exchange_id": 0},
+                "post",
+            ),
+        )
+    },
+    # Commune a has no PLAT'AU account: its officers are told so; everyone else is refused.
+    "permits:platau_transmit": {
+        "method": "post",
+        "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},
+        "allowed": lambda w, a: instructor_rule(a, ("a",)),
+    },
     "permits:statistics": {
         "allowed": lambda w, a: role_rule(
             a,

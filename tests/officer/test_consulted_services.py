@@ -73,10 +73,12 @@ def test_members_of_a_service_answer_its_consultations_for_any_commune(client, t
     assert not_ours.dossier.display_number not in page
 
     response = client.post(f"/consultations/{there.pk}/avis/",
-                           {"opinion": "with_prescriptions", "text": "Tuiles plates."})  # fmt: skip
+                           {"opinion": "with_prescriptions", "text": "Avis motivé.",
+                            "prescriptions": ["Tuiles plates.", ""]})  # fmt: skip
     assert response.status_code == 302
     there.refresh_from_db()
     assert there.opinion == Opinion.WITH_PRESCRIPTIONS and there.answered_by == architect
+    assert there.prescriptions == ["Tuiles plates."]
     # Another service's consultation: not found, and left unanswered.
     assert client.post(f"/consultations/{not_ours.pk}/avis/",
                        {"opinion": "favourable"}).status_code == 404  # fmt: skip

@@ -190,8 +190,10 @@ def test_the_consulted_service_answers_in_its_own_space(client, team):
                     follow=True)  # fmt: skip
     assert "Motivez" in r.content.decode()
     client.post(f"/consultations/{consultation.pk}/avis/",
-                {"opinion": "with_prescriptions", "text": "Poteau incendie à 150 m."})  # fmt: skip
+                {"opinion": "with_prescriptions", "text": "Défense incendie insuffisante.",
+                 "prescriptions": ["Poteau incendie à 150 m."]})  # fmt: skip
     consultation.refresh_from_db()
+    assert consultation.prescriptions == ["Poteau incendie à 150 m."]
     assert (
         consultation.opinion == "with_prescriptions" and consultation.answered_by == team.consultee
     )

@@ -1,6 +1,14 @@
-from workflow.models.consultations import Consultation, Opinion
+from workflow.models.consultations import BINDING_LABELS, Consultation, Opinion, OpinionDocument
 from workflow.models.events import Event
 from workflow.models.instruction import Instruction
 from workflow.outcomes import Outcome
 
-__all__ = ["Consultation", "Event", "Instruction", "Opinion", "Outcome"]
+__all__ = [
+    "BINDING_LABELS",
+    "Consultation",
+    "Event",
+    "Instruction",
+    "Opinion",
+    "OpinionDocument",
+    "Outcome",
+]

@@ -4,6 +4,8 @@ Silence at the deadline gives a tacit opinion (favourable by default, R423-59; u
 the ABF on a demolition in a site inscrit, R423-67-2), recorded by the timers.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -105,3 +107,31 @@ class Consultation(models.Model):
     @property
     def is_tacit(self) -> bool:
         return self.opinion in (Opinion.TACIT_FAVOURABLE, Opinion.TACIT_UNFAVOURABLE)
+
+
+def opinion_document_path(document, filename: str) -> str:
+    # The stored name never comes from the sender.
+    return f"avis/{document.consultation_id}/{uuid.uuid4().hex}.{document.extension}"
+
+
+class OpinionDocument(models.Model):
+    """A document attached to an opinion (the ABF's annotated plan, the SDIS's report…), from
+    the consulted service's space or received through PLAT'AU, with its SHA-512 as PLAT'AU
+    carries it (`algoHash`, `hash`)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="documents"
+    )
+    file = models.FileField(upload_to=opinion_document_path, max_length=200)
+    original_name = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=5)
+    size_bytes = models.PositiveIntegerField()
+    sha512 = models.CharField(max_length=128)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation_id", "pk"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,68 @@
+"""The local PLAT'AU-shaped service (devservices/platau/server.py), started once like the demo
+starts it, emptied before each test; the connector pointed at it, retries without waiting."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+SERVER = Path(__file__).resolve().parents[2] / "devservices" / "platau" / "server.py"
+
+
+class Hub:
+    """The State's side, scripted by the test through /_control/."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def control(self, action: str, body: dict | None = None) -> dict:
+        response = requests.post(f"{self.url}/_control/{action}", json=body or {}, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def state(self) -> dict:
+        return self.control("state")
+
+    def journal(self) -> list[dict]:
+        return self.control("journal")["journal"]
+
+    def calls(self, path: str) -> list[dict]:
+        return [e for e in self.journal() if e["path"].endswith("/v10/" + path)]
+
+
+@pytest.fixture(scope="session")
+def platau_server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("platau") / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, str(SERVER), "--port", "0"], stdout=out,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
+    deadline = time.monotonic() + 20
+    url = None
+    while url is None and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        ready = [line for line in log.read_text().splitlines() if line.startswith("READY ")]
+        url = ready[0].split()[1] if ready else None
+    if url is None:
+        process.kill()
+        pytest.fail(f"the local PLAT'AU service did not start: {log.read_text()}")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def hub(platau_server, settings):
+    settings.PLATAU = {
+        "URL": f"{platau_server}/mtes/platau/v10/",
+        "TOKEN_URL": f"{platau_server}/api/oauth/token",
+        "CLIENT_ID": "permis-local",
+        "CLIENT_SECRET": "permis-local-secret",
+        "RETRIES": 2,
+        "BACKOFF_SECONDS": 0,
+    }
+    hub = Hub(platau_server)
+    hub.control("reset")
+    return hub
