@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_consulted_service'),
-        ('permits', '0012_state_counts'),
+        ('permits', '0013_document_abandoned'),
     ]
 
     operations = [
