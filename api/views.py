@@ -38,6 +38,7 @@ from api.serializers import (
     PieceSerializer,
     PlatauDossierSerializer,
 )
+from api.throttling import RateLimit
 from cadastre.check import check_parcels
 from config.db_router import replica_lag_margin
 from permits.clock_cache import dossier_deadlines
@@ -300,6 +301,8 @@ class ParcelCheck(ScopedView, APIView):
     """The parcel check (cadastre.check) for a commune of the caller."""
 
     required_scope = Scope.PARCELS
+    throttle_classes = [RateLimit]
+    rate_limit_scope = "parcel_check"
 
     @extend_schema(
         parameters=[ParcelCheckQuerySerializer],
