@@ -314,6 +314,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"DecisionOutcomeEnum": "workflow.outcomes.Outcome"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",  # 400, 401, 403, 404, 429 on every operation
+    ],
 }
 
 # Pieces (default storage) and signed PDFs ("documents", under the documents/ prefix) in
