@@ -2,7 +2,9 @@
 what it holds and where, nothing is stored; a plain PDF passes; what is stored is served as a
 download or a sandboxed image, never as an active document of the site's origin."""
 
+import hashlib
 import html
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -89,3 +91,45 @@ def test_a_stored_piece_of_another_type_is_served_as_plain_bytes(client, draft):
     response = client.get(f"/dossiers/{draft.pk}/pieces/{piece.pk}/fichier/")
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def photo_with_position(kind: str) -> bytes:
+    """A phone-like photo: orientation and GPS position (Pillow writes the EXIF)."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotated
+    exif[0x8825] = {1: "N", 2: (48.0, 40.0, 12.5), 3: "E", 4: (2.0, 19.0, 30.25)}
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), "green").save(out, kind, exif=exif)
+    return out.getvalue()
+
+
+def stored_exif(piece):
+    from PIL import Image
+
+    with piece.file.open("rb") as stored:
+        image = Image.open(io.BytesIO(stored.read()))
+        image.load()  # the image data is still whole
+        exif = image.getexif()
+        return exif.get(0x0112), dict(exif.get_ifd(0x8825))
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG"])
+@pytest.mark.parametrize(("code", "kept"), [("DP1", False), ("DP7", True)])
+def test_a_photo_keeps_its_position_only_where_the_law_needs_it(client, draft, code, kept, kind):
+    """DP7 situates the land (R431-36 c: its point of view goes on the plans); a DP1 taken
+    with a phone does not need to say where its author stood."""
+    data = photo_with_position(kind)
+    client.post(
+        f"/dossiers/{draft.pk}/brouillon/pieces/",
+        {"code": code, "file": SimpleUploadedFile(f"photo.{kind.lower()}", data)},
+    )
+    piece = Piece.objects.get()
+    orientation, gps = stored_exif(piece)
+    assert orientation == 6
+    assert (gps.get(2) == (48.0, 40.0, 12.5)) is kept
+    assert bool(gps) is kept
+    with piece.file.open("rb") as stored:
+        assert piece.sha256 == hashlib.sha256(stored.read()).hexdigest()
+    assert (piece.sha256 == hashlib.sha256(data).hexdigest()) is kept
