@@ -69,7 +69,7 @@ def _hidden_markup(data: bytes):
 def _check_pdf(data: bytes) -> int:
     """The page count of a plain PDF (not encrypted, within the page limit, nothing active)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -86,7 +86,8 @@ def _check_pdf(data: bytes) -> int:
         active = find_active_content(reader)
     except PieceRefused:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+    # PyPdfError: unreadable, and beyond pypdf's limits (a stream inflating past 75 MB…).
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise PieceRefused(
             "Ce PDF est illisible ou endommagé. Réenregistrez-le puis réessayez."
         ) from error

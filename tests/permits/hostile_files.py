@@ -1,6 +1,7 @@
 """Hostile files built here, byte by byte (no binary fixture): PDFs with active content, a
 PDF/HTML polyglot, an SVG with a script, a JPEG carrying PHP, a PDF hiding its JavaScript in a
-compressed object stream, a 2,000-page, an encrypted and an empty file (issue 20)."""
+compressed object stream, a compression bomb, a 2,000-page, an encrypted and an empty file
+(issue 20)."""
 
 import io
 import zlib
@@ -147,13 +148,14 @@ def jpeg_with_php() -> bytes:
     return b"\xff\xd8" + jfif + comment + b"\xff\xd9"
 
 
-def javascript_in_object_stream() -> bytes:
+def javascript_in_object_stream(padding: int = 0) -> bytes:
     """PDF 1.5: the JavaScript action is object 100, compressed inside the object stream 101
-    and indexed by a cross-reference stream: `/JavaScript` appears nowhere in the bytes."""
+    and indexed by a cross-reference stream: `/JavaScript` appears nowhere in the bytes.
+    `padding` spaces after it make the stream a compression bomb."""
     objects = _objects(catalog_extra=b"/OpenAction 100 0 R")
     hidden = b"<< /S /JavaScript /JS (app.launchURL\\('https://attacker.example'\\)) >>"
     header = b"100 0 "
-    packed = zlib.compress(header + hidden)
+    packed = zlib.compress(header + hidden + b" " * padding, 9)
     objects[101] = _stream(
         b"/Type /ObjStm /N 1 /First %d /Filter /FlateDecode" % len(header), packed
     )
@@ -213,6 +215,8 @@ CORPUS = [
     ("dessin.svg", svg_with_script, "ni un PDF, ni une image JPEG ou PNG"),
     ("photo.jpg", jpeg_with_php, "code de page web ou de script caché (« <?php »)"),
     ("objstm.pdf", javascript_in_object_stream, "du JavaScript, à l'ouverture du document"),
+    # 100 MB once inflated, 100 kB as sent: pypdf's limit stops it.
+    ("bomb.pdf", lambda: javascript_in_object_stream(100_000_000), "illisible ou endommagé"),
     ("long.pdf", lambda: pages_pdf(2000), "Ce PDF compte 2000 pages"),
     ("secret.pdf", encrypted_pdf, "protégé par un mot de passe"),
     ("vide.pdf", lambda: b"", "est vide"),
