@@ -133,11 +133,10 @@ def piece_file(request, pk: int, piece_id: int):
     dossier = visible_dossier(request.user, pk)
     piece = get_object_or_404(dossier.pieces, pk=piece_id)
     inline = piece.content_type in INLINE_PIECE_TYPES
+    known = inline or piece.content_type == PDF
     response = FileResponse(
         piece.file.open("rb"),
-        content_type=piece.content_type
-        if inline or piece.content_type == PDF
-        else "application/octet-stream",
+        content_type=piece.content_type if known else "application/octet-stream",
         as_attachment=not inline,
         filename=f"{piece.code}-v{piece.version}.{piece.extension}",
     )
