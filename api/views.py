@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -38,6 +38,7 @@ from api.serializers import (
     PieceSerializer,
     PlatauDossierSerializer,
 )
+from api.throttling import RateLimit
 from cadastre.check import check_parcels
 from config.db_router import replica_lag_margin
 from permits.clock_cache import dossier_deadlines
@@ -60,6 +61,10 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        # A bad page_size is a 400, not silently the default (the schema's contract).
+        return _int_param(request, self.page_size_query_param, self.page_size, 1, 200)
 
 
 class RowsPaginator(Paginator):
@@ -111,6 +116,17 @@ class ScopedView:
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [HasScope]
     required_scope = Scope.DOSSIERS
+    query_parameters: frozenset[str] = frozenset()  # those the schema documents
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, scope, rate limit first
+        # An unknown parameter is a 400: a misspelt filter must not return everything.
+        allowed = set(self.query_parameters)
+        if getattr(self, "pagination_class", None):
+            allowed |= {"page", "page_size"}
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError({name: "Unknown parameter." for name in unknown})
 
 
 class DossierList(ScopedView, RowsListView):
@@ -123,6 +139,7 @@ class DossierList(ScopedView, RowsListView):
         "filed_after": "filed_at__date__gte",
         "filed_before": "filed_at__date__lte",
     }
+    query_parameters = frozenset(FILTERS)
     DATE_FILTERS = frozenset({"filed_after", "filed_before"})
     COUNTED_FILTERS = frozenset({"state"})  # what permits.state_counts can total
 
@@ -241,6 +258,7 @@ class EventFeed(ScopedView, APIView):
     first: a connector follows all dossiers with one call per page instead of polling each."""
 
     required_scope = Scope.EVENTS
+    query_parameters = frozenset({"after", "limit"})
 
     @extend_schema(
         parameters=[
@@ -276,6 +294,10 @@ class EventFeed(ScopedView, APIView):
         return Response(data)
 
 
+def not_found(request, *args, **kwargs):
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
 def _date_param(name, text) -> date:
     try:
         return date.fromisoformat(text)
@@ -300,6 +322,9 @@ class ParcelCheck(ScopedView, APIView):
     """The parcel check (cadastre.check) for a commune of the caller."""
 
     required_scope = Scope.PARCELS
+    query_parameters = frozenset({"commune", "ref"})
+    throttle_classes = [RateLimit]
+    rate_limit_scope = "parcel_check"
 
     @extend_schema(
         parameters=[ParcelCheckQuerySerializer],

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cadastre.check import MAX_REFERENCES, check_parcels
 from cadastre.idu import INSEE_RE
+from config.ratelimit import rate_limited
 
 # The map asks for what its window shows; beyond these caps it zooms in.
 MAX_FEATURES = {"parcels": 2000, "zones": 300, "servitudes": 300}
@@ -38,6 +39,7 @@ def login_required_json(view):
 
 @require_http_methods(["GET", "POST"])
 @login_required_json
+@rate_limited("parcel_check", json=True)
 def parcel_check(request):
     """GET ?commune=91216&ref=AB37&ref=AB38, or POST JSON
     {"commune": "91216", "refs": ["AB37"], "site": <GeoJSON geometry, WGS84>}."""

@@ -268,6 +268,14 @@ PERMIS_CLAMD_TIMEOUT_S = env_int("PERMIS_CLAMD_TIMEOUT", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Rate limits of the costly public endpoints (config.ratelimit): requests per person or address.
+PERMIS_RATE_LIMITS_ENABLED = env_bool("PERMIS_RATE_LIMITS_ENABLED", True)
+PERMIS_RATE_LIMITS = {
+    "verifier": env_str("PERMIS_RATE_LIMIT_VERIFIER", "20/min"),  # a PDF read and checked
+    "registers_export": env_str("PERMIS_RATE_LIMIT_REGISTERS_EXPORT", "30/min"),
+    "parcel_check": env_str("PERMIS_RATE_LIMIT_PARCEL_CHECK", "120/min"),  # site and API
+}
+
 # The service's identity shown in the interface (one deployment serves one commune or one EPCI).
 PERMIS_SITE_NAME = env_str("PERMIS_SITE_NAME", "Autorisations d'urbanisme")
 PERMIS_OPERATOR_NAME = env_str("PERMIS_OPERATOR_NAME", "Commune d'Épinay-sur-Orge")
@@ -319,6 +327,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"DecisionOutcomeEnum": "workflow.outcomes.Outcome"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",  # 400, 401, 403, 404, 429 on every operation
+    ],
 }
 
 # Pieces (default storage) and signed PDFs ("documents", under the documents/ prefix) in

@@ -3,7 +3,8 @@
 Authlib builds the authorization URL and exchanges the code; joserfc verifies the ID token and
 the userinfo response, which FranceConnect v2 sends as a signed JWT that Authlib's `userinfo()`
 cannot read. The key is chosen here, not by the library: by `kid`, refetching the JWKS once on
-an unknown one, and never guessed among several keys.
+an unknown one; without `kid`, only when the provider's freshly fetched set holds exactly one key
+for the algorithm (never guessed among several keys, never judged on a stale cache).
 """
 
 import base64
@@ -113,21 +114,29 @@ class OIDCClient:
 
     def _key_for(self, header: dict):
         alg, kid = header["alg"], header.get("kid")
-        for refresh in (False, True):
-            candidates = [
-                key
-                for key in self._keys(refresh=refresh).keys
-                if key.key_type == KEY_TYPE_BY_ALG[alg]
-                and key.get("alg") in (None, alg)
-                and key.get("use") in (None, "sig")
-            ]
-            if kid is not None:
-                candidates = [key for key in candidates if key.kid == kid]
-            elif len(candidates) > 1:
-                raise OIDCError("key", "no kid and several keys for the algorithm")
+        if kid is None:
+            # Without `kid` the key is the provider's only one for the algorithm, judged on its
+            # current set: a cache filled by an earlier sign-in may miss a key published since,
+            # so the set is always refetched (the outcome never depends on the cache).
+            candidates = self._candidates(self._keys(refresh=True), alg)
+            if len(candidates) != 1:
+                raise OIDCError("key", f"no kid and {len(candidates)} keys for alg={alg}")
+            return candidates[0]
+        for refresh in (False, True):  # an unknown kid: refetched once (a key rotation)
+            candidates = [k for k in self._candidates(self._keys(refresh), alg) if k.kid == kid]
             if candidates:
                 return candidates[0]
         raise OIDCError("key", f"no key for kid={kid!r} alg={alg}")
+
+    @staticmethod
+    def _candidates(keys: KeySet, alg: str) -> list:
+        return [
+            key
+            for key in keys.keys
+            if key.key_type == KEY_TYPE_BY_ALG[alg]
+            and key.get("alg") in (None, alg)
+            and key.get("use") in (None, "sig")
+        ]
 
     # Tokens.
 

@@ -28,13 +28,19 @@ class OIDCError(Exception):
         self.provider_error = provider_error  # e.g. access_denied
         super().__init__(f"{code}: {detail}")
 
-    def message(self, provider_label: str) -> str:
+    def message(self, provider_label: str, signed_in: bool = False) -> str:
+        # A person already signed in stays so (a failed callback never touches their session).
+        where = (
+            "Vous restez connecté avec votre compte actuel."
+            if signed_in
+            else ("Vous n'êtes pas connecté.")
+        )
         if self.provider_error == "access_denied":
-            return f"Vous avez annulé la connexion avec {provider_label}. Vous n'êtes pas connecté."
+            return f"Vous avez annulé la connexion avec {provider_label}. {where}"
         reason = REASONS[self.code]
         if self.provider_error:
             reason = f"{reason} ({self.provider_error})"
         return (
-            f"La connexion avec {provider_label} a échoué : {reason}. "
-            "Vous n'êtes pas connecté. Vous pouvez réessayer."
+            f"La connexion avec {provider_label} a échoué : {reason}. {where} "
+            "Vous pouvez réessayer."
         )

@@ -44,14 +44,23 @@ def client_for(request, config: ProviderConfig) -> OIDCClient:
 def _failure(request, config: ProviderConfig, error: OIDCError):
     logger.warning(
         "oidc sign-in refused",
-        extra={"provider": config.name, "reason": error.code, "detail": error.detail},
+        extra={
+            "provider": config.name,
+            "reason": error.code,
+            "detail": error.detail,
+            "signed_in": request.user.is_authenticated,
+        },
     )
-    request.session.flush()  # no session survives a failed sign-in
+    # A bad callback is a plain link any site can make: it must not sign out whoever is signed
+    # in. Their session stays (its pending state was already dropped); an anonymous one goes.
+    signed_in = request.user.is_authenticated
+    if not signed_in:
+        request.session.flush()
     status = 200 if error.provider_error == "access_denied" else 400
     return render(
         request,
         "accounts/oidc_error.html",
-        {"message": error.message(config.label), "provider": config},
+        {"message": error.message(config.label, signed_in=signed_in), "provider": config},
         status=status,
     )
 

@@ -8,6 +8,7 @@ and whether it is byte for byte the file the commune issued.
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from config.ratelimit import rate_limited
 from permits.decisions.forms import QrLinkForm, VerifyForm
 from permits.decisions.issuing import read_file
 from permits.decisions.verification import SignatureReport, check_pdf
@@ -40,6 +41,7 @@ def _from_qr(params) -> tuple[QrLinkForm | None, IssuedDocument | None]:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("verifier", when=lambda request: request.method == "POST" or bool(request.GET))
 def verify(request):
     qr_form, qr_document = _from_qr(request.GET)
     context = {"qr_form": qr_form, "qr_document": qr_document, "form": VerifyForm()}

@@ -1,16 +1,21 @@
 """Adding a piece to a dossier: checked, scanned, stored as a new version, then recorded.
 
 Nothing already saved is lost: a refused file changes nothing, and a replacement adds a version
-beside the previous ones.
+beside the previous ones. A photo's GPS position is blanked unless the piece needs it
+(photo_location.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
+
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 
 from permits.models import Dossier, Piece
-from permits.pieces import catalogue
+from permits.pieces import catalogue, photo_location
 from permits.pieces.scan import scan
 from permits.pieces.validation import PieceRefused, check_upload
 from workflow.events import record_event
@@ -30,8 +35,15 @@ def add_piece(dossier: Dossier, code: str, uploaded, user) -> Piece:
     if dossier.state not in OPEN_STATES:
         raise PieceRefused("Ce dossier n'accepte plus de pièces.")
     checked = check_upload(uploaded)
-    scan_status = scan(uploaded.read())
+    data = uploaded.read()
+    scan_status = scan(data)
     uploaded.seek(0)
+    content = uploaded
+    if code not in photo_location.KEPT_FOR:
+        cleaned = photo_location.without_position(data, checked.content_type)
+        if cleaned != data:  # what is stored and served, and what its hash describes
+            content = ContentFile(cleaned)
+            checked = replace(checked, sha256=hashlib.sha256(cleaned).hexdigest())
     with transaction.atomic():
         # The row lock serialises versions of concurrent uploads.
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -50,7 +62,7 @@ def add_piece(dossier: Dossier, code: str, uploaded, user) -> Piece:
             uploaded_by=user,
             after_filing=locked.state != State.DRAFT,
         )
-        piece.file.save("piece", uploaded, save=False)
+        piece.file.save("piece", content, save=False)
         try:
             piece.save()
             if piece.after_filing:

@@ -100,6 +100,12 @@ def dossier_detail(request, pk: int):
     return render(request, "permits/dossier_detail.html", context)
 
 
+PDF = "application/pdf"
+INLINE_PIECE_TYPES = {"image/jpeg", "image/png"}
+# sandbox: no script, no plugin, an opaque origin; the image itself is all it may load.
+PIECE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+
 @login_required
 @require_safe
 def document_download(request, pk: int, document_id: int):
@@ -120,11 +126,22 @@ def document_download(request, pk: int, document_id: int):
 @login_required
 @require_safe
 def piece_file(request, pk: int, piece_id: int):
-    """A piece, shown in the browser's own viewer (PDF or image, checked by content at upload)."""
+    """A piece: a PDF is downloaded, an image shown; neither can run anything here.
+
+    A PDF is never an inline document of the site's origin (a browser viewer would run its
+    scripts with the site's rights); every piece is answered sandboxed (no script, opaque
+    origin) and with nosniff, and a type other than the three checked at upload is a download
+    of plain bytes (docs/security.md)."""
     dossier = visible_dossier(request.user, pk)
     piece = get_object_or_404(dossier.pieces, pk=piece_id)
-    response = FileResponse(piece.file.open("rb"), content_type=piece.content_type)
-    response["Content-Disposition"] = (
-        f'inline; filename="{piece.code}-v{piece.version}.{piece.extension}"'
+    inline = piece.content_type in INLINE_PIECE_TYPES
+    known = inline or piece.content_type == PDF
+    response = FileResponse(
+        piece.file.open("rb"),
+        content_type=piece.content_type if known else "application/octet-stream",
+        as_attachment=not inline,
+        filename=f"{piece.code}-v{piece.version}.{piece.extension}",
     )
+    response["Content-Security-Policy"] = PIECE_CSP
+    response["X-Content-Type-Options"] = "nosniff"
     return response

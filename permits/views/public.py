@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
+from config.ratelimit import rate_limited
 from permits import stats
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
@@ -51,7 +52,11 @@ def _decision_row(doc: IssuedDocument) -> dict:
             "site": f"{d.site_address} {d.site_postcode} {d.site_locality}".strip()}  # fmt: skip
 
 
+EXPORTS = {"json", "csv-depots", "csv-decisions"}  # up to 2,000 rows each: rate-limited
+
+
 @require_safe
+@rate_limited("registers_export", when=lambda request: request.GET.get("format") in EXPORTS)
 def registers(request):
     filings, decisions = _registers()
     kind = request.GET.get("format")

@@ -297,6 +297,8 @@ RULES = {
     # The REST API (issue 9): agents of the dossier's commune by session (systems use tokens,
     # tests/api); applicants and other communes are refused, anonymous callers get 401.
     "api:schema": {"allowed": PUBLIC},
+    # Any other path under /api/: a JSON 404 for everybody (docs/security.md).
+    "api:not_found": {"allowed": lambda w, a: False},
     **{
         name: {"allowed": lambda w, a: "login" if a == "anonymous" else api_reader(w, a)}
         for name in ("api:dossiers", "api:events", "api:parcel_check")

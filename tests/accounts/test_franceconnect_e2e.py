@@ -139,7 +139,7 @@ def test_refusing_consent_at_franceconnect_leaves_no_session(live_server, france
     assert not FederatedIdentity.objects.exists()
 
 
-def test_replaying_the_callback_is_refused(live_server, franceconnect_live):
+def test_replaying_the_callback_is_refused_and_keeps_the_session(live_server, franceconnect_live):
     browser = Browser()
     page = browser.get(f"{live_server.url}/connexion/franceconnect/")
     page = browser.submit(page, {"login": "test", "password": "123"})
@@ -157,7 +157,9 @@ def test_replaying_the_callback_is_refused(live_server, franceconnect_live):
     replay = browser.get(location)
     assert replay.status_code == 400
     assert "a déjà été utilisée ou a expiré" in replay.text
-    assert browser.get(f"{live_server.url}/compte/").url.startswith(f"{live_server.url}/connexion/")
+    # The replay is refused without touching the session it did not open (issue 20).
+    assert "Vous restez connecté" in replay.text
+    assert browser.get(f"{live_server.url}/compte/").url == f"{live_server.url}/compte/"
 
 
 def test_logout_ends_the_franceconnect_session_too(live_server, franceconnect_live):

@@ -173,11 +173,29 @@ def test_hs256_signed_with_the_client_secret_is_refused(client, franceconnect_pe
     assert_refused(sign_in(client, franceconnect_peer), "l&#x27;algorithme de signature")
 
 
-def test_no_kid_with_several_keys_is_refused(client, franceconnect_peer):
-    peer = franceconnect_peer
+def _publish_a_second_ec_key(peer):
     second = ECKey.generate_key("P-256", parameters={"kid": "ec-2"})
     peer.published = [peer.ec_key, second, peer.rsa_key]
+
+
+def test_no_kid_with_several_keys_is_refused_on_a_cold_cache(client, franceconnect_peer):
+    peer = franceconnect_peer
+    _publish_a_second_ec_key(peer)
     peer.make_id_token = lambda p: p.sign(p.id_token_claims(), kid=None)
+    assert_refused(sign_in(client, peer), "la clé de signature du jeton")
+
+
+def test_no_kid_with_several_keys_is_refused_on_a_warm_cache(client, franceconnect_peer):
+    """The cache, filled by an earlier sign-in, holds one EC key; the provider now publishes
+    two: the token without kid is judged on the current set, as on a cold cache."""
+    from django.test import Client
+
+    peer = franceconnect_peer
+    assert sign_in(Client(), peer).status_code == 302  # caches [ec-1, rsa-1]
+    FederatedIdentity.objects.all().delete()
+    User.objects.all().delete()
+    _publish_a_second_ec_key(peer)
+    peer.make_id_token = lambda p: p.sign(p.id_token_claims(), kid=None)  # signed by ec-1
     assert_refused(sign_in(client, peer), "la clé de signature du jeton")
 
 
@@ -185,6 +203,17 @@ def test_no_kid_with_a_single_key_of_that_type_is_accepted(client, franceconnect
     peer = franceconnect_peer
     peer.make_id_token = lambda p: p.sign(p.id_token_claims(), kid=None)
     assert sign_in(client, peer).status_code == 302
+
+
+def test_no_kid_on_a_warm_cache_is_checked_against_the_refetched_set(client, franceconnect_peer):
+    from django.test import Client
+
+    peer = franceconnect_peer
+    assert sign_in(Client(), peer).status_code == 302
+    assert peer.jwks_requests == 1
+    peer.make_id_token = lambda p: p.sign(p.id_token_claims(), kid=None)
+    assert sign_in(client, peer).status_code == 302
+    assert peer.jwks_requests == 2  # the kid-less token made the client look again
 
 
 def test_userinfo_for_another_sub_is_refused(client, franceconnect_peer):
@@ -209,13 +238,44 @@ def test_userinfo_with_a_bad_signature_is_refused(client, franceconnect_peer):
     assert_refused(sign_in(client, franceconnect_peer), "la signature du jeton")
 
 
-def test_a_replayed_state_is_refused_and_ends_the_session(client, franceconnect_peer):
+def test_a_replayed_state_is_refused_and_leaves_the_signed_in_user_signed_in(
+    client, franceconnect_peer
+):
     query = authorize(client, franceconnect_peer)
     params = {"code": "the-code", "state": query["state"]}
     assert client.get(CALLBACK, params).status_code == 302
-    FederatedIdentity.objects.all().delete()
-    User.objects.all().delete()
-    assert_refused(client.get(CALLBACK, params), "a déjà été utilisée ou a expiré")
+    user_id = client.session["_auth_user_id"]
+    response = client.get(CALLBACK, params)
+    assert response.status_code == 400
+    assert "a déjà été utilisée ou a expiré" in response.content.decode()
+    assert client.session["_auth_user_id"] == user_id
+
+
+def test_a_bad_callback_never_touches_an_existing_session(client, franceconnect_peer, caplog):
+    """A link from another site (`?code=x&state=bogus`) does not sign the person out; a failed
+    callback drops only its own pending sign-in; both refusals are logged."""
+    agent = User.objects.create_user("agent", password="unused-password-1")
+    client.force_login(agent)
+    session_key = client.session.session_key
+    response = client.get(CALLBACK, {"code": "x", "state": "bogus"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Vous restez connecté avec votre compte actuel" in html
+    assert client.session.session_key == session_key
+    assert client.session["_auth_user_id"] == str(agent.pk)
+    assert client.get("/dossiers/").status_code == 200  # still signed in
+
+    query = authorize(client, franceconnect_peer)
+    forger = ECKey.generate_key("P-256", parameters={"kid": "ec-1"})
+    franceconnect_peer.make_id_token = lambda p: p.sign(p.id_token_claims(), key=forger)
+    response = client.get(CALLBACK, {"code": "the-code", "state": query["state"]})
+    assert response.status_code == 400
+    assert query["state"] not in client.session["permis_oidc_pending"]
+    assert client.session["_auth_user_id"] == str(agent.pk)
+    assert client.session.session_key == session_key
+    refusals = [r for r in caplog.records if r.getMessage() == "oidc sign-in refused"]
+    assert [(r.reason, r.signed_in) for r in refusals] == [("state", True), ("signature", True)]
+    assert not FederatedIdentity.objects.exists()
 
 
 def test_a_state_from_another_browser_is_refused(client, franceconnect_peer):
