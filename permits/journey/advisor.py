@@ -257,10 +257,14 @@ def _building(a: Answers) -> Advice:
             why = f"jusqu'à 20 m² pour une extension, {_zone_phrase(a)} (R421-17 f)"
         else:
             why = "jusqu'à 20 m² pour une construction nouvelle (R421-9 a)"
+        if urban:
+            article = "R421-14 b"
+        elif extension:
+            article = "R421-17 f"
+        else:
+            article = "R421-11" if area <= EXEMPT_MAX_M2 else "R421-9 a"
         return Advice(
-            "DP",
-            (f"Surface créée de {area} m², {why} : déclaration préalable.",),
-            "R421-14 b" if urban else ("R421-17 f" if extension else "R421-9 a"),
+            "DP", (f"Surface créée de {area} m², {why} : déclaration préalable.",), article
         )
     if extension:
         article = "R421-14 b" if urban else "R421-14 a"
