@@ -189,6 +189,13 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["description"].required = True
         self.questions = catalogue.questions_for(self.instance.procedure)
+        # What the site's data answer is not asked (issue 16): in the abords of a monument or
+        # an SPR the insertion pieces are required whatever the visibility (R431-36 c).
+        flags = set((self.instance.parcel_check or {}).get("procedure", {}).get("flags", []))
+        self.known_answers = {}
+        if flags & {"ABORDS_MH", "SPR"} and catalogue.VISIBLE_OR_PROTECTED in self.questions:
+            self.known_answers[catalogue.VISIBLE_OR_PROTECTED] = True
+            del self.questions[catalogue.VISIBLE_OR_PROTECTED]
         for key, text in self.questions.items():
             self.fields[f"q_{key}"] = forms.BooleanField(
                 label=text, required=False, initial=self.instance.piece_answers.get(key, False)
@@ -213,7 +220,7 @@ class ProjectForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.piece_answers = {
             k: bool(self.cleaned_data.get(f"q_{k}")) for k in self.questions
-        }
+        } | self.known_answers
         return super().save(commit)
 
 

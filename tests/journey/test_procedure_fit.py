@@ -13,6 +13,7 @@ from django.core.management import call_command
 from cadastre.check import check_parcels
 from permits.filing import FilingError, file_dossier
 from permits.models import Dossier, FloorArea
+from permits.pieces import catalogue
 from tests.factories import (
     ApplicantFactory,
     CommuneFactory,
@@ -218,3 +219,20 @@ def test_the_floor_area_table_counts_and_decides_pc_or_pcmi(zoned):
     FloorArea.objects.create(dossier=draft, sub_destination="Bureau", created_m2=25)
     found = mismatch(draft)
     assert (found.procedure, found.article) == ("PC", "R421-1")
+
+
+def test_the_project_step_does_not_ask_what_the_servitudes_answer(client):
+    user = UserFactory(email="camille@example.org")
+    draft = DossierFactory(procedure="DP", depositor=user, parcel_check={
+        "parcels": [{"found": True}], "procedure": {"flags": ["ABORDS_MH"]}})  # fmt: skip
+    client.force_login(user)
+    form = page(client.get(f"/dossiers/{draft.pk}/brouillon/projet/"))
+    assert 'name="q_visible_or_protected"' not in form
+    assert 'name="q_creates_volume"' in form
+    assert "aux abords d'un monument historique" in form
+    response = client.post(f"/dossiers/{draft.pk}/brouillon/projet/", {
+        "works_nature": "exterior", "description": "Ravalement."})  # fmt: skip
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.piece_answers["visible_or_protected"] is True
+    assert "DP8" in {p.code for p in catalogue.required_pieces("DP", draft.piece_answers)}
