@@ -76,8 +76,7 @@ class NewDossierForm(forms.Form):
     )
     # The questionnaire's answers, carried into the draft (tell us once); all optional.
     parcels = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
-    works = forms.ChoiceField(required=False, widget=forms.HiddenInput,
-                              choices=[("", ""), *WorksNature.choices])  # fmt: skip
+    works = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
     floor_area_m2 = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=0, max_value=1_000_000
     )

@@ -31,6 +31,14 @@ PLANNING_NAMES = {
     "RNU": "règlement national d'urbanisme",
 }
 
+# TYPESECT of a carte communale's sectors (CNIG SECTEUR_CC, 2013 to 2017 standards).
+SECTOR_NAMES = {
+    "01": "secteur ouvert à la construction",
+    "02": "secteur réservé aux activités",
+    "03": "secteur non ouvert à la construction, sauf exceptions prévues par la loi",
+    "99": "secteur sans type défini",
+}
+
 
 @dataclass(frozen=True)
 class Site:
@@ -84,9 +92,14 @@ class Site:
         name and approval date, privacy.site_facts.planning_document)."""
         name = planning_label or PLANNING_NAMES.get(self.planning, self.planning)
         out = [f"Règles applicables : {name}" + (" (L111-1)." if self.planning == "RNU" else ".")]
-        if self.zones:
+        plural = "s" if len(self.zones) > 1 else ""
+        if self.zones and self.planning == "CC":
+            listed = ", ".join(f"{label} ({SECTOR_NAMES.get(kind, f'type {kind}')})"
+                               for label, kind in self.zones)  # fmt: skip
+            out.append(f"Secteur{plural} de la carte communale : {listed}.")
+        elif self.zones:
             listed = ", ".join(f"{label} (zone {kind})" for label, kind in self.zones)
-            out.append(f"Zone{'s' if len(self.zones) > 1 else ''} du terrain : {listed}.")
+            out.append(f"Zone{plural} du terrain : {listed}.")
         for present, text in (
             (self.spr, "Site patrimonial remarquable (servitude AC4)."),
             (self.abords_mh, "Abords d'un monument historique (servitude AC1)."),

@@ -33,6 +33,7 @@ from permits.forms import (
 from permits.journey import drafts, procedure_fit
 from permits.journey.advisor import NO_FORMALITY, Answers, Site, advise, questions_to_ask
 from permits.models import Applicant, Dossier, DossierParcel
+from permits.models.dossiers import WorksNature
 from permits.notify import email_applicant
 from permits.pieces import catalogue
 from permits.pieces.scan import ScanUnavailable
@@ -110,17 +111,28 @@ def start_draft(request):
             **_project_answers(data),
         )  # fmt: skip
         _prefill_applicant(draft, request.user)
-        if data["parcels"].strip():
-            check = check_parcels(data["parcels"].splitlines(), commune.insee_code)
-            if check.found and all(p.found and p.in_commune for p in check.parcels):
-                _attach_site(draft, check)
+        check = _checked_site(data["parcels"], commune)
+        if check is not None:
+            _attach_site(draft, check)
     return redirect("permits:draft", pk=draft.pk)
+
+
+def _checked_site(parcels: str, commune):
+    """The questionnaire's parcels, checked again; None unless every one is found there."""
+    if not parcels.strip():
+        return None
+    try:
+        check = check_parcels(parcels.splitlines(), commune.insee_code)
+    except ValueError:  # too many references: the site step will say so
+        return None
+    ok = check.found and all(p.found and p.in_commune for p in check.parcels)
+    return check if ok else None
 
 
 def _project_answers(data: dict) -> dict:
     """The questionnaire's answers as the draft's project fields (tell us once)."""
     fields = {}
-    if data.get("works"):
+    if data.get("works") in WorksNature.values:  # not "information" (a CU) nor anything else
         fields["works_nature"] = data["works"]
     created, total = data.get("floor_area_m2") or 0, data.get("total_after_m2") or 0
     if created:

@@ -131,3 +131,11 @@ def test_the_site_is_read_from_the_parcel_check():
     assert facts[0] == "Règles applicables : plan local d'urbanisme (PLU), approuvé le 09/02/2022."
     assert "Zone du terrain : NAB (zone N)." in facts
     assert "Abords d'un monument historique (servitude AC1)." in facts
+
+
+def test_a_carte_communale_sector_is_named_and_keeps_the_20_m2_threshold():
+    site = Site("CC", zones=(("ZC", "01"),))
+    assert "Secteur de la carte communale : ZC (secteur ouvert à la construction)." in site.facts()
+    advice = advise(Answers("extension", 30, total_after_m2=100, site=site))
+    assert (advice.procedure, advice.article) == ("PC", "R421-14 a")
+    assert "carte communale" in advice.reasons[0]

@@ -236,3 +236,12 @@ def test_the_project_step_does_not_ask_what_the_servitudes_answer(client):
     draft.refresh_from_db()
     assert draft.piece_answers["visible_or_protected"] is True
     assert "DP8" in {p.code for p in catalogue.required_pieces("DP", draft.piece_answers)}
+
+
+def test_a_certificate_advised_by_the_questionnaire_starts_without_works(client, applicant):
+    response = client.post("/demarches/commencer/", {
+        "procedure": "CUA", "parcels": "AB 37", "works": "information"})  # fmt: skip
+    assert response.status_code == 302
+    draft = Dossier.objects.get(depositor=applicant)
+    assert (draft.procedure, draft.works_nature) == ("CUA", "")
+    assert [p.idu for p in draft.parcels.all()] == [PARCEL]
