@@ -82,16 +82,22 @@ def choose_procedure(request):
 
 
 def _questionnaire_site(form, commune):
-    """The questionnaire's parcels checked against the cadastre; errors on the form."""
+    """The questionnaire's parcels checked against the cadastre; problems on the form."""
+    check, problems = _checked_site(form.cleaned_data["parcels"], commune)
+    for problem in problems:
+        form.add_error("parcels", problem)
+    return check
+
+
+def _checked_site(parcels: str, commune):
+    """(the check, None unless every parcel is found in the commune; the problems, French)."""
     try:
-        check = check_parcels(form.cleaned_data["parcels"].splitlines(), commune.insee_code)
-    except ValueError as error:
-        form.add_error("parcels", str(error))
-        return None
-    problems = [p for p in check.parcels if not (p.found and p.in_commune)]
-    for p in problems:
-        form.add_error("parcels", f"{p.reference} : {p.message}")
-    return None if problems or not check.found else check
+        check = check_parcels(parcels.splitlines(), commune.insee_code)
+    except ValueError as error:  # too many references
+        return None, [str(error)]
+    problems = [f"{p.reference} : {p.message}" for p in check.parcels
+                if not (p.found and p.in_commune)]  # fmt: skip
+    return (None if problems or not check.found else check), problems
 
 
 @login_required
@@ -111,22 +117,10 @@ def start_draft(request):
             **_project_answers(data),
         )  # fmt: skip
         _prefill_applicant(draft, request.user)
-        check = _checked_site(data["parcels"], commune)
-        if check is not None:
+        check = _checked_site(data["parcels"], commune)[0] if data["parcels"].strip() else None
+        if check is not None:  # checked again: the questionnaire's page may be old
             _attach_site(draft, check)
     return redirect("permits:draft", pk=draft.pk)
-
-
-def _checked_site(parcels: str, commune):
-    """The questionnaire's parcels, checked again; None unless every one is found there."""
-    if not parcels.strip():
-        return None
-    try:
-        check = check_parcels(parcels.splitlines(), commune.insee_code)
-    except ValueError:  # too many references: the site step will say so
-        return None
-    ok = check.found and all(p.found and p.in_commune for p in check.parcels)
-    return check if ok else None
 
 
 def _project_answers(data: dict) -> dict:
