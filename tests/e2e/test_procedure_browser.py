@@ -28,6 +28,16 @@ def at_every_width(page, j, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def fill_step(page, link, values: dict, button="Enregistrer et continuer") -> None:
+    """One step of the draft: opened from the task list (unless already open), filled, saved."""
+    if link:
+        page.get_by_role("link", name=link).click()
+    for selector, value in values.items():
+        page.fill(selector, value)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url("**/brouillon/")
+
+
 def test_the_dp_for_30_m2_in_zone_n_is_stopped_and_switched_to_a_pc_keeping_its_answers(
     live_server, browser_page, cadastre_91216, settings, tmp_path
 ):
@@ -63,29 +73,20 @@ def test_the_dp_for_30_m2_in_zone_n_is_stopped_and_switched_to_a_pc_keeping_its_
     page.get_by_role("button", name="Commencer la demande").click()
     page.wait_for_url("**/brouillon/")
     draft = Dossier.objects.get(depositor=team.applicant)
-    page.get_by_role("link", name="Le demandeur").click()
-    for field, value in (("#id_birth_name", "Martin"), ("#id_given_names", "Camille"),
-                         ("#id_address", "3 rue des Lilas"), ("#id_postcode", "91360"),
-                         ("#id_locality", "Épinay-sur-Orge"),
-                         ("#id_email", "camille@example.org")):  # fmt: skip
-        page.fill(field, value)
-    page.get_by_role("button", name="Enregistrer et continuer").click()
-    page.wait_for_url("**/brouillon/")
-    page.get_by_role("link", name="Le terrain et ses parcelles").click()
-    page.fill("#id_site_address", "Chemin des Prés")
-    page.fill("#id_site_postcode", "91360")
-    page.fill("#id_site_locality", "Épinay-sur-Orge")
-    page.fill("#id_parcels", "AB 37")
-    page.get_by_role("button", name="Vérifier les parcelles et enregistrer").click()
-    page.wait_for_url("**/brouillon/")
+    fill_step(page, "Le demandeur", {
+        "#id_birth_name": "Martin", "#id_given_names": "Camille",
+        "#id_address": "3 rue des Lilas", "#id_postcode": "91360",
+        "#id_locality": "Épinay-sur-Orge", "#id_email": "camille@example.org"})  # fmt: skip
+    fill_step(page, "Le terrain et ses parcelles", {
+        "#id_site_address": "Chemin des Prés", "#id_site_postcode": "91360",
+        "#id_site_locality": "Épinay-sur-Orge", "#id_parcels": "AB 37",
+    }, button="Vérifier les parcelles et enregistrer")  # fmt: skip
     page.get_by_role("link", name="Le projet").click()
     page.select_option("#id_works_nature", "extension")
-    page.fill("#id_description", "Extension de 30 m² de la maison.")
-    page.fill("#id_floor_area_existing_m2", "80")
-    page.fill("#id_floor_area_created_m2", "30")
     page.check("#id_q_creates_volume")
-    page.get_by_role("button", name="Enregistrer et continuer").click()
-    page.wait_for_url("**/brouillon/")
+    fill_step(page, None, {
+        "#id_description": "Extension de 30 m² de la maison.",
+        "#id_floor_area_existing_m2": "80", "#id_floor_area_created_m2": "30"})  # fmt: skip
     page.get_by_role("link", name="Les pièces jointes").click()
     for code in ("DP1", "DP2", "DP3"):
         page.set_input_files(f"#file-{code}", str(pdf_file(tmp_path, f"{code}.pdf")))
