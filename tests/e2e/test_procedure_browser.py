@@ -7,10 +7,10 @@ Screenshots at 1280, 390 and 320 px in var/e2e/; axe-core on each page (WCAG 2.1
 import pytest
 from django.core.management import call_command
 
-from permits.models import Dossier
+from permits.models import Dossier, DossierParcel
 from tests.e2e.test_applicant_browser import Journey, pdf_file
 from tests.e2e.test_officer_browser import sign_in
-from tests.factories import make_team
+from tests.factories import filed_dossier, make_team
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -119,3 +119,17 @@ def test_the_dp_for_30_m2_in_zone_n_is_stopped_and_switched_to_a_pc_keeping_its_
     assert "Pièces jointes sous votre démarche précédente" in kept and "DP1.pdf" in kept
     assert "À fournir" in page.inner_text("tr:has-text('PCMI1')")
     at_every_width(page, j, "pc-pieces")
+
+    # The officer sees the same finding on a DP already filed with these facts.
+    filed = filed_dossier(team, "DP")
+    Dossier.objects.filter(pk=filed.pk).update(
+        works_nature="extension", floor_area_existing_m2=80, floor_area_created_m2=30,
+        parcel_check=draft.parcel_check, description=draft.description)  # fmt: skip
+    DossierParcel.objects.create(dossier=filed, idu="91216000AB0037")
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_load_state()
+    sign_in(page, j, team.officer)
+    j.go(f"/instruction/{filed.pk}/")
+    finding = page.inner_text(".procedure-mismatch")
+    assert "appellent un permis de construire" in finding and "R421-14 a" in finding
+    at_every_width(page, j, "instruction")
