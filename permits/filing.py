@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Commune
+from permits.journey import procedure_fit
 from permits.models import Dossier, NumberSequence
 from permits.numbering import DossierNumber, parse
 from workflow import children, procedures
@@ -104,6 +105,10 @@ def _check_fileable(dossier: Dossier, on: date) -> None:
             raise FilingError(str(refusal)) from refusal
     elif dossier.parent_id is not None:
         raise FilingError("Une demande initiale ne se rattache pas à une autre autorisation.")
+    # The procedure against the site's and the project's facts (R421-9 to R421-17, R431-2).
+    refusal = procedure_fit.filing_refusal(dossier)
+    if refusal:
+        raise FilingError(refusal)
     if not dossier.applicants.exists():
         raise FilingError("Indiquez au moins un demandeur avant de déposer le dossier.")
 

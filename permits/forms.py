@@ -12,6 +12,15 @@ from workflow import procedures
 
 
 class AdvisorForm(forms.Form):
+    # The site first: what the cadastre and the planning data know is not asked (issue 16).
+    parcels = forms.CharField(
+        label="Références cadastrales du terrain",
+        help_text="Une parcelle par ligne : section puis numéro, par exemple « AB 12 », ou "
+        "l'identifiant complet (91216000AB0012). Elles figurent sur votre acte de propriété "
+        "ou votre avis de taxe foncière.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     works = forms.ChoiceField(
         label="Que souhaitez-vous faire ?",
         choices=[
@@ -41,7 +50,8 @@ class AdvisorForm(forms.Form):
         label="Il s'agit d'une maison individuelle ou de ses annexes", required=False
     )
     urban_zone = forms.BooleanField(
-        label="Le terrain est en zone urbaine (U) d'un plan local d'urbanisme", required=False
+        label="Les travaux sont situés en zone urbaine (U) d'un plan local d'urbanisme",
+        required=False,
     )
     protected_area = forms.BooleanField(
         label="Le terrain est aux abords d'un monument historique, dans un site patrimonial "
@@ -52,11 +62,26 @@ class AdvisorForm(forms.Form):
         label="La division crée des voies ou espaces communs", required=False
     )
 
+    def __init__(self, *args, site_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if site_only:  # "Vérifier le terrain": the project's questions come next
+            for field in self.fields.values():
+                field.required = False
+
 
 class NewDossierForm(forms.Form):
     procedure = forms.ChoiceField(
         label="Démarche",
         choices=[(code, procedures.get(code).label) for code in procedures.INITIAL_CODES],
+    )
+    # The questionnaire's answers, carried into the draft (tell us once); all optional.
+    parcels = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+    works = forms.CharField(required=False, widget=forms.HiddenInput, max_length=30)
+    floor_area_m2 = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=0, max_value=1_000_000
+    )
+    total_after_m2 = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=0, max_value=1_000_000
     )
 
 
@@ -163,6 +188,13 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["description"].required = True
         self.questions = catalogue.questions_for(self.instance.procedure)
+        # What the site's data answer is not asked (issue 16): in the abords of a monument or
+        # an SPR the insertion pieces are required whatever the visibility (R431-36 c).
+        flags = set((self.instance.parcel_check or {}).get("procedure", {}).get("flags", []))
+        self.known_answers = {}
+        if flags & {"ABORDS_MH", "SPR"} and catalogue.VISIBLE_OR_PROTECTED in self.questions:
+            self.known_answers[catalogue.VISIBLE_OR_PROTECTED] = True
+            del self.questions[catalogue.VISIBLE_OR_PROTECTED]
         for key, text in self.questions.items():
             self.fields[f"q_{key}"] = forms.BooleanField(
                 label=text, required=False, initial=self.instance.piece_answers.get(key, False)
@@ -187,7 +219,7 @@ class ProjectForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.piece_answers = {
             k: bool(self.cleaned_data.get(f"q_{k}")) for k in self.questions
-        }
+        } | self.known_answers
         return super().save(commit)
 
 

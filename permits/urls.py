@@ -35,6 +35,11 @@ urlpatterns = [
     path("dossiers/<int:pk>/brouillon/projet/", journey.step_project, name="draft_step_projet"),
     path("dossiers/<int:pk>/brouillon/pieces/", journey.step_pieces, name="draft_step_pieces"),
     path("dossiers/<int:pk>/brouillon/verifier/", journey.step_review, name="draft_review"),
+    path(
+        "dossiers/<int:pk>/brouillon/changer-de-demarche/",
+        journey.switch_procedure,
+        name="draft_switch",
+    ),
     path("dossiers/<int:pk>/message/", follow.post_message, name="post_message"),
     path(
         "dossiers/<int:pk>/pieces/<int:piece_id>/fichier/", dossiers.piece_file, name="piece_file"

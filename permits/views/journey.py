@@ -30,9 +30,10 @@ from permits.forms import (
     ProjectForm,
     SiteForm,
 )
-from permits.journey import drafts
-from permits.journey.advisor import NO_FORMALITY, Answers, advise
+from permits.journey import drafts, procedure_fit
+from permits.journey.advisor import NO_FORMALITY, Answers, Site, advise, questions_to_ask
 from permits.models import Applicant, Dossier, DossierParcel
+from permits.models.dossiers import WorksNature
 from permits.notify import email_applicant
 from permits.pieces import catalogue
 from permits.pieces.scan import ScanUnavailable
@@ -49,14 +50,28 @@ def _own_draft(request, pk: int) -> Dossier:
 
 @require_http_methods(["GET"])
 def choose_procedure(request):
-    """The guided questionnaire (GET, works without JavaScript) and the direct choice."""
-    form = AdvisorForm(request.GET or None)
+    """The guided questionnaire (GET, works without JavaScript) and the direct choice. It
+    starts from the site: what the cadastre and the planning data know is shown, not asked."""
+    site_only = request.GET.get("etape") == "terrain"
+    form = AdvisorForm(request.GET or None, site_only=site_only)
+    commune = Commune.objects.order_by("pk").first()
+    site, planning, check = None, None, None
+    if form.is_bound and form.is_valid() and form.cleaned_data["parcels"].strip() and commune:
+        check = _questionnaire_site(form, commune)
+        if check is not None:
+            planning = procedure_fit.planning_of(commune.insee_code)
+            site = Site.from_check(check.as_dict(), planning["kind"])
     advice = None
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not site_only and form.is_valid():
         data = {k: v or 0 if k.endswith("_m2") else v for k, v in form.cleaned_data.items()}
-        advice = advise(Answers(**data))
+        data.pop("parcels")
+        advice = advise(Answers(**data, site=site))
     context = {
         "form": form,
+        "site": site,
+        "site_facts": site.facts(planning["label"]) if site else (),
+        "site_parcels": [p.idu for p in check.found] if check else [],
+        "ask": questions_to_ask(site),
         "advice": advice,
         "no_formality": NO_FORMALITY,
         "advised": procedures.get(advice.procedure) if advice and advice.procedure else None,
@@ -64,6 +79,25 @@ def choose_procedure(request):
         "new_form": NewDossierForm(),
     }
     return render(request, "permits/journey/choose.html", context)
+
+
+def _questionnaire_site(form, commune):
+    """The questionnaire's parcels checked against the cadastre; problems on the form."""
+    check, problems = _checked_site(form.cleaned_data["parcels"], commune)
+    for problem in problems:
+        form.add_error("parcels", problem)
+    return check
+
+
+def _checked_site(parcels: str, commune):
+    """(the check, None unless every parcel is found in the commune; the problems, French)."""
+    try:
+        check = check_parcels(parcels.splitlines(), commune.insee_code)
+    except ValueError as error:  # too many references
+        return None, [str(error)]
+    problems = [f"{p.reference} : {p.message}" for p in check.parcels
+                if not (p.found and p.in_commune)]  # fmt: skip
+    return (None if problems or not check.found else check), problems
 
 
 @login_required
@@ -76,12 +110,30 @@ def start_draft(request):
     commune = Commune.objects.order_by("pk").first()
     if commune is None:
         raise Http404("no commune configured")
+    data = form.cleaned_data
     with transaction.atomic():
         draft = create_draft(
-            procedure=form.cleaned_data["procedure"], commune=commune, depositor=request.user
-        )
+            procedure=data["procedure"], commune=commune, depositor=request.user,
+            **_project_answers(data),
+        )  # fmt: skip
         _prefill_applicant(draft, request.user)
+        check = _checked_site(data["parcels"], commune)[0] if data["parcels"].strip() else None
+        if check is not None:  # checked again: the questionnaire's page may be old
+            _attach_site(draft, check)
     return redirect("permits:draft", pk=draft.pk)
+
+
+def _project_answers(data: dict) -> dict:
+    """The questionnaire's answers as the draft's project fields (tell us once)."""
+    fields = {}
+    if data.get("works") in WorksNature.values:  # not "information" (a CU) nor anything else
+        fields["works_nature"] = data["works"]
+    created, total = data.get("floor_area_m2") or 0, data.get("total_after_m2") or 0
+    if created:
+        fields["floor_area_created_m2"] = created
+    if data.get("works") == "extension" and total > created:
+        fields["floor_area_existing_m2"] = total - created
+    return fields
 
 
 def _prefill_applicant(draft: Dossier, user) -> None:
@@ -199,7 +251,10 @@ def step_site(request, pk: int):
 
 @transaction.atomic
 def _save_site(form, draft: Dossier, check) -> None:
-    draft = form.save(commit=False)
+    _attach_site(form.save(commit=False), check)
+
+
+def _attach_site(draft: Dossier, check) -> None:
     if not draft.site_area_m2 and check.area_m2:
         draft.site_area_m2 = round(check.area_m2)  # from the cadastral geometry (tell us once)
     draft.parcel_check = check.as_dict()
@@ -261,7 +316,8 @@ def pieces_page(request, dossier: Dossier, template: str, codes=None):
         for spec in catalogue.pieces_for(dossier.procedure)
         if codes is None or spec.code in codes
     ]
-    return render(request, template, {"dossier": dossier, "rows": rows, "form": form})
+    kept = procedure_fit.kept_pieces(dossier) if codes is None else []
+    return render(request, template, {"dossier": dossier, "rows": rows, "form": form, "kept": kept})
 
 
 @login_required
@@ -280,6 +336,10 @@ def step_review(request, pk: int):
     prefetch_child_rows(draft, *drafts.CHECKED)
     form = FilingForm(request.POST or None, initial={"electronic_notification_consent": True})
     blocked = [t for t in drafts.tasks(draft) if not t.done]
+    # The procedure against the facts (issue 16 §1): a declaration calling for a permit is
+    # stopped here, with the switch offered; file_dossier refuses it too.
+    mismatch = procedure_fit.mismatch(draft)
+    architect = procedure_fit.architect_refusal(draft)
     if request.method == "POST" and form.is_valid() and not blocked:
         try:
             filed = file_dossier(
@@ -307,12 +367,33 @@ def step_review(request, pk: int):
             "dossier": draft,
             "form": form,
             "blocked": blocked,
+            "mismatch": mismatch,
+            "architect_refusal": architect,
             "applicant": drafts.main_applicant(draft),
             "applicants": draft.applicants.all(),
             "pieces": current_pieces(draft),
             "parcels": draft.parcels.all(),
         },
     )
+
+
+@login_required
+@require_POST
+def switch_procedure(request, pk: int):
+    """One click: the draft becomes the procedure its facts call for, answers and pieces kept."""
+    try:
+        draft, missing = procedure_fit.switch_procedure(pk, request.user)
+    except procedure_fit.CannotSwitch as refusal:
+        messages.error(request, str(refusal))
+        return redirect("permits:draft", pk=_own_draft(request, pk).pk)
+    text = (
+        f"Votre demande est désormais : {draft.get_procedure_display()} (cerfa "
+        f"{draft.cerfa}). Vos réponses et vos pièces sont conservées."
+    )
+    if missing:
+        text += " Pièces à joindre : " + ", ".join(f"{p.code} ({p.label})" for p in missing) + "."
+    messages.success(request, text)
+    return redirect("permits:draft", pk=draft.pk)
 
 
 def _filed_mail(dossier: Dossier) -> None:

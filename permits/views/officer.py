@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import ConsultedService, Role
 from accounts.permissions import communes_for, role_required
+from permits.journey import procedure_fit
 from permits.models import Dossier
 from permits.pieces import catalogue
 from permits.pieces.store import current_pieces
@@ -68,6 +69,9 @@ def instruction_page(request, pk: int):
             "labels": EVENT_LABELS,
             "pieces": current_pieces(dossier),
             "piece_specs": catalogue.pieces_for(dossier.procedure),
+            "kept_pieces": procedure_fit.kept_pieces(dossier),
+            # The procedure against the facts (issue 16 §1), as the applicant's review checks it.
+            "procedure_mismatch": procedure_fit.mismatch(dossier),
             "applicants": dossier.applicants.all(),
             "consultations": dossier.consultations.prefetch_related("documents"),
             "binding_prescriptions": binding_prescriptions(dossier),

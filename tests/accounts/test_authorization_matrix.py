@@ -135,6 +135,12 @@ RULES = {
             "permits:draft_review",
         )
     },
+    # Switching a draft to the procedure its facts call for (issue 16): its depositor only.
+    "permits:draft_switch": {
+        "method": "post",
+        "kwargs": lambda w: {"pk": w.dossiers["draft"].pk},
+        "allowed": dossier_rule("draft"),
+    },
     "permits:post_message": {
         "method": "post",
         "cases": {
