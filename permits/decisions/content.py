@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from permits.decisions.facts import DossierFacts, Opinion, Signatory
-from permits.french import of_place
+from permits.french import of_noun, of_place
 from permits.models.documents import DocumentKind
 from workflow.clock import (
     Consequence,
@@ -213,14 +213,12 @@ def _planning_visa(plan) -> str:
         text += f" {approved} le {format_fr(plan.approved)}"
     if plan.changes:
         text += ", " + ", ".join(plan.changes)
-    if plan.zones:
-        area = "secteur" if plan.kind == "carte communale" else "zone"
-        zones = _and(plan.zones)
-        text += (
-            f", et le règlement de la {area} {zones}"
-            if len(plan.zones) == 1
-            else f", et le règlement des {area}s {zones}"
-        )
+    many = len(plan.zones) > 1
+    if plan.zones and plan.kind == "carte communale":  # sectors, under the RNU's rules
+        text += f", le terrain étant situé dans {'les secteurs' if many else 'le secteur'} "
+        text += _and(plan.zones)
+    elif plan.zones:
+        text += f", et le règlement {'des zones' if many else 'de la zone'} {_and(plan.zones)}"
     return text + " ;"
 
 
@@ -257,11 +255,11 @@ def _opinion_visa(opinion: Opinion) -> str:
             sense, article = ("l'avis défavorable" if refused else "l'avis favorable"), "R423-59"
         given = f" le {format_fr(opinion.on)}" if opinion.on else ""
         return (
-            f"Vu {sense} tacite de {opinion.service}, né{given} du silence gardé dans le délai "
-            f"de consultation (article {article}) ;"
+            f"Vu {sense} tacite {of_noun(opinion.service)}, né{given} du silence gardé dans le "
+            f"délai de consultation (article {article}) ;"
         )
     sense = (_ACCORDS if opinion.binding else _SENSES)[opinion.opinion]
-    return f"Vu {sense} de {opinion.service} du {format_fr(opinion.on)} ;"
+    return f"Vu {sense} {of_noun(opinion.service)} du {format_fr(opinion.on)} ;"
 
 
 def _abf_considerants(facts: DossierFacts) -> tuple[str, ...]:
@@ -532,7 +530,7 @@ def _imposed_prescriptions(facts: DossierFacts) -> tuple[str, ...]:
     """Prescriptions of the opinions, reproduced in the act (§7.4 item 4); those of an avis
     conforme are imposed (L632-2 code du patrimoine)."""
     return tuple(
-        f"{p} (prescription de {o.service}, reproduite)"
+        f"{p} (prescription {of_noun(o.service)}, reproduite)"
         for o in facts.opinions
         if o.opinion == "with_prescriptions"
         for p in o.prescriptions

@@ -230,7 +230,7 @@ def opinions_of(dossier) -> tuple[Opinion, ...]:
     """Each consultation: answered, tacit (dated the day silence gave it) or still pending."""
     return tuple(
         Opinion(
-            service=c.service_name,
+            service=service_phrase(c.service_kind, c.service_name),
             on=c.answered_on,
             opinion=c.opinion,
             prescriptions=tuple(p for p in c.prescriptions if p),
@@ -238,6 +238,18 @@ def opinions_of(dossier) -> tuple[Opinion, ...]:
         )
         for c in dossier.consultations.all()
     )
+
+
+ABF_PHRASE = "l'architecte des Bâtiments de France"
+
+
+def service_phrase(kind: str, name: str) -> str:
+    """The consulted body as the act names it, with its article so that "de" contracts:
+    "l'architecte des Bâtiments de France" (the ABF, whatever its UDAP is called), "le service
+    consulté « SDIS de l'Essonne »" (a free name takes no article of its own)."""
+    if kind == "abf":
+        return ABF_PHRASE
+    return f"le service consulté « {name} »"
 
 
 def majorations_of(dossier) -> tuple[tuple[str, str, date], ...]:
