@@ -433,9 +433,10 @@ def _taxes(facts: DossierFacts) -> tuple[str, ...]:
         n = facts.dwellings_created
         created.append(f"{n} logement{'s' if n > 1 else ''}")
     return (
-        f"Le projet, qui crée {_and(created)}, est assujetti à la taxe d'aménagement et, le cas "
-        "échéant, à la redevance d'archéologie préventive (articles 1635 quater A et suivants "
-        "du code général des impôts, article L524-2 du code du patrimoine) ; leur montant est "
+        f"Le projet, qui crée {_and(created)}, est assujetti, sauf exonération, à la taxe "
+        "d'aménagement et, le cas échéant, à la redevance d'archéologie préventive (articles "
+        "1635 quater A et suivants du code général des impôts, article L524-2 du code du "
+        "patrimoine) ; leur montant est "
         "communiqué au bénéficiaire par l'administration fiscale, sur la base de la déclaration "
         "qu'il dépose après l'achèvement des travaux.",
     )
@@ -530,7 +531,7 @@ def _imposed_prescriptions(facts: DossierFacts) -> tuple[str, ...]:
     """Prescriptions of the opinions, reproduced in the act (§7.4 item 4); those of an avis
     conforme are imposed (L632-2 code du patrimoine)."""
     return tuple(
-        f"{p} (prescription {of_noun(o.service)}, reproduite)"
+        f"{p.strip().rstrip('.')} (prescription {of_noun(o.service)}, reproduite)."
         for o in facts.opinions
         if o.opinion == "with_prescriptions"
         for p in o.prescriptions
