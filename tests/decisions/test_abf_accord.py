@@ -66,6 +66,20 @@ def test_an_abf_refusal_leaves_only_a_refusal_to_the_officer(team):
     assert d.state == State.DECISION_PROPOSED
 
 
+def test_the_officers_draft_page_refuses_a_grant_the_abf_refused_and_says_why(client, team):
+    d = consulted(team, "unfavourable", text="Atteinte aux abords")
+    client.force_login(team.officer)
+    response = client.post(
+        f"/instruction/{d.pk}/acte/propose_decision/",
+        {"state": "under_instruction", "outcome": "grant"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "a refusé son accord" in page and "L632-2" in page
+    d.refresh_from_db()
+    assert d.state == State.UNDER_INSTRUCTION and not d.decision_outcome
+
+
 def test_an_accord_with_prescriptions_puts_them_in_the_act_without_retyping(team):
     d = consulted(team, "with_prescriptions", prescriptions=[PRESCRIPTION])
     with pytest.raises(TransitionRefused, match="prescriptions"):
