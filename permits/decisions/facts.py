@@ -14,6 +14,9 @@ from datetime import date
 
 from django.utils import timezone
 
+from cadastre.models import Zone
+from workflow.clock.rules import MajorationReason
+
 
 @dataclass(frozen=True)
 class Signatory:
@@ -192,13 +195,14 @@ def planning_of(insee_code: str, check: dict) -> PlanningDocument:
     if zones:
         first = zones[0]
         names = tuple(dict.fromkeys(z["libelle"] for z in zones))
+        # The demo's drawn zoning says so on the act too (cadastre draw_demo_constraints).
+        illustrative = any(z.get("illustrative") for z in zones)
         return PlanningDocument(
             kind=_document_kind(first.get("idurba", ""), first.get("typedoc", "")),
             approved=_date(first.get("approved_on")),
+            changes=("zonage illustratif de démonstration",) if illustrative else (),
             zones=names,
         )
-    from cadastre.models import Zone
-
     current = (
         Zone.objects.filter(insee=insee_code, is_current=True)
         .order_by("-approved_on")
@@ -253,8 +257,6 @@ def service_phrase(kind: str, name: str) -> str:
 
 
 def majorations_of(dossier) -> tuple[tuple[str, str, date], ...]:
-    from workflow.clock.rules import MajorationReason
-
     out = []
     for m in dossier.majorations:
         reason = MajorationReason[m["reason"]]
