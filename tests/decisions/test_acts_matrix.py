@@ -27,7 +27,7 @@ from permits.decisions.rendering import render_pdf
 from permits.models import Dossier
 from permits.models.dossiers import DossierParcel
 from tests.decisions.conftest import DEPUTY, FACTS, MAYOR
-from tests.decisions.layout import overlaps
+from tests.decisions.layout import overlaps, word_boxes
 from tests.decisions.test_documents import CONTENTS
 from tests.factories import CommuneFactory, filed_dossier, make_team
 from workflow.models import Consultation
@@ -492,6 +492,13 @@ def assert_printed(text: str, kinds, absent=()):
         assert words not in text, f"{words!r} printed"
 
 
+def assert_signature_kept_with_an_article(pdf: Path):
+    """The signature block never stands alone on a page: the last article goes with it."""
+    pages = [[b.text for b in page] for page in word_boxes(pdf)]
+    signed = [words for words in pages if "électroniquement" in words]
+    assert len(signed) == 1 and "Article" in signed[0]
+
+
 def assert_no_overlap(pdf: Path):
     found = overlaps(pdf)
     assert not found, [(a.page, a.text, b.text) for a, b in found[:5]]
@@ -527,6 +534,7 @@ def test_each_arrete_cites_exactly_the_dossiers_facts_and_every_mention(name, tm
     for prescription in (p for c in s.consultations for p in c.get("prescriptions", ())):
         assert prescription.rstrip(".") in text
     assert_no_overlap(pdf)
+    assert_signature_kept_with_an_article(pdf)
 
 
 def heading(name: str) -> str:
@@ -615,3 +623,32 @@ def test_the_overlap_check_finds_text_drawn_over_text(tmp_path):
         )
     )
     assert overlaps(pdf)
+
+
+def test_a_short_refusal_keeps_its_verification_block_off_the_annex_headings(tmp_path):
+    """Issue 16's case: the floated verification block of a one-page refusal was drawn over
+    "Informations sur les voies de recours" on the annex's page."""
+    from dataclasses import replace
+
+    content = decision_content(
+        replace(FACTS, opinions=(), servitudes=()),
+        Judgement("refusal", (GROUND,)),
+        DEPUTY,
+        reference="URBA2026_00013",
+        issued_on=SIGNED,
+    )
+    pdf = tmp_path / "refus.pdf"
+    pdf.write_bytes(render_pdf(content.as_dict()))
+    assert_no_overlap(pdf)
+
+
+def test_the_signature_does_not_stand_alone_on_the_last_page(tmp_path):
+    """Issue 16's case: this refusal's articles filled page 1 and its signature block went
+    alone to page 2; the last article now goes with it."""
+    content = decision_content(
+        FACTS, Judgement("refusal", (GROUND,)), DEPUTY, reference="URBA2026_00014", issued_on=SIGNED
+    )
+    pdf = tmp_path / "refus.pdf"
+    pdf.write_bytes(render_pdf(content.as_dict()))
+    assert_signature_kept_with_an_article(pdf)
+    assert_no_overlap(pdf)
