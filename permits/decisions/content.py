@@ -118,7 +118,7 @@ def _noun(type_code: str) -> str:
 
 
 def _site(facts: DossierFacts) -> str:
-    """ "12 rue de la Gare, 91360 Épinay-sur-Orge, cadastré 91216000AB0123"."""
+    """The address and parcels: 12 rue de la Gare, 91360 Épinay-sur-Orge, cadastré 91216…"""
     parts = [facts.site_address or "adresse non renseignée"]
     if facts.parcels:
         parts.append("cadastré " + ", ".join(facts.parcels))
@@ -222,11 +222,6 @@ def _planning_visa(plan) -> str:
     return text + " ;"
 
 
-def _of_document(kind: str) -> str:
-    name = _DOCUMENTS.get(kind, (kind,))[0]
-    return "du " + name[3:] if name.startswith("le ") else "de " + name
-
-
 def _and(items) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
@@ -268,7 +263,7 @@ def _abf_considerants(facts: DossierFacts) -> tuple[str, ...]:
     for o in facts.opinions:
         if not o.binding or o.pending:
             continue
-        if o.opinion in ("unfavourable", "tacit_unfavourable"):
+        if o.refused:
             out.append(
                 f"Considérant que {o.service} a refusé de donner son accord au projet, et que "
                 "l'autorité compétente est tenue de refuser l'autorisation (article L632-2 du code "
@@ -364,6 +359,7 @@ _ABF_APPEAL = Section(
         "vaut confirmation du refus (article R424-14 du code de l'urbanisme).",
     ),
 )
+# Before and after the works' section, which depends on the procedure.
 _GRANT_ANNEX = (
     Section(
         "Caractère exécutoire",
@@ -399,6 +395,8 @@ _GRANT_ANNEX = (
             "les mentions relatives aux recours.",
         ),
     ),
+)
+_GRANT_ANNEX_END = (
     Section(
         "Retrait",
         (
@@ -436,9 +434,8 @@ def _taxes(facts: DossierFacts) -> tuple[str, ...]:
         f"Le projet, qui crée {_and(created)}, est assujetti, sauf exonération, à la taxe "
         "d'aménagement et, le cas échéant, à la redevance d'archéologie préventive (articles "
         "1635 quater A et suivants du code général des impôts, article L524-2 du code du "
-        "patrimoine) ; leur montant est "
-        "communiqué au bénéficiaire par l'administration fiscale, sur la base de la déclaration "
-        "qu'il dépose après l'achèvement des travaux.",
+        "patrimoine) ; leur montant est communiqué au bénéficiaire par l'administration "
+        "fiscale, sur la base de la déclaration qu'il dépose après l'achèvement des travaux.",
     )
 
 
@@ -609,7 +606,8 @@ def _decision_articles(facts: DossierFacts, judgement: Judgement, type_code: str
         if plan.kind == "RNU":
             rules = "Le terrain est soumis au règlement national d'urbanisme."
         else:
-            rules = f"Le terrain est soumis aux dispositions {_of_document(plan.kind)}"
+            document = _DOCUMENTS.get(plan.kind, (plan.kind,))[0]
+            rules = f"Le terrain est soumis aux dispositions {of_noun(document)}"
             if plan.zones:
                 area = "secteur" if plan.kind == "carte communale" else "zone"
                 rules += f", {area}{'s' if len(plan.zones) > 1 else ''} {_and(plan.zones)}"
@@ -657,21 +655,19 @@ def _annex(facts: DossierFacts, outcome: Outcome, type_code: str) -> tuple[Secti
     if outcome in (O.CU_DELIVERED, O.CU_POSITIVE, O.CU_NEGATIVE):
         return _CU_ANNEX
     if outcome in (O.REFUSAL, O.OPPOSITION):
-        abf_refused = any(
-            o.binding and o.opinion in ("unfavourable", "tacit_unfavourable")
-            for o in facts.opinions
-        )
+        abf_refused = any(o.binding and o.refused for o in facts.opinions)
         return _NEGATIVE_ANNEX + ((_ABF_APPEAL,) if abf_refused else ())
     if outcome == O.SURSIS_A_STATUER:
         return _SURSIS_ANNEX
-    annex = list(_GRANT_ANNEX)
     # A DOC is due for a permit, not for a declaration (R424-16, §8.5).
-    annex.insert(5, _WORKS_DECLARATION if type_code in DECLARATIONS else _WORKS)
-    if type_code != "PD":  # a demolition builds nothing to insure
-        annex.append(_INSURANCE)
-    if facts.archaeology:
-        annex.append(_ARCHAEOLOGY)
-    return tuple(annex)
+    works = _WORKS_DECLARATION if type_code in DECLARATIONS else _WORKS
+    return (
+        *_GRANT_ANNEX,
+        works,
+        *_GRANT_ANNEX_END,
+        *((_INSURANCE,) if type_code != "PD" else ()),  # a demolition builds nothing to insure
+        *((_ARCHAEOLOGY,) if facts.archaeology else ()),
+    )
 
 
 def decision_content(

@@ -81,6 +81,10 @@ class Opinion:
     def tacit(self) -> bool:
         return self.opinion.startswith("tacit_")
 
+    @property
+    def refused(self) -> bool:
+        return self.opinion in ("unfavourable", "tacit_unfavourable")
+
 
 @dataclass(frozen=True)
 class DossierFacts:
