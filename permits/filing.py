@@ -111,6 +111,19 @@ def _check_fileable(dossier: Dossier, on: date) -> None:
         raise FilingError(refusal)
     if not dossier.applicants.exists():
         raise FilingError("Indiquez au moins un demandeur avant de déposer le dossier.")
+    _check_taxable_facts(dossier)
+
+
+def _check_taxable_facts(dossier: Dossier) -> None:
+    """Dwellings are created with floor area: the taxe d'aménagement is assessed on it
+    (CGI 1635 quater A ff.) and the act states it (docs/acts.md), so a count without an
+    area is an incomplete declaration."""
+    if dossier.dwellings_created and not dossier.floor_area_created_m2:
+        raise FilingError(
+            "Vous déclarez créer des logements sans indiquer la surface de plancher créée : "
+            "indiquez-la à l'étape « Le projet » avant de déposer le dossier (elle détermine "
+            "la taxe d'aménagement)."
+        )
 
 
 def allocate_number(dossier: Dossier, now: datetime) -> DossierNumber:

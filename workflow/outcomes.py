@@ -53,3 +53,42 @@ def express_outcomes(type_code: str) -> tuple[Outcome, ...]:
     if type_code in CERTIFICATES:
         return _EXPRESS[type_code]
     return _EXPRESS["other"]
+
+
+# Outcomes that authorise the works: the ones an avis conforme can forbid.
+AUTHORISING = frozenset(
+    {Oc.GRANT, Oc.GRANT_WITH_PRESCRIPTIONS, Oc.NON_OPPOSITION, Oc.NON_OPPOSITION_WITH_PRESCRIPTIONS}
+)
+
+
+def binding_opinion_conflict(outcome: str, opinions) -> str:
+    """Why `outcome` cannot be decided given the avis conformes, in French; "" if it can.
+
+    `opinions`: (service name, opinion value, "" while pending) of each binding consultation.
+    L632-2 code du patrimoine: works in an SPR or the abords of a monument historique need the
+    ABF's accord; its refusal binds the authority (refusal or opposition, R424-3), its
+    prescriptions are imposed by the decision, and no authorisation precedes the accord.
+    """
+    for service, opinion in opinions:
+        if opinion in ("unfavourable", "tacit_unfavourable") and outcome not in NEGATIVE:
+            return (
+                f"{service} a refusé son accord : la décision ne peut être qu'un refus (ou une "
+                "opposition à la déclaration préalable), l'autorité compétente étant liée par "
+                "ce refus (article L632-2 du code du patrimoine, article R424-3 du code de "
+                "l'urbanisme)."
+            )
+    for service, opinion in opinions:
+        if opinion == "with_prescriptions" and outcome in AUTHORISING - WITH_PRESCRIPTIONS:
+            return (
+                f"{service} a assorti son accord de prescriptions : la décision doit les "
+                "imposer (accord ou non-opposition avec prescriptions), ou refuser "
+                "(article L632-2 du code du patrimoine)."
+            )
+        if not opinion and outcome in AUTHORISING:
+            return (
+                f"L'accord de {service} est requis et n'a pas encore été rendu : aucune "
+                "autorisation ne peut être délivrée avant cet accord, exprès ou tacite "
+                "(article L632-2 du code du patrimoine, article R423-67 du code de "
+                "l'urbanisme)."
+            )
+    return ""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from permits.decisions.facts import Author, DossierFacts, Opinion, Signatory
+from permits.french import of_noun, of_place
 from permits.models.documents import DocumentKind
 from workflow.clock import (
     Consequence,
@@ -27,7 +28,14 @@ from workflow.clock import (
     format_fr,
 )
 from workflow.clock.rules import CERTIFICATES, DECLARATIONS
-from workflow.outcomes import NEEDS_GROUNDS, WITH_PRESCRIPTIONS, Outcome, express_outcomes
+from workflow.outcomes import (
+    NEEDS_GROUNDS,
+    NEGATIVE,
+    WITH_PRESCRIPTIONS,
+    Outcome,
+    binding_opinion_conflict,
+    express_outcomes,
+)
 
 O = Outcome  # noqa: E741 (as in workflow.outcomes)
 
@@ -90,9 +98,9 @@ class Judgement:
 # --- shared pieces ---------------------------------------------------------------------------
 
 
-def _of(name: str) -> str:
-    """French elision: "d'Épinay-sur-Orge", "de Paris"."""
-    return f"d'{name}" if name[:1].lower() in "aeiouyéèêàâîôûh" else f"de {name}"
+def _object(facts: DossierFacts) -> str:
+    """The project's description without its final stop, as it sits inside a sentence."""
+    return (facts.description or "").strip().rstrip(" .;,") or "non précisé"
 
 
 def _type_code(facts: DossierFacts) -> str:
@@ -113,6 +121,7 @@ def _noun(type_code: str) -> str:
 
 
 def _site(facts: DossierFacts) -> str:
+    """The address and parcels: 12 rue de la Gare, 91360 Épinay-sur-Orge, cadastré 91216…"""
     parts = [facts.site_address or "adresse non renseignée"]
     if facts.parcels:
         parts.append("cadastré " + ", ".join(facts.parcels))
@@ -184,14 +193,19 @@ def _visas(facts: DossierFacts, type_code: str) -> tuple[str, ...]:
         f" déposée le {format_fr(facts.filed)} par {_applicants(facts)}"
         + (f", demeurant {facts.applicant_address}" if facts.applicant_address else "")
         + f", enregistrée sous le numéro {facts.number} ;",
-        f"Vu l'objet de la demande : {facts.description or 'non précisé'}, sur un terrain situé "
-        f"{_site(facts)} ;",
+        f"Vu l'objet de la demande : {_object(facts)}, sur un terrain situé {_site(facts)} ;",
+        "Vu les pièces du dossier ;",
     ]
     if facts.pieces_received:
         visas.append(
             f"Vu les pièces complémentaires demandées le {format_fr(facts.pieces_requested)} "
-            f"et reçues le {format_fr(facts.pieces_received)} ;"
+            f"et reçues le {format_fr(facts.pieces_received)} (articles R423-38 et R423-39) ;"
         )
+    visas += [
+        f"Vu la lettre du {format_fr(notified)} notifiant la majoration du délai d'instruction "
+        f"({label[:1].lower()}{label[1:]}, article {article}) ;"
+        for label, article, notified in facts.majorations
+    ]
     if type_code in CERTIFICATES:
         visas.append(
             "Vu le code de l'urbanisme, notamment ses articles L410-1 et R410-1 et suivants ;"
@@ -206,38 +220,98 @@ def _visas(facts: DossierFacts, type_code: str) -> tuple[str, ...]:
             "Vu le code de l'urbanisme, notamment ses articles L421-1 et suivants, R421-1 et "
             "suivants, L424-1 et suivants et R424-1 et suivants ;"
         )
-    plan = facts.planning
-    if plan.kind == "RNU":
-        visas.append(
-            "Vu le règlement national d'urbanisme (articles L111-1 et R111-1 et suivants du code "
-            "de l'urbanisme), la commune n'étant pas couverte par un document d'urbanisme ;"
-        )
-    else:
-        name = {
-            "PLU": "le plan local d'urbanisme",
-            "PLUi": "le plan local d'urbanisme intercommunal",
-            "carte communale": "la carte communale",
-        }.get(plan.kind, plan.kind)
-        text = f"Vu {name}"
-        if plan.approved:
-            text += f" approuvé le {format_fr(plan.approved)}"
-        if plan.changes:
-            text += ", " + ", ".join(plan.changes)
-        if plan.zone:
-            text += f", et le règlement de la zone {plan.zone}"
-        visas.append(text + " ;")
+    visas.append(_planning_visa(facts.planning))
     visas += [f"Vu la servitude d'utilité publique {s} ;" for s in facts.servitudes]
-    visas += [_opinion_visa(o) for o in facts.opinions]
+    visas += [_opinion_visa(o) for o in facts.opinions if not o.pending]
     return tuple(visas)
 
 
-def _opinion_visa(opinion: Opinion) -> str:
-    if opinion.received is None:
+_DOCUMENTS = {
+    "PLU": ("le plan local d'urbanisme", "approuvé"),
+    "PLUi": ("le plan local d'urbanisme intercommunal", "approuvé"),
+    "POS": ("le plan d'occupation des sols", "approuvé"),
+    "PSMV": ("le plan de sauvegarde et de mise en valeur", "approuvé"),
+    "carte communale": ("la carte communale", "approuvée"),
+}
+
+
+def _planning_visa(plan) -> str:
+    """The planning document in force, its approval and changes, and the zones crossed
+    (reference §3.8 item 2, §5.4); the RNU where the commune has none (L111-1)."""
+    if plan.kind == "RNU":
         return (
-            f"Vu l'avis favorable de {opinion.service}, réputé émis faute de réponse dans le délai "
-            f"de consultation (R423-59) ;"
+            "Vu le règlement national d'urbanisme (articles L111-1 et R111-1 et suivants du code "
+            "de l'urbanisme), la commune n'étant pas couverte par un document d'urbanisme ;"
         )
-    return f"Vu l'avis {opinion.sense} de {opinion.service} du {format_fr(opinion.received)} ;"
+    name, approved = _DOCUMENTS.get(plan.kind, (plan.kind, "approuvé"))
+    text = f"Vu {name}"
+    if plan.approved:
+        text += f" {approved} le {format_fr(plan.approved)}"
+    if plan.changes:
+        text += ", " + ", ".join(plan.changes)
+    many = len(plan.zones) > 1
+    if plan.zones and plan.kind == "carte communale":  # sectors, under the RNU's rules
+        text += f", le terrain étant situé dans {'les secteurs' if many else 'le secteur'} "
+        text += _and(plan.zones)
+    elif plan.zones:
+        text += f", et le règlement {'des zones' if many else 'de la zone'} {_and(plan.zones)}"
+    return text + " ;"
+
+
+def _and(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+
+
+_SENSES = {
+    "favourable": "l'avis favorable",
+    "with_prescriptions": "l'avis favorable assorti de prescriptions",
+    "unfavourable": "l'avis défavorable",
+}
+# An avis conforme is an accord or a refusal of accord (L632-2 code du patrimoine).
+_ACCORDS = {
+    "favourable": "l'accord",
+    "with_prescriptions": "l'accord assorti de prescriptions",
+    "unfavourable": "le refus d'accord",
+}
+
+
+def _opinion_visa(opinion: Opinion) -> str:
+    """Each consultation with its date and sense, express or tacit (§3.6, §3.8)."""
+    if opinion.tacit:
+        refused = opinion.opinion == "tacit_unfavourable"
+        if opinion.binding:
+            sense, article = ("le refus d'accord" if refused else "l'accord"), "R423-67"
+        else:
+            sense, article = ("l'avis défavorable" if refused else "l'avis favorable"), "R423-59"
+        given = f" le {format_fr(opinion.on)}" if opinion.on else ""
+        return (
+            f"Vu {sense} tacite {of_noun(opinion.service)}, né{given} du silence gardé dans le "
+            f"délai de consultation (article {article}) ;"
+        )
+    sense = (_ACCORDS if opinion.binding else _SENSES)[opinion.opinion]
+    return f"Vu {sense} {of_noun(opinion.service)} du {format_fr(opinion.on)} ;"
+
+
+def _abf_considerants(facts: DossierFacts) -> tuple[str, ...]:
+    """An avis conforme binds the decision (L632-2 code du patrimoine): the act says so."""
+    out = []
+    for o in facts.opinions:
+        if not o.binding or o.pending:
+            continue
+        if o.refused:
+            out.append(
+                f"Considérant que {o.service} a refusé de donner son accord au projet, et que "
+                "l'autorité compétente est tenue de refuser l'autorisation (article L632-2 du code "
+                "du patrimoine, article R425-1 du code de l'urbanisme)"
+            )
+        elif o.opinion == "with_prescriptions":
+            out.append(
+                f"Considérant que {o.service} a donné son accord au projet sous réserve de "
+                "prescriptions, que la décision doit imposer (article L632-2 du code du "
+                "patrimoine)"
+            )
+    return tuple(out)
 
 
 def _numbered(paragraph_lists: list[tuple[str, ...]]) -> tuple[Section, ...]:
@@ -272,6 +346,56 @@ _THIRD_PARTY_APPEAL = Section(
         "(article R600-1).",
     ),
 )
+_WORKS = Section(
+    "Ouverture et achèvement des travaux",
+    (
+        "Le bénéficiaire adresse à la mairie une déclaration d'ouverture de chantier "
+        "(cerfa n° 13407) au commencement des travaux (article R424-16), puis une "
+        "déclaration attestant l'achèvement et la conformité des travaux (cerfa n° 13408) à "
+        "leur achèvement (article R462-1). L'administration dispose alors de trois mois, "
+        "portés à cinq mois lorsque le récolement est obligatoire, pour contester la "
+        "conformité (articles R462-6 et R462-7).",
+    ),
+)
+_WORKS_DECLARATION = Section(
+    "Achèvement des travaux",
+    (
+        "À l'achèvement des travaux, le déclarant adresse à la mairie une déclaration attestant "
+        "leur achèvement et leur conformité (cerfa n° 13408, article R462-1). L'administration "
+        "dispose alors de trois mois, portés à cinq mois lorsque le récolement est obligatoire, "
+        "pour contester la conformité (articles R462-6 et R462-7).",
+    ),
+)
+_INSURANCE = Section(
+    "Assurance dommages-ouvrage",
+    (
+        "Avant l'ouverture du chantier, le maître de l'ouvrage qui fait réaliser des travaux de "
+        "construction doit souscrire une assurance de dommages-ouvrage, garantissant la "
+        "réparation des désordres relevant de la garantie décennale (article L242-1 du code des "
+        "assurances).",
+    ),
+)
+_ARCHAEOLOGY = Section(
+    "Archéologie préventive",
+    (
+        "Le terrain est situé dans une zone où des prescriptions d'archéologie préventive "
+        "peuvent être imposées : les travaux ne peuvent être entrepris avant l'exécution de ces "
+        "prescriptions (article L425-11 du code de l'urbanisme, articles L522-5 et R523-4 du "
+        "code du patrimoine). Toute découverte fortuite doit être déclarée immédiatement au "
+        "maire (article L531-14 du code du patrimoine).",
+    ),
+)
+_ABF_APPEAL = Section(
+    "Recours contre le refus d'accord de l'architecte des Bâtiments de France",
+    (
+        "La présente décision étant fondée sur le refus d'accord de l'architecte des Bâtiments "
+        "de France, tout recours contentieux doit être précédé d'un recours administratif "
+        "adressé au préfet de région par lettre recommandée avec accusé de réception, dans le "
+        "délai de deux mois à compter de sa notification ; le silence gardé pendant deux mois "
+        "vaut confirmation du refus (article R424-14 du code de l'urbanisme).",
+    ),
+)
+# Before and after the works' section, which depends on the procedure.
 _GRANT_ANNEX = (
     Section(
         "Caractère exécutoire",
@@ -307,17 +431,8 @@ _GRANT_ANNEX = (
             "les mentions relatives aux recours.",
         ),
     ),
-    Section(
-        "Ouverture et achèvement des travaux",
-        (
-            "Le bénéficiaire adresse à la mairie une déclaration d'ouverture de chantier "
-            "(cerfa n° 13407) au commencement des travaux (article R424-16), puis une "
-            "déclaration attestant l'achèvement et la conformité des travaux (cerfa n° 13408) à "
-            "leur achèvement (article R462-1). L'administration dispose alors de trois mois, "
-            "portés à cinq mois lorsque le récolement est obligatoire, pour contester la "
-            "conformité (articles R462-6 et R462-7).",
-        ),
-    ),
+)
+_GRANT_ANNEX_END = (
     Section(
         "Retrait",
         (
@@ -336,14 +451,30 @@ _GRANT_ANNEX = (
         ),
     ),
 )
-_TAXES = Section(
-    "Taxes",
-    (
-        "Le projet est susceptible d'être assujetti à la taxe d'aménagement et à la redevance "
-        "d'archéologie préventive ; leur montant est notifié au bénéficiaire par les services "
-        "de l'État.",
-    ),
-)
+
+
+def _creates_taxable(facts: DossierFacts) -> bool:
+    """Floor area or dwellings created make the taxe d'aménagement due (L331-1 code de
+    l'urbanisme, since 2022 articles 1635 quater A ff. of the code général des impôts)."""
+    return bool(facts.floor_area_created_m2) or bool(facts.dwellings_created)
+
+
+def _taxes(facts: DossierFacts) -> tuple[str, ...]:
+    created = []
+    if facts.floor_area_created_m2:
+        created.append(f"{facts.floor_area_created_m2} m² de surface de plancher")
+    if facts.dwellings_created:
+        n = facts.dwellings_created
+        created.append(f"{n} logement{'s' if n > 1 else ''}")
+    return (
+        f"Le projet, qui crée {_and(created)}, est assujetti, sauf exonération, à la taxe "
+        "d'aménagement et, le cas échéant, à la redevance d'archéologie préventive (articles "
+        "1635 quater A et suivants du code général des impôts, article L524-2 du code du "
+        "patrimoine) ; leur montant est communiqué au bénéficiaire par l'administration "
+        "fiscale, sur la base de la déclaration qu'il dépose après l'achèvement des travaux.",
+    )
+
+
 _NEGATIVE_ANNEX = (
     Section(
         "Caractère exécutoire",
@@ -429,17 +560,36 @@ def _decision_title(outcome: Outcome, type_code: str) -> tuple[str, str, str]:
     return titles[outcome]
 
 
-def _check_judgement(judgement: Judgement, type_code: str) -> None:
+def _imposed_prescriptions(facts: DossierFacts) -> tuple[str, ...]:
+    """Prescriptions of the opinions, reproduced in the act (§7.4 item 4); those of an avis
+    conforme are imposed (L632-2 code du patrimoine)."""
+    return tuple(
+        f"{p.strip().rstrip('.')} (prescription {of_noun(o.service)}, reproduite)."
+        for o in facts.opinions
+        if o.opinion == "with_prescriptions"
+        for p in o.prescriptions
+    )
+
+
+def _check_judgement(facts: DossierFacts, judgement: Judgement, type_code: str) -> None:
     outcome = judgement.outcome
     if outcome not in express_outcomes(type_code):
         raise ContentError(
             f"La décision « {outcome.label} » n'est pas ouverte à ce type de dossier."
         )
-    if outcome in NEEDS_GROUNDS and not judgement.considerants:
+    conflict = binding_opinion_conflict(
+        outcome, [(o.service, o.opinion) for o in facts.opinions if o.binding]
+    )
+    if conflict:
+        raise ContentError(conflict)
+    imposed = outcome in WITH_PRESCRIPTIONS and any(
+        o.binding and o.prescriptions for o in facts.opinions
+    )
+    if outcome in NEEDS_GROUNDS and not judgement.considerants and not imposed:
         raise ContentError(
             "Cette décision doit être motivée : indiquez tous ses motifs (article L424-3)."
         )
-    if outcome in WITH_PRESCRIPTIONS and not judgement.prescriptions:
+    if outcome in WITH_PRESCRIPTIONS and not (judgement.prescriptions or imposed):
         raise ContentError("Indiquez les prescriptions dont la décision est assortie.")
     if outcome == O.SURSIS_A_STATUER and judgement.sursis_until is None:
         raise ContentError("Indiquez la durée du sursis à statuer (article L424-1).")
@@ -489,13 +639,15 @@ def _decision_articles(facts: DossierFacts, judgement: Judgement, type_code: str
         )
     elif outcome in (O.CU_DELIVERED, O.CU_POSITIVE, O.CU_NEGATIVE):
         plan = facts.planning
-        rules = (
-            "Le terrain est soumis au règlement national d'urbanisme."
-            if plan.kind == "RNU"
-            else f"Le terrain est soumis aux dispositions du {plan.kind}"
-            + (f", zone {plan.zone}" if plan.zone else "")
-            + "."
-        )
+        if plan.kind == "RNU":
+            rules = "Le terrain est soumis au règlement national d'urbanisme."
+        else:
+            document = _DOCUMENTS.get(plan.kind, (plan.kind,))[0]
+            rules = f"Le terrain est soumis aux dispositions {of_noun(document)}"
+            if plan.zones:
+                area = "secteur" if plan.kind == "carte communale" else "zone"
+                rules += f", {area}{'s' if len(plan.zones) > 1 else ''} {_and(plan.zones)}"
+            rules += "."
         articles.append((rules,))
         servitudes = facts.servitudes or ("aucune servitude d'utilité publique n'est recensée",)
         articles.append(("Servitudes d'utilité publique : " + " ; ".join(servitudes) + ".",))
@@ -513,12 +665,7 @@ def _decision_articles(facts: DossierFacts, judgement: Judgement, type_code: str
         if judgement.cu_answers:
             articles.append(judgement.cu_answers)
     if outcome in WITH_PRESCRIPTIONS:
-        from_opinions = tuple(
-            f"{p} (prescription de {o.service}, reproduite)"
-            for o in facts.opinions
-            for p in o.prescriptions
-        )
-        articles.append(tuple(judgement.prescriptions) + from_opinions)
+        articles.append(tuple(judgement.prescriptions) + _imposed_prescriptions(facts))
     if type_code == "PD" and outcome in (O.GRANT, O.GRANT_WITH_PRESCRIPTIONS):
         articles.append(
             (
@@ -527,8 +674,8 @@ def _decision_articles(facts: DossierFacts, judgement: Judgement, type_code: str
                 "(article R452-1).",
             )
         )
-    if outcome not in (O.REFUSAL, O.OPPOSITION, O.SURSIS_A_STATUER) and facts.floor_area_created_m2:
-        articles.append(_TAXES.paragraphs)
+    if outcome not in (*NEGATIVE, O.SURSIS_A_STATUER) and _creates_taxable(facts):
+        articles.append(_taxes(facts))
     articles.append(
         (
             "Le présent arrêté est notifié au demandeur et, s'il y a lieu, transmis au "
@@ -539,14 +686,24 @@ def _decision_articles(facts: DossierFacts, judgement: Judgement, type_code: str
     return _numbered(articles)
 
 
-def _annex(outcome: Outcome) -> tuple[Section, ...]:
-    if outcome in (O.REFUSAL, O.OPPOSITION, O.CU_NEGATIVE):
-        return _CU_ANNEX if outcome == O.CU_NEGATIVE else _NEGATIVE_ANNEX
+def _annex(facts: DossierFacts, outcome: Outcome, type_code: str) -> tuple[Section, ...]:
+    """Every mention the act carries (§3.8 item 6, §7.4 item 6; docs/acts.md)."""
+    if outcome in (O.CU_DELIVERED, O.CU_POSITIVE, O.CU_NEGATIVE):
+        return _CU_ANNEX
+    if outcome in (O.REFUSAL, O.OPPOSITION):
+        abf_refused = any(o.binding and o.refused for o in facts.opinions)
+        return _NEGATIVE_ANNEX + ((_ABF_APPEAL,) if abf_refused else ())
     if outcome == O.SURSIS_A_STATUER:
         return _SURSIS_ANNEX
-    if outcome in (O.CU_DELIVERED, O.CU_POSITIVE):
-        return _CU_ANNEX
-    return _GRANT_ANNEX
+    # A DOC is due for a permit, not for a declaration (R424-16, §8.5).
+    works = _WORKS_DECLARATION if type_code in DECLARATIONS else _WORKS
+    return (
+        *_GRANT_ANNEX,
+        works,
+        *_GRANT_ANNEX_END,
+        *((_INSURANCE,) if type_code != "PD" else ()),  # a demolition builds nothing to insure
+        *((_ARCHAEOLOGY,) if facts.archaeology else ()),
+    )
 
 
 def decision_content(
@@ -559,7 +716,7 @@ def decision_content(
 ) -> Content:
     """The arrêté (or CU) for an express decision."""
     type_code = _type_code(facts)
-    _check_judgement(judgement, type_code)
+    _check_judgement(facts, judgement, type_code)
     outcome = Outcome(judgement.outcome)
     title, operative, family = _decision_title(outcome, type_code)
     return Content(
@@ -571,17 +728,18 @@ def decision_content(
         reference=reference,
         dossier_number=facts.number,
         dossier_type=facts.procedure_label,
-        subject=f"{facts.description or facts.procedure_label}, {_site(facts)}",
-        author=f"Le Maire de la commune {_of(facts.commune_name)},",
+        subject=f"{_object(facts) if facts.description else facts.procedure_label}, {_site(facts)}",
+        author=f"Le Maire de la commune {of_place(facts.commune_name)},",
         visas=_visas(facts, type_code),
-        considerants=tuple(_considerant(c) for c in judgement.considerants),
+        considerants=tuple(_considerant(c) for c in judgement.considerants)
+        + _abf_considerants(facts),
         operative=operative,
         articles=_decision_articles(facts, judgement, type_code),
         date_text=format_fr(issued_on),
         issued_on=issued_on.isoformat(),
         signature=signature_lines(signatory),
         signed_by=_signed_by(signatory),
-        annex=_annex(outcome),
+        annex=_annex(facts, outcome, type_code),
     )
 
 
@@ -621,7 +779,7 @@ def _letter(
         dossier_number=facts.number,
         dossier_type=facts.procedure_label,
         subject=subject,
-        author=f"Le Maire de la commune {_of(facts.commune_name)},",
+        author=f"Le Maire de la commune {of_place(facts.commune_name)},",
         recipient=(_applicants(facts), facts.applicant_address)
         if facts.applicant_address
         else (_applicants(facts),),
@@ -816,7 +974,7 @@ def tacit_certificate_content(
         f"qu'aucune décision expresse n'a été notifiée dans le délai d'instruction de la demande "
         f"de {facts.procedure_label.lower()} déposée le {format_fr(facts.filed)} par "
         f"{_applicants(facts)} et enregistrée sous le numéro {facts.number}, portant sur : "
-        f"{facts.description or 'non précisé'}, sur un terrain situé {_site(facts)} ;",
+        f"{_object(facts)}, sur un terrain situé {_site(facts)} ;",
         f"qu'en conséquence le demandeur est titulaire d'une décision tacite "
         f"({tacit.consequence.label}) "
         f"née le {format_fr(tacit.date)} (articles {tacit.basis} et R424-13 du code de "
@@ -924,7 +1082,7 @@ def retrait_notice_content(
         )
     body = (
         f"J'envisage de retirer {_decision_phrase(facts, decision_date, tacit)}, portant sur : "
-        f"{facts.description or 'non précisé'}, sur un terrain situé {_site(facts)}.",
+        f"{_object(facts)}, sur un terrain situé {_site(facts)}.",
         "Cette décision paraît en effet illégale pour le ou les motifs suivants :",
         *(f"– {g}" for g in grounds),
         f"Une autorisation d'urbanisme ne peut être retirée que si elle est illégale et dans le "
@@ -1023,7 +1181,7 @@ def retrait_content(
         dossier_number=facts.number,
         dossier_type=facts.procedure_label,
         subject=f"Retrait : {decision}, {_site(facts)}",
-        author=f"Le Maire de la commune {_of(facts.commune_name)},",
+        author=f"Le Maire de la commune {of_place(facts.commune_name)},",
         visas=visas,
         considerants=considerants,
         operative="ARRÊTE",

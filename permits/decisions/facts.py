@@ -2,8 +2,9 @@
 
 `facts_from_dossier` is the only place that reads the ORM; everything downstream (content,
 rendering) works on these values, so it is testable without a database and a retry renders the
-same text. Facts the dossier model does not hold yet (planning document, servitudes, opinions:
-cadastre and consultation issues) are passed in by the caller.
+same text. It derives what the act cites from what the dossier knows (docs/acts.md): the planning
+document and the zones from the parcel check (cadastre.check), the servitudes crossed, each
+consultation's answer, the majorations notified.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
+
+from cadastre.models import Zone
+from workflow.clock.rules import MajorationReason
 
 
 @dataclass(frozen=True)
@@ -67,22 +71,42 @@ class Author:
 
 @dataclass(frozen=True)
 class PlanningDocument:
-    """The applicable rules: PLU/PLUi with approval date and changes, carte communale or RNU."""
+    """The applicable rules: PLU/PLUi/POS/PSMV with approval date and changes, carte communale
+    or RNU, and the zones (or carte communale sectors) the site crosses."""
 
-    kind: str = "RNU"  # "PLU", "PLUi", "carte communale", "RNU"
+    kind: str = "RNU"  # "PLU", "PLUi", "POS", "PSMV", "carte communale", "RNU"
     approved: date | None = None
     changes: tuple[str, ...] = ()  # "modification n° 2 approuvée le 12 mai 2024"
-    zone: str = ""
+    zones: tuple[str, ...] = ()  # "UH", "N"
 
 
 @dataclass(frozen=True)
 class Opinion:
-    """An opinion received during instruction, printed in the visas (§3.8)."""
+    """A consultation's answer as the act cites it (§3.6, §3.8).
+
+    `opinion` is the workflow's value (workflow.models.Opinion: favourable, with_prescriptions,
+    unfavourable, tacit_favourable, tacit_unfavourable; "" while pending); `on` is the date of
+    the answer, or the day silence gave it (the consultation's due date) when tacit. `binding`:
+    an avis conforme, the ABF's accord (L632-2 code du patrimoine), which the decision follows.
+    """
 
     service: str
-    received: date | None  # None: tacit (silence, R423-59)
-    sense: str  # "favorable", "favorable avec prescriptions", "défavorable"
+    on: date | None
+    opinion: str
     prescriptions: tuple[str, ...] = ()
+    binding: bool = False
+
+    @property
+    def pending(self) -> bool:
+        return not self.opinion
+
+    @property
+    def tacit(self) -> bool:
+        return self.opinion.startswith("tacit_")
+
+    @property
+    def refused(self) -> bool:
+        return self.opinion in ("unfavourable", "tacit_unfavourable")
 
 
 @dataclass(frozen=True)
@@ -107,6 +131,11 @@ class DossierFacts:
     planning: PlanningDocument = field(default_factory=PlanningDocument)
     servitudes: tuple[str, ...] = ()
     opinions: tuple[Opinion, ...] = ()
+    # (label, article, notified on) of each majoration of the délai (R423-24 ff., R423-42).
+    majorations: tuple[tuple[str, str, date], ...] = ()
+    # The site lies where archaeological prescriptions may be imposed (L522-5 code du
+    # patrimoine): a zone or servitude says so.
+    archaeology: bool = False
 
 
 def local_date(value) -> date:
@@ -117,9 +146,10 @@ def facts_from_dossier(
     dossier,
     *,
     planning: PlanningDocument | None = None,
-    servitudes: tuple[str, ...] = (),
-    opinions: tuple[Opinion, ...] = (),
+    servitudes: tuple[str, ...] | None = None,
+    opinions: tuple[Opinion, ...] | None = None,
 ) -> DossierFacts:
+    """The keyword arguments override what is derived from the dossier (tests, previews)."""
     if not dossier.number:
         raise ValueError("a draft has no number: documents are issued on filed dossiers only")
     applicants = list(dossier.applicants.all())
@@ -140,6 +170,7 @@ def facts_from_dossier(
     )
     info = dossier.procedure_info
     parent = dossier.parent.procedure if dossier.parent_id else None
+    check = dossier.parcel_check or {}
     return DossierFacts(
         number=dossier.display_number,
         procedure=info.code,
@@ -158,10 +189,112 @@ def facts_from_dossier(
         parent_procedure=parent,
         pieces_requested=dossier.pieces_requested_on,
         pieces_received=dossier.pieces_received_on,
-        planning=planning or PlanningDocument(),
-        servitudes=tuple(servitudes),
-        opinions=tuple(opinions),
+        planning=planning or planning_of(dossier.commune.insee_code, check),
+        servitudes=tuple(servitudes if servitudes is not None else servitudes_of(check)),
+        opinions=tuple(opinions if opinions is not None else opinions_of(dossier)),
+        majorations=majorations_of(dossier),
+        archaeology=_archaeology(check),
     )
+
+
+# --- what the dossier knows, in the act's words ------------------------------------------------
+
+DOCUMENT_KINDS = {"PLU": "PLU", "PLUI": "PLUi", "POS": "POS", "PSMV": "PSMV",
+                  "CC": "carte communale"}  # fmt: skip
+
+
+def _document_kind(idurba: str, typedoc: str = "") -> str:
+    """The CNIG idurba is `{INSEE or SIREN}_{PLU|PLUi|CC|POS|PSMV}_{YYYYMMDD}` (§5.4)."""
+    code = (typedoc or [*idurba.split("_"), "", ""][1]).upper()
+    return DOCUMENT_KINDS.get(code, "PLU")
+
+
+def _date(value) -> date | None:
+    if isinstance(value, date) or value is None:
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def planning_of(insee_code: str, check: dict) -> PlanningDocument:
+    """The planning document in force and the zones the site crosses, from the parcel check;
+    without a crossed zone, the commune's document as imported (cadastre.Zone); none: RNU."""
+    zones = [z for z in check.get("zones", []) if z.get("libelle")]
+    if zones:
+        first = zones[0]
+        names = tuple(dict.fromkeys(z["libelle"] for z in zones))
+        # The demo's drawn zoning says so on the act too (cadastre draw_demo_constraints).
+        illustrative = any(z.get("illustrative") for z in zones)
+        return PlanningDocument(
+            kind=_document_kind(first.get("idurba", ""), first.get("typedoc", "")),
+            approved=_date(first.get("approved_on")),
+            changes=("zonage illustratif de démonstration",) if illustrative else (),
+            zones=names,
+        )
+    current = (
+        Zone.objects.filter(insee=insee_code, is_current=True)
+        .order_by("-approved_on")
+        .values("idurba", "typedoc", "approved_on")
+        .first()
+    )
+    if current is None:
+        return PlanningDocument()
+    return PlanningDocument(
+        kind=_document_kind(current["idurba"], current["typedoc"]),
+        approved=current["approved_on"],
+    )
+
+
+def servitudes_of(check: dict) -> tuple[str, ...]:
+    """One line per servitude crossed: "AC1 – Église Saint-Leu (monument historique inscrit)"."""
+    lines = {}
+    for s in check.get("servitudes", []):
+        key = s.get("id_sup") or (s.get("category"), s.get("name"))
+        text = f"{s.get('category', '')} – {s.get('name') or s.get('generator') or ''}".strip()
+        details = ", ".join(filter(None, [s.get("generator_kind"), s.get("protection")]))
+        if details:
+            text += f" ({details.lower()})"
+        lines.setdefault(key, text)
+    return tuple(lines.values())
+
+
+def opinions_of(dossier) -> tuple[Opinion, ...]:
+    """Each consultation: answered, tacit (dated the day silence gave it) or still pending."""
+    return tuple(
+        Opinion(
+            service=service_phrase(c.service_kind, c.service_name),
+            on=c.answered_on,
+            opinion=c.opinion,
+            prescriptions=tuple(p for p in c.prescriptions if p),
+            binding=c.binding,
+        )
+        for c in dossier.consultations.all()
+    )
+
+
+ABF_PHRASE = "l'architecte des Bâtiments de France"
+
+
+def service_phrase(kind: str, name: str) -> str:
+    """The consulted body as the act names it, with its article so that "de" contracts:
+    "l'architecte des Bâtiments de France" (the ABF, whatever its UDAP is called), "le service
+    consulté « SDIS de l'Essonne »" (a free name takes no article of its own)."""
+    if kind == "abf":
+        return ABF_PHRASE
+    return f"le service consulté « {name} »"
+
+
+def majorations_of(dossier) -> tuple[tuple[str, str, date], ...]:
+    out = []
+    for m in dossier.majorations:
+        reason = MajorationReason[m["reason"]]
+        out.append((reason.label, reason.article, date.fromisoformat(m["notified"])))
+    return tuple(out)
+
+
+def _archaeology(check: dict) -> bool:
+    texts = [z.get("libelong", "") for z in check.get("zones", [])]
+    texts += [f"{s.get('name', '')} {s.get('category', '')}" for s in check.get("servitudes", [])]
+    return any("archéolog" in (t or "").lower() for t in texts)
 
 
 def signatory_from_membership(membership, *, delegation: str = "") -> Signatory:

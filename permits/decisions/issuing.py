@@ -271,12 +271,15 @@ def issue_decision(dossier: Dossier, user, **facts_kwargs) -> IssuedDocument:
     `facts_kwargs`: planning, servitudes, opinions (see facts.facts_from_dossier)."""
     from permits.decisions.content import decision_content
     from permits.decisions.facts import facts_from_dossier, signatory_from_membership
+    from workflow.models.instruction import check_binding_opinions
 
     if dossier.state != State.AWAITING_SIGNATURE:
         raise TransitionRefused("Aucune décision n'attend la signature sur ce dossier.")
     late = dossier.tacit_decision_notice(timezone.localdate())  # no number taken for nothing
     if late:
         raise TransitionRefused(late)
+    # Refused here, before a number is taken, with the `sign` transition's own words.
+    check_binding_opinions(dossier, dossier.decision_outcome)
     signatory = signatory_from_membership(signatory_of(dossier, user))
     facts = facts_from_dossier(dossier, **facts_kwargs)
     judgement = judgement_of(dossier)

@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from permits.french import of_place
+
 CA_YEARS = 10
 SIGNATORY_YEARS = 3
 CURVE = ec.SECP256R1()
@@ -70,7 +72,7 @@ def create_ca(commune_name: str) -> Authority:
     key = ec.generate_private_key(CURVE)
     name = _name(
         cn=f"AC de développement – {commune_name}"[:64],  # X.520: CN ≤ 64 characters
-        org=f"Commune de {commune_name}"[:64],
+        org=f"Commune {of_place(commune_name)}"[:64],
         country="FR",
     )
     now = _now()
@@ -155,7 +157,7 @@ def signatory_subject(given_name: str, family_name: str, capacity: str, commune:
         given=given_name,
         surname=family_name.upper(),
         title=capacity[:64],
-        org=f"Commune de {commune}"[:64],
+        org=f"Commune {of_place(commune)}"[:64],
         country="FR",
     )
 

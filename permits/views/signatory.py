@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
 from accounts.reauth import is_fresh
+from permits.decisions.content import ContentError
 from permits.decisions.issuing import issue_decision, judgement_of, signatory_of
 from permits.models import Dossier
 from workflow import clock
@@ -155,13 +156,17 @@ def preview(request, pk: int):
     dossier = get_object_or_404(awaiting(request.user), pk=pk)
     signatory = signatory_from_membership(signatory_of(dossier, request.user))
     judgement = judgement_of(dossier)
-    content = decision_content(
-        facts_from_dossier(dossier),
-        judgement,
-        signatory,
-        reference="PROJET",
-        issued_on=timezone.localdate(),
-    ).as_dict()
+    try:
+        content = decision_content(
+            facts_from_dossier(dossier),
+            judgement,
+            signatory,
+            reference="PROJET",
+            issued_on=timezone.localdate(),
+        ).as_dict()
+    except ContentError as refusal:  # e.g. a draft contrary to the ABF's accord (L632-2)
+        messages.error(request, f"Ce projet ne peut pas être signé : {refusal}")
+        return redirect("permits:parapheur")
     return HttpResponse(render_html(content))
 
 
@@ -176,7 +181,7 @@ def sign(request, pk: int):
         return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
     try:
         issue_decision(dossier, request.user)
-    except TransitionRefused as refusal:
+    except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"Décision du dossier {dossier.display_number} signée : le "

@@ -45,16 +45,16 @@ FACTS = DossierFacts(
     description="Construction d'une maison individuelle de 120 m²",
     floor_area_created_m2=120,
     dwellings_created=1,
-    planning=PlanningDocument("PLU", date(2017, 10, 13), ("modifié le 4 mai 2022",), "UH"),
+    planning=PlanningDocument("PLU", date(2017, 10, 13), ("modifié le 4 mai 2022",), ("UH",)),
     servitudes=("AC1 (abords de l'église Saint-Leu, monument historique)",),
     opinions=(
         Opinion(
             "l'architecte des Bâtiments de France",
             date(2026, 4, 2),
-            "favorable avec prescriptions",
+            "with_prescriptions",
             ("Les menuiseries extérieures seront en bois peint.",),
         ),
-        Opinion("Enedis", None, "favorable"),
+        Opinion("Enedis", None, "tacit_favourable"),
     ),
 )
 DP_FACTS = replace(

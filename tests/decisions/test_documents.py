@@ -174,7 +174,7 @@ def test_an_arrete_reads_back_heading_visas_considerants_arrete_articles_signatu
         "Vu la demande de permis de construire",
         "Vu le plan local d'urbanisme approuvé le 13 octobre 2017",
         "Vu la servitude d'utilité publique AC1",
-        "Vu l'avis favorable avec prescriptions de l'architecte des Bâtiments de France",
+        "Vu l'avis favorable assorti de prescriptions de l'architecte des Bâtiments de France",
         "Considérant que la hauteur du projet",
         "Considérant que le projet ne prévoit pas",
         "ARRÊTE",

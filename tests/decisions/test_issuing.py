@@ -223,3 +223,27 @@ def test_the_verifier_page_is_public_french_and_protected_by_csrf(pki_dir):
     assert 'lang="fr"' in html and "Déposer un document" in html
     refused = client.post(reverse("decisions:verify"), {"document": _file(b"%PDF-1.7")})
     assert refused.status_code == 403
+
+
+def test_the_signed_arrete_cites_the_plu_zone_and_the_opinions_the_dossier_knows(team, tmp_path):
+    """Issue 16: every signed act said "RNU" because issue_decision passed no facts."""
+    from permits.models import Dossier
+    from tests.decisions.conftest import run
+    from workflow.models import Consultation
+
+    dossier = awaiting_signature(team)
+    zone = {"libelle": "N", "typezone": "N", "idurba": "91216_PLU_20171013",
+            "approved_on": "2017-10-13"}  # fmt: skip
+    Dossier.objects.filter(pk=dossier.pk).update(parcel_check={"zones": [zone]})
+    Consultation.objects.create(dossier=dossier, service_kind="abf", service_name="UDAP 91",
+                                sent_on=date(2026, 1, 6), due_on=date(2026, 3, 6),
+                                due_basis="R423-67", answered_on=date(2026, 2, 2),
+                                opinion="favourable")  # fmt: skip
+    document = sign_pending(issue_decision(Dossier.objects.get(pk=dossier.pk), team.mayor).pk)
+    path = tmp_path / "arrete.pdf"
+    path.write_bytes(read_file(document))
+    text = " ".join(run("pdftotext", str(path), "-").split())
+    assert "Vu le plan local d'urbanisme approuvé le 13 octobre 2017" in text
+    assert "règlement de la zone N" in text
+    assert "règlement national d'urbanisme" not in text
+    assert "Vu l'avis favorable de l'architecte des Bâtiments de France du 2 février 2026" in text

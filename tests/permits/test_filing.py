@@ -88,6 +88,19 @@ def test_a_follow_up_without_parent_is_refused_in_french():
         file_dossier(dossier.pk, now=JUNE_2026)
 
 
+def test_dwellings_without_floor_area_are_refused_at_filing_and_nothing_is_written():
+    dossier = DossierFactory(dwellings_created=2, floor_area_created_m2=None)
+    ApplicantFactory(dossier=dossier)
+    with pytest.raises(FilingError, match="sans indiquer la surface de plancher créée"):
+        file_dossier(dossier.pk, now=JUNE_2026)
+    dossier.refresh_from_db()
+    assert dossier.state == State.DRAFT and dossier.number is None
+    assert dossier.dwellings_created == 2  # the answer is kept, to be completed
+    dossier.floor_area_created_m2 = 150
+    dossier.save()
+    assert file_dossier(dossier.pk, now=JUNE_2026).state == State.DEPOSITED
+
+
 def test_filing_twice_is_refused_and_keeps_the_first_number():
     dossier = filed()
     with pytest.raises(AlreadyFiled) as refused:

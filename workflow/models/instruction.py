@@ -23,7 +23,13 @@ from config.compiled import child_rows
 from workflow import clock, procedures
 from workflow.clock.rules import CERTIFICATES, DECLARATIONS, ExceptionFlag, MajorationReason
 from workflow.errors import TransitionRefused
-from workflow.outcomes import NEEDS_GROUNDS, NEGATIVE, Outcome, express_outcomes
+from workflow.outcomes import (
+    NEEDS_GROUNDS,
+    NEGATIVE,
+    Outcome,
+    binding_opinion_conflict,
+    express_outcomes,
+)
 from workflow.states import State
 
 S = State
@@ -66,6 +72,22 @@ def _refuse_signature_after_the_delai(dossier: Instruction, on: date) -> None:
     notice = dossier.tacit_decision_notice(on)
     if notice:
         raise TransitionRefused(notice)
+
+
+def _binding_opinions(instruction) -> list:
+    if not instruction.pk:
+        return []
+    return [c for c in child_rows(instruction, "consultations") if c.binding]
+
+
+def check_binding_opinions(instruction, outcome: str) -> None:
+    """Guard: the decision follows every avis conforme (L632-2 code du patrimoine: an ABF
+    refusal forces a refusal, its prescriptions are imposed, no grant before its accord)."""
+    conflict = binding_opinion_conflict(
+        outcome, [(c.service_name, c.opinion) for c in _binding_opinions(instruction)]
+    )
+    if conflict:
+        raise TransitionRefused(conflict)
 
 
 class Instruction(ConcurrentTransitionMixin, models.Model):
@@ -343,11 +365,17 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             )
         grounds = [g.strip() for g in grounds if g and g.strip()]
         prescriptions = [p.strip() for p in prescriptions if p and p.strip()]
-        if outcome in NEEDS_GROUNDS and not grounds:
+        check_binding_opinions(self, outcome)
+        # The ABF's prescriptions, and the accord that motivates them, are carried into the act
+        # as they are (permits.decisions.content): the officer need not copy them.
+        imposed = "prescriptions" in outcome and any(
+            c.prescriptions for c in _binding_opinions(self)
+        )
+        if outcome in NEEDS_GROUNDS and not grounds and not imposed:
             raise TransitionRefused(
                 "Cette décision doit être motivée : indiquez tous les motifs (L424-3)."
             )
-        if "prescriptions" in outcome and not prescriptions:
+        if "prescriptions" in outcome and not prescriptions and not imposed:
             raise TransitionRefused("Indiquez les prescriptions.")
         if outcome == Outcome.SURSIS_A_STATUER:
             if sursis_until is None:
@@ -379,6 +407,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         """The maire or a delegate signs (CRPA L212-1); the PDF is produced by permits."""
         at = at or timezone.now()
         _refuse_signature_after_the_delai(self, timezone.localdate(at))
+        check_binding_opinions(self, self.decision_outcome)
         self.decision_signed_at = at
 
     def tacit_decision_notice(self, on: date) -> str:
