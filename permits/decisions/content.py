@@ -151,7 +151,7 @@ def _signed_by(signatory: Signatory) -> str:
 def author_lines(author: Author, commune_name: str) -> tuple[str, ...]:
     """CRPA L212-1 and L212-2: a sealed letter names its author's first name, surname, capacity
     and service, legibly; "Pour le Maire" since the author acts in the mayor's name."""
-    service = author.service or f"Mairie {_of(commune_name)}"
+    service = author.service or f"Mairie {of_place(commune_name)}"
     if author.is_mayor:
         return ("Le Maire,", author.full_name)
     if author.delegation:
@@ -166,7 +166,7 @@ def author_lines(author: Author, commune_name: str) -> tuple[str, ...]:
 
 def commune_organisation(commune_name: str) -> str:
     """The commune as a legal person, as its seal certificate and letters name it."""
-    return f"Commune {_of(commune_name)}"
+    return f"Commune {of_place(commune_name)}"
 
 
 def _signer_block(signer: Signatory | Author, commune_name: str) -> dict[str, object]:
