@@ -4,7 +4,7 @@ authorised before the accord. Checked at the officer's draft, in the parapheur a
 `sign` transition itself; the act cites the accord and carries its prescriptions."""
 
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,6 +16,7 @@ from permits.decisions.issuing import issue_decision, judgement_of
 from permits.models.documents import DocumentKind, IssuedDocument
 from tests.decisions.conftest import MAYOR
 from tests.factories import filed_dossier, make_team
+from workflow.clock import format_fr
 from workflow.clock.rules import ServiceKind
 from workflow.consultations import answer_consultation, send_consultation
 from workflow.errors import TransitionRefused
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.django_db
 ABF = "l'architecte des Bâtiments de France"
 GROUND = "que le projet porte atteinte aux abords de l'église Saint-Leu"
 PRESCRIPTION = "Les menuiseries extérieures seront en bois peint."
+FILED = timezone.localdate() - timedelta(days=20)
 
 
 @pytest.fixture
@@ -35,19 +37,27 @@ def team():
 
 
 def in_abords(team):
-    """A PCMI in the abords of a monument: the ABF's accord is required (R424-3, R423-67)."""
-    d = fire(filed_dossier(team, on=date(2026, 1, 5)), "declare_complete", actor=team.officer)
+    """A PCMI in the abords of a monument: the ABF's accord is required (R424-3, R423-67).
+    Filed 20 days ago, so that the délai still runs when the mayor signs (a tacit decision
+    would otherwise arise first and refuse the signature, L424-2)."""
+    d = fire(filed_dossier(team, on=FILED), "declare_complete", actor=team.officer)
     return fire(d, "qualify", actor=team.officer, flags=["ABF_ACCORD_REQUIRED", "ABORDS_MH"])
 
 
 def consulted(team, opinion=None, **answer):
     d = in_abords(team)
     c = send_consultation(
-        d, kind=ServiceKind.ABF, service_name=ABF, sent_on=date(2026, 1, 6), actor=team.officer
+        d,
+        kind=ServiceKind.ABF,
+        service_name=ABF,
+        sent_on=FILED + timedelta(days=1),
+        actor=team.officer,
     )
     assert c.binding
     if opinion:
-        answer_consultation(c, opinion=opinion, on=date(2026, 2, 2), actor=team.consultee, **answer)
+        answer_consultation(
+            c, opinion=opinion, on=FILED + timedelta(days=15), actor=team.consultee, **answer
+        )
     d.refresh_from_db()
     return d
 
@@ -89,7 +99,8 @@ def test_an_accord_with_prescriptions_puts_them_in_the_act_without_retyping(team
     content = decision_content(
         facts_from_dossier(d), judgement_of(d), MAYOR, reference="X", issued_on=date(2026, 2, 9)
     )
-    assert f"Vu l'accord assorti de prescriptions de {ABF} du 2 février 2026 ;" in content.visas
+    answered = format_fr(FILED + timedelta(days=15))
+    assert f"Vu l'accord assorti de prescriptions de {ABF} du {answered} ;" in content.visas
     assert any("L632-2" in c for c in content.considerants)
     assert any(PRESCRIPTION.rstrip(".") in p for a in content.articles for p in a.paragraphs)
 
@@ -109,10 +120,10 @@ def refused_after_the_grant_was_sent_for_signature(team):
         dossier=d,
         service_kind=ServiceKind.ABF.value,
         service_name=ABF,
-        sent_on=date(2026, 1, 6),
-        due_on=date(2026, 3, 6),
+        sent_on=FILED + timedelta(days=1),
+        due_on=FILED + timedelta(days=60),
         due_basis="R423-67",
-        answered_on=date(2026, 2, 2),
+        answered_on=FILED + timedelta(days=15),
         opinion="unfavourable",
         text="Atteinte aux abords",
         binding=True,

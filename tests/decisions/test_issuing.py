@@ -14,6 +14,7 @@ from permits.decisions.issuing import issue_decision, issue_letter, read_file, s
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from tests.decisions.conftest import assert_pdfsig_valid, write_key
 from tests.factories import filed_dossier, make_team
+from workflow.clock import format_fr
 from workflow.errors import NotAllowed
 from workflow.models import Event
 from workflow.states import State
@@ -236,8 +237,9 @@ def test_the_signed_arrete_cites_the_plu_zone_and_the_opinions_the_dossier_knows
             "approved_on": "2017-10-13"}  # fmt: skip
     Dossier.objects.filter(pk=dossier.pk).update(parcel_check={"zones": [zone]})
     Consultation.objects.create(dossier=dossier, service_kind="abf", service_name="UDAP 91",
-                                sent_on=date(2026, 1, 6), due_on=date(2026, 3, 6),
-                                due_basis="R423-67", answered_on=date(2026, 2, 2),
+                                sent_on=dossier.filed_on + timedelta(days=1),
+                                due_on=dossier.filed_on + timedelta(days=60), due_basis="R423-67",
+                                answered_on=dossier.filed_on + timedelta(days=5),
                                 opinion="favourable")  # fmt: skip
     document = sign_pending(issue_decision(Dossier.objects.get(pk=dossier.pk), team.mayor).pk)
     path = tmp_path / "arrete.pdf"
@@ -246,4 +248,5 @@ def test_the_signed_arrete_cites_the_plu_zone_and_the_opinions_the_dossier_knows
     assert "Vu le plan local d'urbanisme approuvé le 13 octobre 2017" in text
     assert "règlement de la zone N" in text
     assert "règlement national d'urbanisme" not in text
-    assert "Vu l'avis favorable de l'architecte des Bâtiments de France du 2 février 2026" in text
+    answered = format_fr(dossier.filed_on + timedelta(days=5))
+    assert f"Vu l'avis favorable de l'architecte des Bâtiments de France du {answered}" in text

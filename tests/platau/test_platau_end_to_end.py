@@ -129,8 +129,9 @@ def test_a_dossier_through_platau_from_deposit_to_legality_control(client, hub, 
     html = client.get(f"/instruction/{dossier.pk}/").content.decode()
     assert "\n".join(PRESCRIPTIONS) + "</textarea>" in html
     dossier = Dossier.objects.get(pk=dossier.pk)
-    dossier = fire(dossier, "propose_decision", actor=team.officer, outcome="grant",
-                   prescriptions=abf.prescriptions)  # fmt: skip
+    # An accord with prescriptions: the decision must impose them (L632-2 code du patrimoine).
+    dossier = fire(dossier, "propose_decision", actor=team.officer,
+                   outcome="grant_with_prescriptions", prescriptions=abf.prescriptions)  # fmt: skip
     dossier = fire(dossier, "send_for_signature", actor=team.officer)
     decision = sign_pending(issue_decision(dossier, team.mayor).pk)
     client.post(f"/instruction/{dossier.pk}/platau/acte/")
