@@ -49,8 +49,21 @@ class Parcel(models.Model):
         return Idu.parse(self.idu)
 
 
+# TYPESECT of a carte communale's sectors (CNIG CC standard) and what each means for building:
+# the carte communale delimits where constructions are allowed and where they are not, save
+# the exceptions of article L161-4 of the code de l'urbanisme (R161-4); it may reserve a sector
+# for activities incompatible with housing (R161-5).
+SECTOR_TYPES = {
+    "01": "Secteur ouvert à la construction",
+    "02": "Secteur réservé aux activités",
+    "03": "Secteur non ouvert à la construction, sauf exceptions (article L161-4)",
+    "99": "Secteur d'un autre type",
+}
+
+
 class Zone(models.Model):
-    """A `zone_urba` of a PLU or PLUi delivered to the GPU (CNIG standard, §5.4)."""
+    """A `zone_urba` of a PLU, PLUi, POS or PSMV, or a `secteur_cc` of a carte communale
+    (typedoc CC, typezone = TYPESECT), delivered to the GPU (CNIG standard, §5.4)."""
 
     idurba = models.CharField("identifiant du document (idurba)", max_length=40)
     # idurba without its date (`30014_PLU`): a newer approval of the same document supersedes.

@@ -23,6 +23,7 @@ REJECTION_LABELS = {
     "coordinates_not_wgs84": "coordonnées qui ne sont pas en WGS84 (longitude, latitude)",
     "missing_idurba": "identifiant du document (IDURBA) absent et introuvable dans DOC_URBA",
     "invalid_typezone": "type de zone (TYPEZONE) hors des valeurs CNIG",
+    "wkt_empty": "géométrie absente (colonne WKT vide)",
     "invalid_typesect": "type de secteur (TYPESECT) hors des valeurs CNIG (01, 02, 03, 99)",
     "unknown_generator": "assiette dont le générateur est introuvable",
 }

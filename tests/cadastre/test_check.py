@@ -9,9 +9,10 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 from cadastre.check import check_parcels
 from cadastre.importers import edigeo
-from cadastre.importers.gpu import import_plu, import_sup
+from cadastre.importers.gpu import import_sup
 from cadastre.importers.parcels import load
 from cadastre.importers.report import ImportReport
+from cadastre.importers.urba import import_plu
 from cadastre.models import Parcel, ServitudeGenerator, Zone
 from tests.cadastre.conftest import AC1_2A, EDIGEO_SHEETS, PLU_30014
 from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
