@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from cadastre.idu import IDU_RE, SECTION_RE
@@ -88,13 +88,23 @@ def _lon_lat(geometry: dict) -> bool:
         return False
 
 
-def read(path: str | Path, report: ImportReport, progress: bool = True) -> Iterator[ParcelRow]:
+def read(
+    path: str | Path,
+    report: ImportReport,
+    progress: bool = True,
+    on_progress: Callable[[float], None] | None = None,
+) -> Iterator[ParcelRow]:
+    """`progress`: a bar on the terminal; `on_progress(share)`: the share of the file read,
+    for the administrator's page."""
     with FeatureStream(path) as stream:
         bar = Progress(stream.size, Path(path).name) if progress else None
         for feature in stream:
             report.read += 1
-            if bar and not report.read % 2000:
-                bar.update(stream.position, report.read)
+            if not report.read % 2000:
+                if bar:
+                    bar.update(stream.position, report.read)
+                if on_progress:
+                    on_progress(stream.position / max(stream.size, 1))
             where = f"n° {stream.index}"
             if not isinstance(feature, dict) or feature.get("type") != "Feature":
                 report.reject("invalid_feature", f"{Path(path).name} {where}")

@@ -3,7 +3,7 @@ import page: Etalab GeoJSON or EDIGEO sheets → the bulk loader, with its guard
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -44,6 +44,7 @@ def import_parcel_files(
     allow_retire: bool = False,
     dry_run: bool = False,
     progress: bool = False,
+    on_progress: Callable[[float], None] | None = None,
 ) -> ImportReport:
     """Import `paths` in one transaction. `commune` (an INSEE code; Paris, Lyon and Marseille
     stand for their arrondissements, §5.1) refuses a file holding another commune's parcels."""
@@ -52,7 +53,9 @@ def import_parcel_files(
     if kind == "edigeo":
         rows = chain.from_iterable(edigeo.read(p, report, departement) for p in paths)
     else:
-        rows = chain.from_iterable(etalab.read(p, report, progress=progress) for p in paths)
+        rows = chain.from_iterable(
+            etalab.read(p, report, progress=progress, on_progress=on_progress) for p in paths
+        )
     try:
         return load(
             rows,

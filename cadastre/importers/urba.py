@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -140,9 +141,16 @@ def resolve(documents: dict[str, Document], insee: str, approved: date | None):
     )
 
 
-def import_plu(path: str | Path, report: ImportReport, dry_run: bool = False) -> ImportReport:
+def import_plu(
+    path: str | Path,
+    report: ImportReport,
+    dry_run: bool = False,
+    commune: str | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> ImportReport:
     """A document d'urbanisme delivery (folder, zoning file or zip): PLU, PLUi, POS, PSMV or
-    carte communale. Refused (DeliveryError, nothing changed) when no zone is readable."""
+    carte communale. Refused (DeliveryError, nothing changed) when no zone is readable, or
+    when `commune` (an INSEE code) is given and the document does not cover it."""
     started = time.perf_counter()
     with delivery.opened(path) as root:
         all_tables = delivery.tables(root)
@@ -153,8 +161,15 @@ def import_plu(path: str | Path, report: ImportReport, dry_run: bool = False) ->
             )
         documents = read_documents(all_tables)
         zones: list[Zone] = []
-        for table in zone_tables:
+        for number, table in enumerate(zone_tables):
             zones += _zones(table, documents, report)
+            if on_progress:
+                on_progress(0.8 * (number + 1) / len(zone_tables))
+    if commune and not _covers(zones, documents, commune):
+        raise DeliveryError(
+            f"{Path(path).name} : ce document ne couvre pas la commune {commune} "
+            f"(communes : {', '.join(sorted({z.insee for z in zones if z.insee})) or '?'})"
+        )
     try:
         with transaction.atomic():
             _replace(zones, report)
@@ -164,6 +179,13 @@ def import_plu(path: str | Path, report: ImportReport, dry_run: bool = False) ->
         report.dry_run = True
     report.seconds += time.perf_counter() - started
     return report
+
+
+def _covers(zones: list[Zone], documents: dict[str, Document], commune: str) -> bool:
+    if any(z.insee == commune for z in zones):
+        return True
+    idurbas = {z.idurba.upper() for z in zones}
+    return any(commune in d.communes for key, d in documents.items() if key in idurbas)
 
 
 def _zones(table, documents, report: ImportReport) -> list[Zone]:
