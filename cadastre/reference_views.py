@@ -54,7 +54,7 @@ def reference_index(request):
     return render(request, "cadastre/reference_index.html", {"communes": communes})
 
 
-def _commune(request, insee_code):
+def _commune(request, insee_code, **kwargs):
     return get_object_or_404(Commune, insee_code=insee_code)
 
 
