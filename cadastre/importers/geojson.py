@@ -162,19 +162,30 @@ class FeatureStream:
             raise self.error("FeatureCollection sans tableau « features »")
 
     def _features(self) -> Iterator[dict]:
+        """The hot loop (a million features for a département): buffer and position in
+        locals, the instance's attributes only written back around a refill or a yield."""
         self._expect("[", "tableau « features »")
+        decode = _DECODER.raw_decode
+        skip = _WS + ","
         while True:
-            char = self._peek()
-            if char == "]":
-                self._pos += 1
-                return
-            if char == ",":
-                self._pos += 1
+            buf, pos = self._buf, self._pos
+            size = len(buf)
+            while pos < size and buf[pos] in skip:
+                pos += 1
+            self._pos = pos
+            if pos >= size:
+                if not self._refill():
+                    raise self.error(f"tableau « features » inachevé{_TRUNCATED}")
                 continue
-            if not char:
-                raise self.error(f"tableau « features » inachevé{_TRUNCATED}")
+            if buf[pos] == "]":
+                self._pos = pos + 1
+                return
             self.index += 1
-            yield self._value(f"objet n° {self.index}")
+            try:
+                feature, self._pos = decode(buf, pos)
+            except json.JSONDecodeError:  # most often cut by the buffer's end: read on
+                feature = self._value(f"objet n° {self.index}")
+            yield feature
 
 
 def _not_a_collection(kind) -> str:
