@@ -10,10 +10,9 @@ from cadastre.models import Parcel, Zone
 
 
 def reference_data(insee: str) -> dict:
+    """The commune's parcels (count, millésime, last update) and plans in force."""
     codes = cadastral_codes(insee)
-    parcels = Parcel.objects.filter(commune__in=codes, retired_at__isnull=True).aggregate(
-        count=Count("id"), millesime=Max("millesime"), updated=Max("updated_at")
-    )
+    parcels = reference_data_parcels(insee)
     plans = list(
         Zone.objects.filter(insee__in=codes, is_current=True)
         .values("idurba", "typedoc", "approved_on", "illustrative")
@@ -21,3 +20,20 @@ def reference_data(insee: str) -> dict:
         .order_by("-approved_on", "idurba")
     )
     return {"parcels": parcels, "plans": plans}
+
+
+def cadastre_label(insee: str) -> str:
+    """The cadastre the checks of `insee` read, for the officers' and applicants' pages."""
+    parcels = reference_data_parcels(insee)
+    if not parcels["count"]:
+        return "aucun cadastre importé pour la commune"
+    label = "plan cadastral de la DGFiP"
+    if parcels["millesime"]:
+        label += f", millésime du {parcels['millesime']:%d/%m/%Y}"
+    return label + f", importé le {parcels['updated']:%d/%m/%Y}"
+
+
+def reference_data_parcels(insee: str) -> dict:
+    return Parcel.objects.filter(
+        commune__in=cadastral_codes(insee), retired_at__isnull=True
+    ).aggregate(count=Count("id"), millesime=Max("millesime"), updated=Max("updated_at"))
