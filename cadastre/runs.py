@@ -177,7 +177,6 @@ def execute(run_id: int, apply: bool) -> ImportRun:
 
 
 def _import(run: ImportRun, path: Path, *, dry_run: bool, on_progress) -> dict:
-    from cadastre.importers.gpu import import_sup
     from cadastre.importers.parcel_files import import_parcel_files
     from cadastre.importers.urba import import_plu
 
@@ -194,10 +193,13 @@ def _import(run: ImportRun, path: Path, *, dry_run: bool, on_progress) -> dict:
             on_progress=on_progress,
         )
     elif _zip_kind(path) == ImportRun.Kind.SUP:
-        if run.kind != ImportRun.Kind.SUP:
-            ImportRun.objects.filter(pk=run.pk).update(kind=ImportRun.Kind.SUP)
-            run.kind = ImportRun.Kind.SUP
-        import_sup(path, report, dry_run=dry_run)
+        # A servitude delivery covers a département: one commune's administrator may not
+        # replace what every other commune's checks read.
+        raise ImportRefused(
+            f"{run.file_name} : livraison de servitude d'utilité publique, valable pour tout "
+            "un département : son import relève de l'administrateur du service "
+            "(commande import_sup), pas d'une commune"
+        )
     else:
         import_plu(path, report, dry_run=dry_run, commune=insee, on_progress=on_progress)
     return report.as_dict()

@@ -116,3 +116,21 @@ def test_a_file_of_another_commune_is_refused_with_its_reason(client, media):
     page = unescape(client.get(reverse("cadastre:import_run", args=["25354", run.pk])).text)
     assert "Import refusé : rien n'a été modifié" in page
     assert "Appliquer l'import" not in page
+
+
+def test_a_servitude_delivery_is_not_a_communes_to_replace(client, media, tmp_path):
+    import zipfile
+
+    from tests.cadastre.conftest import AC1_2A
+
+    archive = tmp_path / "AC1.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in (AC1_2A / "Donnees_geographiques").iterdir():
+            out.write(path, path.name)
+    commune = CommuneFactory()
+    client.force_login(admin_of(commune))
+    client.post(reverse("cadastre:reference_data", args=["91216"]), {"file": upload(archive)})
+    before = rows_hash()
+    run = runs.execute(ImportRun.objects.get().pk, apply=False)
+    assert run.status == "refused" and "commande import_sup" in run.message
+    assert rows_hash() == before
