@@ -110,11 +110,19 @@ def tables(root: Path) -> list[Table]:
     return found
 
 
+# Table names as the CNIG standards' files.json spell them: 2013–2014 plain, optionally
+# suffixed with an INSEE code and a part (`ZONE_URBA_30014_2A0`, `DOCUMENT_URBA` in 2013);
+# 2017 on prefixed with the INSEE or SIREN code and suffixed with the date and a letter
+# (`241800432_ZONE_URBA_20200128_A`). A part is never `COM`: DOC_URBA_COM stays apart.
+_ALIASES = {"DOC_URBA": "DOC(?:UMENT)?_URBA", "DOC_URBA_COM": "DOC(?:UMENT)?_URBA_COM"}
+
+
 def find(all_tables: list[Table], table: str) -> list[Table]:
-    """The tables named `table` in the CNIG sense: `DOC_URBA`, `19182_DOC_URBA_20150517`,
-    but not `DOC_URBA_COM`."""
+    """The tables named `table` in the CNIG sense (see above)."""
+    name = _ALIASES.get(table, table)
     regex = re.compile(
-        rf"^(?:[0-9A-Z]+_)?{table}(?:_\d{{8}})?(?:_[0-9A-Z]{{1,3}})?$", re.IGNORECASE
+        rf"^(?:[0-9A-Z]+_)?{name}(?:_[0-9AB]{{5}})?(?:_\d{{8}})?(?:_[0-9AB]{{3}}|_[A-Z])?$",
+        re.IGNORECASE,
     )
     return [t for t in all_tables if regex.match(t.name)]
 

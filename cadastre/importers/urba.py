@@ -80,12 +80,9 @@ def _date(value) -> date | None:
 
 
 def _rows(frame) -> list[dict]:
-    return [
-        {k: _text(v) for k, v in row.items()}
-        for row in frame.drop(columns=[c for c in ("geometry",) if c in frame.columns]).to_dict(
-            "records"
-        )
-    ]
+    """The attributes of each row as stripped text ('' for a missing value)."""
+    attributes = frame.drop(columns=["geometry"], errors="ignore")
+    return [{k: _text(v) for k, v in row.items()} for row in attributes.to_dict("records")]
 
 
 def read_documents(all_tables) -> dict[str, Document]:
