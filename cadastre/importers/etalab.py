@@ -96,8 +96,9 @@ def read(
 ) -> Iterator[ParcelRow]:
     """`progress`: a bar on the terminal; `on_progress(share)`: the share of the file read,
     for the administrator's page."""
+    name = Path(path).name
     with FeatureStream(path) as stream:
-        bar = Progress(stream.size, Path(path).name) if progress else None
+        bar = Progress(stream.size, name) if progress else None
         for feature in stream:
             report.read += 1
             if not report.read % 2000:
@@ -105,9 +106,9 @@ def read(
                     bar.update(stream.position, report.read)
                 if on_progress:
                     on_progress(stream.position / max(stream.size, 1))
-            where = f"n° {stream.index}"
+            where = f"{name} n° {stream.index}"
             if not isinstance(feature, dict) or feature.get("type") != "Feature":
-                report.reject("invalid_feature", f"{Path(path).name} {where}")
+                report.reject("invalid_feature", where)
                 continue
             row = parcel_row(feature, report, where)
             if row is not None:

@@ -282,10 +282,11 @@ class ParcelLoader:
         self._wait()
         if not self.added:
             read = self.report.read
+            if not read:
+                raise ImportRefused("le fichier ne contient aucune parcelle")
             raise ImportRefused(
-                f"aucune parcelle lisible sur {read} objet(s) lu(s)"
-                if read
-                else "le fichier ne contient aucune parcelle"
+                f"aucune parcelle lisible sur {read} objet(s) lu(s) — "
+                + self.report.rejections_summary()
             )
         if retire:
             sheets = sorted(self.sheets)

@@ -54,6 +54,15 @@ class ImportReport:
             if len(kept) < SAMPLES_PER_REASON:
                 kept.append(ref)
 
+    def rejections_summary(self, limit: int = 2) -> str:
+        """The rejections in one French sentence, for a refusal's message."""
+        parts = []
+        for reason, count in sorted(self.rejected.items()):
+            label = REJECTION_LABELS.get(reason, reason)
+            samples = "; ".join(self.samples.get(reason, [])[:limit])
+            parts.append(f"{label} ×{count}" + (f" (ex. {samples})" if samples else ""))
+        return " ; ".join(parts)
+
     def as_dict(self) -> dict:
         return {
             "read": self.read,

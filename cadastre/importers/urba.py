@@ -26,7 +26,7 @@ from django.db import transaction
 from cadastre.importers import delivery
 from cadastre.importers.delivery import DeliveryError
 from cadastre.importers.errors import DryRun
-from cadastre.importers.report import REJECTION_LABELS, ImportReport
+from cadastre.importers.report import ImportReport
 from cadastre.models import LAMBERT_93, SECTOR_TYPES, Zone
 
 # TYPEZONE in every CNIG version (2013: Nh, Nd; 2014 adds Ah; 2017 keeps U, AUc, AUs, A, N):
@@ -258,22 +258,10 @@ def _zones(table, documents, report: ImportReport) -> list[Zone]:
         )
     if not zones:
         read = report.read - read_before
-        raise DeliveryError(
-            f"{table.label} : aucune zone lisible sur {read}"
-            + _why(report, sum(report.rejected.values()) - rejected_before)
-        )
+        rejected = sum(report.rejected.values()) - rejected_before
+        why = f" — {report.rejections_summary()}" if rejected else ""
+        raise DeliveryError(f"{table.label} : aucune zone lisible sur {read}{why}")
     return zones
-
-
-def _why(report: ImportReport, rejected: int) -> str:
-    if not rejected:
-        return ""
-    parts = []
-    for reason, count in report.rejected.items():
-        label = REJECTION_LABELS.get(reason, reason)
-        samples = "; ".join(report.samples.get(reason, [])[:2])
-        parts.append(f"{label} ×{count}" + (f" (ex. {samples})" if samples else ""))
-    return " — " + " ; ".join(parts)
 
 
 def _replace(zones: list[Zone], report: ImportReport) -> None:

@@ -172,7 +172,12 @@ CASES = [
     (a_feature_holding_features, _parcels, {}, r"feature\.json.*type « Feature »"),
     (an_array, _parcels, {}, r"tableau\.json, octet 0 : un tableau JSON"),
     (topojson, _parcels, {}, r"topo\.json.*TopoJSON"),
-    (lambert93_coordinates, _parcels, {}, r"lambert\.json : aucune parcelle lisible sur 1"),
+    (
+        lambert93_coordinates,
+        _parcels,
+        {},
+        r"lambert\.json : aucune parcelle lisible sur 1 .*WGS84.*lambert\.json n° 0",
+    ),
     (empty_collection, _parcels, {}, r"vide\.json : le fichier ne contient aucune parcelle"),
     (not_utf8, _parcels, {}, r"latin1\.json.*UTF-8"),
     (gzip_bomb, _parcels, {}, r"bombe\.json\.gz.*bombe"),
