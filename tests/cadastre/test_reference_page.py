@@ -134,3 +134,27 @@ def test_a_servitude_delivery_is_not_a_communes_to_replace(client, media, tmp_pa
     run = runs.execute(ImportRun.objects.get().pk, apply=False)
     assert run.status == "refused" and "commande import_sup" in run.message
     assert rows_hash() == before
+
+
+def test_a_gpu_zip_is_simulated_for_the_commune_it_covers_only(client, media, tmp_path):
+    import zipfile
+
+    from tests.cadastre.conftest import PLU_30014
+
+    archive = tmp_path / "30014_PLU_20171013.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in PLU_30014.rglob("*"):
+            if path.is_file() and "Pieces_ecrites" not in path.parts:
+                out.write(path, path.relative_to(PLU_30014))
+    beaucaire = CommuneFactory(insee_code="30014", name="Beaucaire", population=16000)
+    client.force_login(admin_of(beaucaire))
+    client.post(reverse("cadastre:reference_data", args=["30014"]), {"file": upload(archive)})
+    run = runs.execute(ImportRun.objects.get().pk, apply=False)
+    assert (run.kind, run.status, run.simulation["counts"]) == ("urba", "simulated", {"zones": 90})
+
+    epinay = CommuneFactory()
+    client.force_login(admin_of(epinay))
+    client.post(reverse("cadastre:reference_data", args=["91216"]), {"file": upload(archive)})
+    refused = runs.execute(ImportRun.objects.get(commune=epinay).pk, apply=False)
+    assert refused.status == "refused"
+    assert "ne couvre pas la commune 91216 (communes : 30014)" in refused.message
