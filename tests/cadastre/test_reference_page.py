@@ -158,3 +158,31 @@ def test_a_gpu_zip_is_simulated_for_the_commune_it_covers_only(client, media, tm
     refused = runs.execute(ImportRun.objects.get(commune=epinay).pk, apply=False)
     assert refused.status == "refused"
     assert "ne couvre pas la commune 91216 (communes : 30014)" in refused.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_written_outside_the_imports_transaction():
+    from django.db import transaction
+
+    commune = CommuneFactory()
+    run = ImportRun.objects.create(
+        commune=commune, kind="parcels", file="x.json", file_name="x.json", sha256="0" * 64,
+        size_bytes=1,
+    )  # fmt: skip
+    with transaction.atomic():  # as during an import, which never writes the run's row
+        Parcel.objects.filter(commune="99999").update(arpente=True)  # the import's work
+        recorder = runs.ProgressRecorder(run.pk)
+        recorder(0.42)
+        recorder.close()
+        # The recorder's own connection committed the progress: another connection sees it.
+        seen = {}
+
+        def read():
+            seen.update(ImportRun.objects.filter(pk=run.pk).values("progress").get())
+
+        import threading
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join()
+    assert seen == {"progress": 42}
