@@ -78,10 +78,12 @@ SELECT ST_IsValid(drawn.g), ST_Area(drawn.g),
 FROM drawn, site
 """
 
+# Several communes for Paris, Lyon and Marseille typed under the commune's code (§5.1).
 SUGGESTIONS_SQL = """
-SELECT idu FROM cadastre_parcel
-WHERE idu >= %(commune)s AND idu < %(commune)s || '~' AND retired_at IS NULL
-  AND (substr(idu, 9, 2) = %(section)s OR substr(idu, 11, 4) = %(numero)s)
+SELECT p.idu FROM unnest(%(communes)s::text[]) AS scope(commune)
+JOIN cadastre_parcel p ON p.idu >= scope.commune AND p.idu < scope.commune || '~'
+WHERE p.retired_at IS NULL
+  AND (substr(p.idu, 9, 2) = %(section)s OR substr(p.idu, 11, 4) = %(numero)s)
 """
 
 
@@ -114,6 +116,7 @@ class ParcelResult:
     area_m2: float | None = None
     contenance_m2: int | None = None
     unit: int | None = None  # contiguous group, numbered from 1
+    duplicate_of: str | None = None  # the earlier reference designating the same parcel
     error: str | None = None  # machine code: invalid_reference, not_found, ambiguous
     message: str | None = None  # French, for the applicant or the officer
     suggestions: list[str] = field(default_factory=list)
@@ -152,7 +155,8 @@ class ParcelCheck:
 
     @property
     def found(self) -> list[ParcelResult]:
-        return [p for p in self.parcels if p.found]
+        """Each parcel found once, whatever forms it was typed in (`AB 25`, `91216000AB0025`)."""
+        return [p for p in self.parcels if p.found and not p.duplicate_of]
 
     @property
     def contiguous(self) -> bool:
@@ -219,10 +223,12 @@ def _levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
-def suggestions(cursor, idu: Idu) -> list[str]:
-    """Parcels of the same commune one or two keystrokes away (same section or same numéro)."""
+def suggestions(cursor, idu: Idu, communes: Sequence[str] = ()) -> list[str]:
+    """Parcels of the same commune (or of the arrondissements `communes`) one or two
+    keystrokes away (same section or same numéro)."""
     cursor.execute(
-        SUGGESTIONS_SQL, {"commune": idu.commune, "section": idu.section, "numero": idu.numero}
+        SUGGESTIONS_SQL,
+        {"communes": list(communes or [idu.commune]), "section": idu.section, "numero": idu.numero},
     )
     wanted = str(idu)[5:]
     # Closest first; at equal distance the same section (read off the plan) before the rest.
@@ -264,7 +270,8 @@ def check_parcels(
         units: dict[int, int] = {}
         for result, candidates in candidates_of:
             _resolve(cursor, result, candidates, rows, commune, units)
-        found = [p for p in results if p.found]
+        _mark_duplicates(results)
+        found = check.found
         check.units = len(units)
         if found:
             _site(cursor, check, [p.idu for p in found])
@@ -290,14 +297,14 @@ def _resolve(cursor, result, candidates, rows, commune, units) -> None:
         result.idu = str(candidates[0]) if len(candidates) == 1 else None
         result.error = "not_found"
         result.message = "Parcelle introuvable au cadastre."
-        if len(candidates) == 1:
-            result.suggestions = suggestions(cursor, candidates[0])
-            if result.suggestions:
-                result.message += (
-                    " Vouliez-vous dire : "
-                    + ", ".join(Idu.parse(s).label for s in result.suggestions)
-                    + " ?"
-                )
+        communes = [c.commune for c in candidates]
+        result.suggestions = suggestions(cursor, candidates[0], communes)
+        if result.suggestions:
+            # Under Paris, Lyon or Marseille a label alone would not say the arrondissement.
+            label = (lambda s: Idu.parse(s).label) if len(candidates) == 1 else str
+            result.message += (
+                " Vouliez-vous dire : " + ", ".join(label(s) for s in result.suggestions) + " ?"
+            )
         return
     idu, contenance, retired, valid, area, cluster = rows[hits[0]]
     result.idu, result.found = idu, True
@@ -311,6 +318,19 @@ def _resolve(cursor, result, candidates, rows, commune, units) -> None:
     elif retired:
         result.error = "retired"
         result.message = "Cette parcelle n'existe plus dans le dernier cadastre importé."
+
+
+def _mark_duplicates(results: list[ParcelResult]) -> None:
+    """A parcel typed twice in two forms counts once (areas and contenances are not doubled)."""
+    first: dict[str, str] = {}
+    for result in results:
+        if not result.found:
+            continue
+        if result.idu in first:
+            result.duplicate_of = first[result.idu]
+            result.message = f"Même parcelle que « {first[result.idu]} » : comptée une fois."
+        else:
+            first[result.idu] = result.reference
 
 
 def _site(cursor, check: ParcelCheck, idus: list[str]) -> None:

@@ -6,6 +6,7 @@ tables and serve reads. A parcel that vanishes from a newer millésime is retire
 dossiers keep referring to it (§5.2).
 """
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models.functions import Now
 
@@ -49,8 +50,21 @@ class Parcel(models.Model):
         return Idu.parse(self.idu)
 
 
+# TYPESECT of a carte communale's sectors (CNIG CC standard) and what each means for building:
+# the carte communale delimits where constructions are allowed and where they are not, save
+# the exceptions of article L161-4 of the code de l'urbanisme (R161-4); it may reserve a sector
+# for activities incompatible with housing (R161-5).
+SECTOR_TYPES = {
+    "01": "Secteur ouvert à la construction",
+    "02": "Secteur réservé aux activités",
+    "03": "Secteur non ouvert à la construction, sauf exceptions (article L161-4)",
+    "99": "Secteur d'un autre type",
+}
+
+
 class Zone(models.Model):
-    """A `zone_urba` of a PLU or PLUi delivered to the GPU (CNIG standard, §5.4)."""
+    """A `zone_urba` of a PLU, PLUi, POS or PSMV, or a `secteur_cc` of a carte communale
+    (typedoc CC, typezone = TYPESECT), delivered to the GPU (CNIG standard, §5.4)."""
 
     idurba = models.CharField("identifiant du document (idurba)", max_length=40)
     # idurba without its date (`30014_PLU`): a newer approval of the same document supersedes.
@@ -150,3 +164,61 @@ class ServitudeAssiette(models.Model):
 
     def __str__(self):
         return self.id_ass
+
+
+class ImportRun(models.Model):
+    """One import of reference data by a commune's administrator (or the periodic refresh):
+    the file and its SHA-256, its simulation (dry run) shown before it is applied, then the
+    applied report or the refusal. The history of a commune's reference data."""
+
+    class Kind(models.TextChoices):
+        PARCELS = "parcels", "Cadastre (Etalab ou EDIGEO)"
+        URBA = "urba", "Document d'urbanisme (GPU)"
+        SUP = "sup", "Servitude d'utilité publique (GPU)"
+
+    class Status(models.TextChoices):
+        SIMULATING = "simulating", "simulation en cours"
+        SIMULATED = "simulated", "simulé, à confirmer"
+        APPLYING = "applying", "import en cours"
+        APPLIED = "applied", "importé"
+        REFUSED = "refused", "refusé, rien n'a été modifié"
+
+    commune = models.ForeignKey(
+        "accounts.Commune", on_delete=models.PROTECT, related_name="cadastre_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="par",
+        related_name="+",
+    )  # None: the periodic refresh (cadastre.refresh)
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    applied_at = models.DateTimeField("appliqué le", null=True, blank=True)
+    kind = models.CharField("données", max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        "état", max_length=12, choices=Status.choices, default=Status.SIMULATING
+    )
+    file = models.FileField("fichier", upload_to="cadastre-imports/%Y/%m/")
+    file_name = models.CharField("nom du fichier", max_length=255)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    size_bytes = models.BigIntegerField("taille (octets)")
+    millesime = models.DateField("millésime", null=True, blank=True)
+    allow_retire = models.BooleanField("retraits de plus de 5 % autorisés", default=False)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    simulation = models.JSONField("simulation", default=dict, blank=True)
+    report = models.JSONField("rapport", default=dict, blank=True)
+    message = models.TextField("motif du refus", blank=True)
+
+    class Meta:
+        verbose_name = "import de données de référence"
+        verbose_name_plural = "imports de données de référence"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.SIMULATING, self.Status.APPLYING)

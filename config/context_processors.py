@@ -26,5 +26,6 @@ def agent_menu(request):
             "signatory": holds_role(user, {Role.SIGNATORY}),
             "consultee": holds_role(user, {Role.CONSULTEE}),
             "statistics": holds_role(user, STATISTICS_ROLES),
+            "reference_data": holds_role(user, {Role.COMMUNE_ADMIN}),
         }
     }

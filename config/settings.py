@@ -298,6 +298,14 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 }
 PERMIS_STALLED_JOBS_CRON = env_str("PERMIS_STALLED_JOBS_CRON", "* * * * *")
 
+# Reference data refreshed without hands (cadastre.refresh), off unless a URL template is set:
+# the cadastre per commune ({insee}, {dep}: an Etalab parcelles file) and the GPU document per
+# partition ({partition} = DU_{insee}: a zip), for PERMIS_REFRESH_COMMUNES (empty: all).
+PERMIS_CADASTRE_REFRESH_URL = env_str("PERMIS_CADASTRE_REFRESH_URL", "")
+PERMIS_GPU_REFRESH_URL = env_str("PERMIS_GPU_REFRESH_URL", "")
+PERMIS_REFRESH_COMMUNES = env_list("PERMIS_REFRESH_COMMUNES")
+PERMIS_REFRESH_CRON = env_str("PERMIS_REFRESH_CRON", "17 3 * * 1")  # Mondays, 03:17
+
 LOG_LEVEL = env_str("PERMIS_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,

@@ -8,12 +8,14 @@ from __future__ import annotations
 from django.core.cache import cache
 
 from cadastre.models import Zone
+from cadastre.sources import cadastre_label
 
 DOCUMENT_NAMES = {
     "PLU": "plan local d'urbanisme (PLU)",
     "PLUI": "plan local d'urbanisme intercommunal (PLUi)",
     "CC": "carte communale",
     "POS": "plan d'occupation des sols (POS)",
+    "PSMV": "plan de sauvegarde et de mise en valeur (PSMV)",
 }
 
 
@@ -50,11 +52,19 @@ def _planning_document(insee_code: str) -> dict:
     return {"kind": kind, "label": label}
 
 
+def cadastre_source(insee_code: str) -> str:
+    """Which cadastre (millésime) the checks read: it changes with an import only."""
+    return cache.get_or_set(
+        f"cadastre-source:{insee_code}", lambda: cadastre_label(insee_code), PLANNING_CACHE_SECONDS
+    )
+
+
 def site_facts(dossier, check: dict | None) -> dict:
     check = check or {}
     return {
         "commune": dossier.commune,
         "planning": planning_document(dossier.commune.insee_code),
+        "cadastre": cadastre_source(dossier.commune.insee_code),
         "parcels": [p for p in check.get("parcels", []) if p.get("found")],
         "area_m2": check.get("area_m2"),
         "zones": check.get("zones", []),

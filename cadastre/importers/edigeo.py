@@ -16,6 +16,7 @@ from pathlib import Path
 from django.contrib.gis.gdal import DataSource, GDALException
 
 from cadastre.idu import Idu, InvalidIdu, departement_of
+from cadastre.importers.errors import ImportRefused
 from cadastre.importers.ogr import UnknownCRSError, layer_srid
 from cadastre.importers.parcels import ParcelRow
 from cadastre.importers.report import ImportReport
@@ -27,7 +28,10 @@ SHEET_NAME_RE = re.compile(
 )
 
 
-class EdigeoError(ValueError):
+MAX_SHEET_BYTES = 256 << 20  # a sheet is a few hundred kB; more is a decompression bomb
+
+
+class EdigeoError(ImportRefused):
     pass
 
 
@@ -36,8 +40,8 @@ def sheet_of(path: Path) -> tuple[str, str]:
     match = SHEET_NAME_RE.match(path.name)
     if not match:
         raise EdigeoError(
-            f"{path.name}: expected a DGFiP sheet name edigeo-<commune><préfixe><section>"
-            "<feuille>.tar.bz2"
+            f"{path.name} : nom de feuille DGFiP attendu, "
+            "edigeo-<commune><préfixe><section><feuille>.tar.bz2"
         )
     parts = match.groupdict()
     sheet = "".join(parts[k] for k in ("commune", "prefixe", "section", "feuille")).upper()
@@ -51,20 +55,26 @@ def read(
     sheet, file_departement = sheet_of(path)
     departement = departement or file_departement
     with tempfile.TemporaryDirectory(prefix="edigeo-") as tmp:
-        with tarfile.open(path, "r:bz2") as archive:
-            archive.extractall(tmp, filter="data")  # refuses absolute paths and links out
+        try:
+            with tarfile.open(path, "r:bz2") as archive:
+                members = archive.getmembers()
+                if sum(m.size for m in members) > MAX_SHEET_BYTES:
+                    raise EdigeoError(f"{path.name} : archive trop volumineuse une fois extraite")
+                archive.extractall(tmp, filter="data")  # refuses absolute paths and links out
+        except (tarfile.TarError, EOFError, OSError) as exc:
+            raise EdigeoError(f"{path.name} : archive illisible ({exc})") from exc
         thf = sorted(Path(tmp).rglob("*.THF"))
         if not thf:
-            raise EdigeoError(f"{path.name}: no .THF file in the archive")
+            raise EdigeoError(f"{path.name} : aucun fichier .THF dans l'archive")
         try:
             source = DataSource(str(thf[0]))
             layer = source["PARCELLE_id"]
         except (GDALException, IndexError, KeyError) as exc:
-            raise EdigeoError(f"{path.name}: no parcel layer ({exc})") from exc
+            raise EdigeoError(f"{path.name} : aucune couche de parcelles ({exc})") from exc
         try:
             srid = layer_srid(layer)
         except UnknownCRSError as exc:
-            raise EdigeoError(f"{path.name}: {exc}") from exc
+            raise EdigeoError(f"{path.name} : {exc}") from exc
         for feature in layer:
             report.read += 1
             raw = feature.get("IDU") or ""

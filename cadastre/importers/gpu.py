@@ -1,6 +1,6 @@
-"""CNIG deliveries as published on the Géoportail de l'urbanisme (reference §5.4, §5.5):
-PLU/PLUi zoning (`ZONE_URBA` + `DOC_URBA`) and servitudes d'utilité publique (`SERVITUDE`,
-`GENERATEUR_SUP_*`, `ASSIETTE_SUP_*`, `ACTE_SUP`), read through GDAL.
+"""Servitudes d'utilité publique delivered to the Géoportail de l'urbanisme (reference §5.5):
+`SERVITUDE`, `GENERATEUR_SUP_*`, `ASSIETTE_SUP_*`, `ACTE_SUP`, read through GDAL. The zoning of
+documents d'urbanisme is in cadastre.importers.urba.
 
 These layers hold hundreds to thousands of objects, not millions: the ORM's bulk_create is
 enough. Geometries are flattened to 2D, reprojected to Lambert-93 and repaired when invalid.
@@ -9,14 +9,17 @@ enough. Geometries are flattened to 2D, reprojected to Lambert-93 and repaired w
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
+from cadastre.importers.delivery import DeliveryError, opened
+from cadastre.importers.errors import DryRun
 from cadastre.importers.ogr import UnknownCRSError, to_lambert93
 from cadastre.importers.report import ImportReport
 from cadastre.models import (
@@ -24,14 +27,7 @@ from cadastre.models import (
     Servitude,
     ServitudeAssiette,
     ServitudeGenerator,
-    Zone,
 )
-
-TYPEZONES = {"U", "AUC", "AUS", "A", "N", "AH", "NH", "ND"}  # CNIG, plus legacy POS values
-
-
-class DeliveryError(ValueError):
-    pass
 
 
 def _find(root: Path, pattern: str) -> list[Path]:
@@ -46,14 +42,14 @@ def _records(path: Path) -> Iterator[tuple[dict, OGRGeometry | None]]:
     try:
         source = DataSource(str(path))
     except GDALException as exc:
-        raise DeliveryError(f"{path.name}: unreadable ({exc})") from exc
+        raise DeliveryError(f"{path.name} : table illisible ({exc})") from exc
     layer = source[0]
     names = layer.fields
     spatial = layer.geom_type.name != "None"
     try:
         transform = to_lambert93(layer) if spatial else None
     except UnknownCRSError as exc:
-        raise DeliveryError(f"{path.name}: {exc}") from exc
+        raise DeliveryError(f"{path.name} : {exc}") from exc
     for feature in layer:
         props = {}
         for name in names:
@@ -105,95 +101,6 @@ def _lambert93(geom: OGRGeometry, report: ImportReport, ref: str) -> GEOSGeometr
     return result
 
 
-def _multipolygon(geom: GEOSGeometry) -> MultiPolygon | None:
-    polygons = [g for g in (geom if geom.geom_type.startswith(("Multi", "Geometry")) else [geom])]
-    flat = []
-    for g in polygons:
-        if isinstance(g, Polygon):
-            flat.append(g)
-        elif isinstance(g, MultiPolygon):
-            flat.extend(g)
-    return MultiPolygon(flat, srid=LAMBERT_93) if flat else None
-
-
-def _keep_latest_approval(document_code: str) -> int:
-    """Only the latest approval of a document is in force; returns how many zones it made
-    no longer current."""
-    documents = Zone.objects.filter(document_code=document_code)
-    latest = documents.order_by("-approved_on", "-imported_at").values_list("idurba").first()
-    superseded = (
-        documents.exclude(idurba=latest[0]).filter(is_current=True).update(is_current=False)
-    )
-    documents.filter(idurba=latest[0]).update(is_current=True)
-    return superseded
-
-
-def import_plu(path: str | Path, report: ImportReport) -> ImportReport:
-    """A PLU/PLUi delivery (its folder, or its ZONE_URBA shapefile)."""
-    path = Path(path)
-    root = path if path.is_dir() else path.parent.parent
-    zone_files = [path] if path.is_file() else _find(root, r"ZONE_URBA.*\.shp$")
-    if not zone_files:
-        raise DeliveryError(f"{path}: no ZONE_URBA shapefile")
-    documents = {}
-    for doc in _find(root, r"_DOC_URBA_\d{8}\.dbf$"):
-        for props, _ in _records(doc):
-            documents[(props.get("idurba") or "").upper()] = props
-    communes: dict[str, set[str]] = {}
-    for doc in _find(root, r"_DOC_URBA_COM_\d{8}\.dbf$"):
-        for props, _ in _records(doc):
-            communes.setdefault((props.get("idurba") or "").upper(), set()).add(props.get("insee"))
-    zones: list[Zone] = []
-    for zone_file in zone_files:
-        for props, geom in _records(zone_file):
-            report.read += 1
-            idurba = (props.get("idurba") or "").strip()
-            ref = f"{idurba}:{props.get('libelle')}"
-            typezone = (props.get("typezone") or "").strip()
-            if not idurba or typezone.upper() not in TYPEZONES:
-                report.reject("invalid_feature", ref)
-                continue
-            shape = _lambert93(geom, report, ref)
-            multi = _multipolygon(shape) if shape is not None else None
-            if shape is not None and multi is None:
-                report.reject("geometry_not_polygonal", ref)
-            if multi is None:
-                continue
-            doc = documents.get(idurba.upper(), {})
-            file, _, fragment = (props.get("nomfic") or "").partition("#")
-            page = re.search(r"page=(\d+)", fragment)
-            doc_communes = communes.get(idurba.upper(), set())
-            zones.append(
-                Zone(
-                    idurba=idurba,
-                    document_code=re.sub(r"_\d{8}$", "", idurba).upper(),
-                    typedoc=(doc.get("typedoc") or idurba.split("_")[1]).upper()[:10],
-                    approved_on=_date(doc.get("datappro")) or _date(props.get("datvalid")),
-                    validated_on=_date(props.get("datvalid")),
-                    libelle=(props.get("libelle") or "")[:20],
-                    libelong=(props.get("libelong") or "")[:254],
-                    typezone=typezone,
-                    destdomi=(props.get("destdomi") or "")[:2],
-                    regulation_file=file[:254],
-                    regulation_page=int(page.group(1)) if page else None,
-                    regulation_url=(props.get("urlfic") or "")[:254],
-                    insee=props.get("insee")
-                    or (min(doc_communes) if len(doc_communes) == 1 else ""),
-                    geom=multi,
-                )
-            )
-    with transaction.atomic():
-        replaced = 0
-        for idurba in {z.idurba for z in zones}:
-            replaced += Zone.objects.filter(idurba=idurba).delete()[0]
-        Zone.objects.bulk_create(zones, batch_size=500)
-        for code in {z.document_code for z in zones}:
-            report.retired += _keep_latest_approval(code)
-    _count_replacement(report, replaced, len(zones))
-    report.counts["zones"] = len(zones)
-    return report
-
-
 def _surrounded_generator(shape: GEOSGeometry, generators: dict) -> str | None:
     centre = shape.centroid
     inside = [
@@ -205,14 +112,28 @@ def _surrounded_generator(shape: GEOSGeometry, generators: dict) -> str | None:
     return min(inside)[1] if inside else None
 
 
-def import_sup(path: str | Path, report: ImportReport) -> ImportReport:
-    """A SUP delivery folder (one category, e.g. AC1 of a département)."""
-    root = Path(path)
+def import_sup(path: str | Path, report: ImportReport, dry_run: bool = False) -> ImportReport:
+    """A SUP delivery, folder or zip (one category, e.g. AC1 of a département); one
+    transaction, rolled back for a dry run."""
+    started = time.perf_counter()
+    with opened(path) as root:
+        try:
+            with transaction.atomic():
+                _import_sup(root, report)
+                if dry_run:
+                    raise DryRun
+        except DryRun:
+            report.dry_run = True
+    report.seconds += time.perf_counter() - started
+    return report
+
+
+def _import_sup(root: Path, report: ImportReport) -> ImportReport:
     if not root.is_dir():
-        raise DeliveryError(f"{root}: a SUP delivery is a folder")
+        raise DeliveryError(f"{root.name} : une livraison de servitude est un dossier ou un zip")
     servitude_files = _find(root, r"_SERVITUDE\.dbf$")
     if not servitude_files:
-        raise DeliveryError(f"{root}: no *_SERVITUDE.dbf")
+        raise DeliveryError(f"{root.name} : aucune table *_SERVITUDE.dbf dans la livraison")
     managers = {
         p.get("idgest"): p.get("nomgest") or ""
         for f in _find(root, r"_GESTIONNAIRE_SUP\.dbf$")

@@ -17,13 +17,14 @@ from __future__ import annotations
 import struct
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from django.db import connection, transaction
 
+from cadastre.importers.errors import DryRun, ImportRefused
 from cadastre.importers.report import ImportReport
 
 CHUNK_ROWS = 50_000
@@ -110,6 +111,21 @@ WHERE p.idu >= scope.prefix AND p.idu < scope.prefix || '~'
   AND NOT EXISTS (SELECT 1 FROM cadastre_seen s WHERE s.idu = p.idu)
 """
 
+# The communes where this transaction retired parcels, with how many and out of how many
+# (retired now + still current): the guard against a file that would empty a commune.
+RETIRED_SHARE_SQL = """
+SELECT scope.commune, count(*) FILTER (WHERE p.retired_at = now()), count(*)
+FROM unnest(%(communes)s::text[]) AS scope(commune)
+JOIN cadastre_parcel p ON p.idu >= scope.commune AND p.idu < scope.commune || '~'
+WHERE p.retired_at IS NULL OR p.retired_at = now()
+GROUP BY scope.commune
+HAVING count(*) FILTER (WHERE p.retired_at = now()) > 0
+ORDER BY scope.commune
+"""
+# Beyond this share of a commune's parcels, retiring asks for an explicit --allow-retire:
+# a millésime renumbers a few parcels, a wrong or partial file would retire most of them.
+MAX_RETIRED_SHARE = 0.05
+
 # Binary COPY encoding (PostgreSQL "COPY … FORMAT BINARY"): big-endian, length-prefixed.
 _HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 _TRAILER = struct.pack(">h", -1)
@@ -186,8 +202,16 @@ def encode_row(row: ParcelRow) -> bytes:
 class ParcelLoader:
     """Feed `ParcelRow`s with `add()`, then `finish()`; use inside `load()` below."""
 
-    def __init__(self, report: ImportReport, source: str, millesime: date | None):
+    def __init__(
+        self,
+        report: ImportReport,
+        source: str,
+        millesime: date | None,
+        communes: Collection[str] | None = None,
+    ):
         self.report = report
+        self.allowed = set(communes) if communes else None
+        self.added = 0
         self.params = {"source": source, "millesime": millesime}
         self.buffer: dict[str, bytes] = {}  # by IDU: a repeated parcel keeps its last row
         self.communes: set[str] = set()
@@ -199,6 +223,12 @@ class ParcelLoader:
         self._cursor.execute(_STAGE_DDL)
 
     def add(self, row: ParcelRow) -> None:
+        if self.allowed is not None and row.commune not in self.allowed:
+            raise ImportRefused(
+                f"la parcelle {row.idu} est de la commune {row.commune}, pas de "
+                f"{', '.join(sorted(self.allowed))} : ce fichier est celui d'une autre commune"
+            )
+        self.added += 1
         if row.idu in self.buffer:
             self.report.reject("duplicate_idu", row.idu)
         self.buffer[row.idu] = encode_row(row)
@@ -247,17 +277,43 @@ class ParcelLoader:
             for idu in unrepairable or ():
                 self.report.reject("geometry_unrepairable", idu)
 
-    def finish(self, retire: bool = True) -> None:
+    def finish(self, retire: bool = True, allow_retire: bool = False) -> None:
         self.flush()
         self._wait()
+        if not self.added:
+            read = self.report.read
+            if not read:
+                raise ImportRefused("le fichier ne contient aucune parcelle")
+            raise ImportRefused(
+                f"aucune parcelle lisible sur {read} objet(s) lu(s) — "
+                + self.report.rejections_summary()
+            )
         if retire:
             sheets = sorted(self.sheets)
             prefixes = sorted({s[:10] for s in sheets}) if sheets else sorted(self.communes)
             self._cursor.execute(f"ANALYZE {_SEEN}")
             self._cursor.execute(RETIRE_SQL, {"prefixes": prefixes, "sheets": sheets})
             self.report.retired += self._cursor.rowcount
+            if self._cursor.rowcount and not allow_retire:
+                self._guard_retirement()
         self._cursor.execute(f"TRUNCATE {_STAGE}, {_SEEN}")
         self._cursor.close()
+
+    def _guard_retirement(self) -> None:
+        """Refuse (rolling the import back) when a commune would lose more than 5 %."""
+        self._cursor.execute(RETIRED_SHARE_SQL, {"communes": sorted(self.communes)})
+        excessive = [
+            f"{retired} sur {total} ({retired / total:.0%}) dans la commune {commune}"
+            for commune, retired, total in self._cursor.fetchall()
+            if retired > MAX_RETIRED_SHARE * total
+        ]
+        if excessive:
+            raise ImportRefused(
+                "l'import retirerait " + ", ".join(excessive) + " : au-delà de "
+                f"{MAX_RETIRED_SHARE:.0%} des parcelles d'une commune, confirmez avec "
+                "--allow-retire (« Autoriser les retraits » sur la page d'import) si le "
+                "fichier est bien complet"
+            )
 
 
 def load(
@@ -267,16 +323,29 @@ def load(
     source: str,
     millesime: date | None = None,
     retire: bool = True,
+    allow_retire: bool = False,
+    communes: Collection[str] | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Upsert all `rows` in one transaction; the rows' communes (or sheets) bound retirement."""
+    """Upsert all `rows` in one transaction; the rows' communes (or sheets) bound retirement.
+
+    Refused (ImportRefused, nothing changed) when no row is readable, when a row lies outside
+    `communes` (the cadastral codes the caller expects), or when a commune would lose more than
+    5 % of its parcels without `allow_retire`. `dry_run` does everything, counts, and rolls
+    back."""
     started = time.perf_counter()
-    with transaction.atomic():
-        loader = ParcelLoader(report, source, millesime)
-        try:
-            for row in rows:
-                loader.add(row)
-            loader.finish(retire=retire)
-        finally:
-            loader._wait()
+    try:
+        with transaction.atomic():
+            loader = ParcelLoader(report, source, millesime, communes)
+            try:
+                for row in rows:
+                    loader.add(row)
+                loader.finish(retire=retire, allow_retire=allow_retire)
+            finally:
+                loader._wait()
+            if dry_run:
+                raise DryRun
+    except DryRun:
+        report.dry_run = True
     report.seconds += time.perf_counter() - started
     return report

@@ -20,6 +20,11 @@ REJECTION_LABELS = {
     "geometry_unrepairable": "géométrie invalide et irréparable",
     "duplicate_idu": "identifiant présent plusieurs fois (la dernière occurrence est gardée)",
     "invalid_feature": "objet illisible",
+    "coordinates_not_wgs84": "coordonnées qui ne sont pas en WGS84 (longitude, latitude)",
+    "missing_idurba": "identifiant du document (IDURBA) absent et introuvable dans DOC_URBA",
+    "invalid_typezone": "type de zone (TYPEZONE) hors des valeurs CNIG",
+    "wkt_empty": "géométrie absente (colonne WKT vide)",
+    "invalid_typesect": "type de secteur (TYPESECT) hors des valeurs CNIG (01, 02, 03, 99)",
     "unknown_generator": "assiette dont le générateur est introuvable",
 }
 SAMPLES_PER_REASON = 5
@@ -36,6 +41,7 @@ class ImportReport:
     samples: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # per kind of object, when several
     seconds: float = 0.0  # reading and loading, without the program's start-up
+    dry_run: bool = False  # counted, then rolled back: nothing was changed
 
     @property
     def unchanged(self) -> int:
@@ -47,6 +53,15 @@ class ImportReport:
             kept = self.samples.setdefault(reason, [])
             if len(kept) < SAMPLES_PER_REASON:
                 kept.append(ref)
+
+    def rejections_summary(self, limit: int = 2) -> str:
+        """The rejections in one French sentence, for a refusal's message."""
+        parts = []
+        for reason, count in sorted(self.rejected.items()):
+            label = REJECTION_LABELS.get(reason, reason)
+            samples = "; ".join(self.samples.get(reason, [])[:limit])
+            parts.append(f"{label} ×{count}" + (f" (ex. {samples})" if samples else ""))
+        return " ; ".join(parts)
 
     def as_dict(self) -> dict:
         return {
@@ -60,10 +75,12 @@ class ImportReport:
             "rejected_samples": self.samples,
             "counts": self.counts,
             "seconds": round(self.seconds, 3),
+            "dry_run": self.dry_run,
         }
 
     def lines(self) -> list[str]:
-        out = [
+        out = ["Simulation : rien n'a été modifié."] if self.dry_run else []
+        out += [
             f"lus : {self.read}",
             f"insérés : {self.inserted}",
             f"mis à jour : {self.updated}",

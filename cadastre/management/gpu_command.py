@@ -3,7 +3,7 @@ import_sup): one path, a report, nothing changed when the delivery is refused.""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cadastre.importers.gpu import DeliveryError
+from cadastre.importers.errors import ImportRefused
 from cadastre.importers.report import ImportReport
 from cadastre.management.commands.import_cadastre import print_report
 
@@ -12,16 +12,19 @@ class GpuImportCommand(BaseCommand):
     requires_system_checks = []  # a data tool: it needs the models, not the URLs and views
 
     @staticmethod
-    def importer(path, report: ImportReport) -> ImportReport:
+    def importer(path, report: ImportReport, dry_run: bool = False) -> ImportReport:
         raise NotImplementedError
 
     def add_arguments(self, parser):
         parser.add_argument("path")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="simule l'import et n'enregistre rien"
+        )
         parser.add_argument("--json", action="store_true", help="rapport en JSON")
 
-    def handle(self, *args, path, json, **options):
+    def handle(self, *args, path, json, dry_run, **options):
         try:
-            report = self.importer(path, ImportReport())
-        except DeliveryError as exc:
+            report = self.importer(path, ImportReport(), dry_run=dry_run)
+        except ImportRefused as exc:
             raise CommandError(f"Import annulé, rien n'a été modifié : {exc}") from exc
         print_report(self, report, json)

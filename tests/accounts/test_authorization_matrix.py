@@ -101,6 +101,28 @@ def api_rule(dossier_key):
     return allowed
 
 
+def run_kwargs(world):
+    commune = world.dossiers["a1"].commune
+    return {"insee_code": commune.insee_code, "pk": import_run_of(commune).pk}
+
+
+def import_run_of(commune):
+    from cadastre.models import ImportRun
+
+    run, _ = ImportRun.objects.get_or_create(
+        commune=commune,
+        defaults={
+            "kind": "parcels",
+            "file": "cadastre-imports/x.json",
+            "file_name": "x.json",
+            "sha256": "0" * 64,
+            "size_bytes": 1,
+            "status": "simulated",
+        },
+    )
+    return run
+
+
 RULES = {
     "home": {"allowed": PUBLIC},
     "health": {"allowed": PUBLIC},
@@ -364,6 +386,26 @@ RULES = {
     "privacy:access_log": {
         "kwargs": lambda w: {"insee_code": w.dossiers["a1"].commune.insee_code},
         "allowed": lambda w, a: "login" if a == "anonymous" else a == "commune_admin_a",
+    },
+    # The reference data page (issue 17): the commune's administrator only.
+    "cadastre:reference_index": {
+        "allowed": lambda w, a: "login" if a == "anonymous" else a.startswith("commune_admin_"),
+    },
+    "cadastre:reference_data": {
+        "kwargs": lambda w: {"insee_code": w.dossiers["a1"].commune.insee_code},
+        "allowed": lambda w, a: "login" if a == "anonymous" else a == "commune_admin_a",
+    },
+    **{
+        name: {
+            "method": method,
+            "kwargs": run_kwargs,
+            "allowed": lambda w, a: "login" if a == "anonymous" else a == "commune_admin_a",
+        }
+        for name, method in (
+            ("cadastre:import_run", "get"),
+            ("cadastre:import_run_state", "get"),
+            ("cadastre:apply_run", "post"),
+        )
     },
 }
 

@@ -7,6 +7,7 @@ transactions; tests that import more run inside their own transaction, rolled ba
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 from cadastre.importers import etalab
 from cadastre.importers.parcels import load
@@ -24,3 +25,29 @@ PARCELS_91216 = 4241
 def import_91216(path: Path = CADASTRE_91216, **kwargs) -> ImportReport:
     report = ImportReport()
     return load(etalab.read(path, report, progress=False), report, source="etalab", **kwargs)
+
+
+CC_19182 = DATA / "gpu" / "19182_CC_20150517"
+CC_50545 = DATA / "gpu" / "50545_CC_20130902"
+CC_50545_CSV = DATA / "gpu" / "50545_CC_20140101"
+CADASTRE_TABLES = (
+    "cadastre_parcel",
+    "cadastre_zone",
+    "cadastre_servitude",
+    "cadastre_servitudegenerator",
+    "cadastre_servitudeassiette",
+)
+
+
+def rows_hash() -> dict[str, tuple[str, int]]:
+    """A digest of every row (geometry included) of the cadastre's tables: equal before and
+    after a refused import means nothing at all changed, not only the counts."""
+    digests = {}
+    with connection.cursor() as cursor:
+        for table in CADASTRE_TABLES:
+            cursor.execute(
+                f"SELECT md5(coalesce(string_agg(md5(t::text), '' ORDER BY t.id), '')), count(*)"
+                f" FROM {table} t"
+            )
+            digests[table] = cursor.fetchone()
+    return digests

@@ -9,9 +9,10 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 from cadastre.check import check_parcels
 from cadastre.importers import edigeo
-from cadastre.importers.gpu import import_plu, import_sup
+from cadastre.importers.gpu import import_sup
 from cadastre.importers.parcels import load
 from cadastre.importers.report import ImportReport
+from cadastre.importers.urba import import_plu
 from cadastre.models import Parcel, ServitudeGenerator, Zone
 from tests.cadastre.conftest import AC1_2A, EDIGEO_SHEETS, PLU_30014
 from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
@@ -226,3 +227,24 @@ def test_paris_arrondissements_are_resolved_within_the_commune():
     ambiguous = check_parcels(["AA 2"], "75056").parcels[0]
     assert ambiguous.error == "ambiguous"
     assert set(ambiguous.suggestions) == {"75118000AA0002", "75101000AA0002"}
+
+
+def test_a_parcel_typed_twice_in_two_forms_counts_once(cadastre_91216):
+    once = check_parcels(["AB 25"], "91216")
+    twice = check_parcels(["AB 25", "91216000AB0025", "ab25"], "91216")
+    assert [p.idu for p in twice.found] == ["91216000AB0025"]
+    assert twice.contenance_m2 == once.contenance_m2
+    assert twice.area_m2 == once.area_m2
+    assert twice.parcels[1].duplicate_of == "AB 25"
+    assert "91216000AB0025 : Même parcelle que « AB 25 » : comptée une fois." in twice.messages
+
+
+def test_paris_typed_under_the_commune_code_gets_suggestions_from_its_arrondissements():
+    parcel_at("75118000AA0002", Point(651000, 6866000, srid=2154))
+    parcel_at("75118000AA0003", Point(651020, 6866000, srid=2154))
+    under_arrondissement = check_parcels(["AA 4"], "75118").parcels[0]
+    under_commune = check_parcels(["AA 4"], "75056").parcels[0]
+    assert under_arrondissement.suggestions == ["75118000AA0003", "75118000AA0002"]
+    assert under_commune.error == "not_found"
+    assert under_commune.suggestions == under_arrondissement.suggestions
+    assert "Vouliez-vous dire : 75118000AA0003, 75118000AA0002 ?" in under_commune.message

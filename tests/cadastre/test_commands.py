@@ -68,3 +68,15 @@ def test_demo_constraints_are_drawn_for_91216_and_labelled_illustrative(cadastre
     assert result.zones and all(z["illustrative"] for z in result.zones)
     with pytest.raises(CommandError, match="Importez d'abord"):
         call_command("draw_demo_constraints", "99999")
+
+
+def test_a_refused_delivery_exits_non_zero_and_reports_carry_their_duration():
+    from tests.cadastre.conftest import CC_50545_CSV
+
+    with pytest.raises(CommandError, match=r"rien n'a été modifié : SECTEUR_CC\.csv.*WKT vide"):
+        call_command("import_plu", str(CC_50545_CSV))
+    out = StringIO()
+    call_command("import_plu", str(PLU_30014), "--dry-run", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["dry_run"] and report["inserted"] == 90 and report["seconds"] > 0
+    assert not Zone.objects.exists()

@@ -5,8 +5,10 @@ from datetime import date
 
 import pytest
 
-from cadastre.importers.gpu import DeliveryError, import_plu, import_sup
+from cadastre.importers.delivery import DeliveryError
+from cadastre.importers.gpu import import_sup
 from cadastre.importers.report import ImportReport
+from cadastre.importers.urba import import_plu
 from cadastre.models import Servitude, ServitudeAssiette, ServitudeGenerator, Zone
 from tests.cadastre.conftest import AC1_2A, PLU_30014, PLUI_241800432
 

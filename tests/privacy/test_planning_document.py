@@ -29,3 +29,20 @@ def test_the_planning_document_is_read_once_then_follows_an_import_after_the_cac
     cache.clear()  # as when PLANNING_CACHE_SECONDS have passed
     found = planning_document("91216")
     assert found["kind"] == "PLU" and "approuvé le 13/10/2017" in found["label"]
+
+
+def test_the_cadastre_source_names_its_millesime(cadastre_91216):
+    from django.db.models import Max
+
+    from cadastre.models import Parcel
+    from privacy.site_facts import cadastre_source
+
+    cache.clear()
+    Parcel.objects.filter(commune="91216").update(millesime=datetime.date(2022, 1, 1))
+    label = cadastre_source("91216")
+    imported = Parcel.objects.filter(commune="91216").aggregate(at=Max("updated_at"))["at"]
+    assert (
+        label
+        == f"plan cadastral de la DGFiP, millésime du 01/01/2022, importé le {imported:%d/%m/%Y}"
+    )
+    assert cadastre_source("99999") == "aucun cadastre importé pour la commune"

@@ -3,14 +3,12 @@ raw EDIGEO sheets (`.tar.bz2`), upserted by IDU (cadastre.importers.parcels)."""
 
 import json
 from datetime import date
-from itertools import chain
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cadastre.importers import edigeo, etalab
-from cadastre.importers.geojson import GeoJSONError
-from cadastre.importers.parcels import load
+from cadastre.importers.errors import ImportRefused
+from cadastre.importers.parcel_files import import_parcel_files, kind_of
 from cadastre.importers.report import ImportReport
 
 
@@ -31,40 +29,43 @@ class Command(BaseCommand):
             "--departement", help="département des feuilles EDIGEO (déduit du nom de fichier)"
         )
         parser.add_argument(
+            "--commune", help="code INSEE attendu : refuse un fichier d'une autre commune"
+        )
+        parser.add_argument(
             "--no-retire",
             action="store_true",
             help="ne retire pas les parcelles absentes (import partiel d'une commune)",
         )
+        parser.add_argument(
+            "--allow-retire",
+            action="store_true",
+            help="autorise à retirer plus de 5 % des parcelles d'une commune",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="simule l'import et n'enregistre rien"
+        )
         parser.add_argument("--json", action="store_true", help="rapport en JSON")
 
-    def handle(self, *args, paths, millesime, departement, no_retire, json: bool, **options):
+    def handle(self, *args, paths, json: bool, **options):
         for path in paths:
             if not path.is_file():
                 raise CommandError(f"Fichier introuvable : {path}")
-        kinds = {_kind(p) for p in paths}
-        if len(kinds) > 1:
-            raise CommandError("Importez les fichiers GeoJSON et les feuilles EDIGEO séparément.")
-        kind = kinds.pop()
-        report = ImportReport()
-        if kind == "edigeo":
-            rows = chain.from_iterable(edigeo.read(p, report, departement) for p in paths)
-        else:
-            show = options.get("verbosity", 1) > 0
-            rows = chain.from_iterable(etalab.read(p, report, progress=show) for p in paths)
         try:
-            load(rows, report, source=kind, millesime=millesime, retire=not no_retire)
-        except (GeoJSONError, edigeo.EdigeoError) as exc:
+            kind_of(paths)
+            report = import_parcel_files(
+                paths,
+                ImportReport(),
+                millesime=options["millesime"],
+                departement=options["departement"],
+                commune=options["commune"],
+                retire=not options["no_retire"],
+                allow_retire=options["allow_retire"],
+                dry_run=options["dry_run"],
+                progress=options.get("verbosity", 1) > 0,
+            )
+        except ImportRefused as exc:
             raise CommandError(f"Import annulé, rien n'a été modifié : {exc}") from exc
         print_report(self, report, json)
-
-
-def _kind(path: Path) -> str:
-    name = path.name.lower()
-    if name.endswith(".tar.bz2"):
-        return "edigeo"
-    if name.endswith((".json", ".json.gz", ".geojson", ".geojson.gz")):
-        return "etalab"
-    raise CommandError(f"Format non reconnu : {path.name} (.json, .json.gz ou .tar.bz2 attendu)")
 
 
 def print_report(command: BaseCommand, report: ImportReport, as_json: bool) -> None:

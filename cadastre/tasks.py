@@ -1,0 +1,19 @@
+"""Jobs of the cadastre, run by the procrastinate worker: the administrator's imports and the
+periodic refresh of the configured sources (cadastre.refresh)."""
+
+from django.conf import settings
+from procrastinate.contrib.django import app
+
+from cadastre import refresh, runs
+
+
+@app.task(queue="imports")
+def run_import(run_id: int, apply: bool) -> str:
+    return runs.execute(run_id, apply).status
+
+
+@app.periodic(cron=settings.PERMIS_REFRESH_CRON)
+@app.task(queue="imports", lock="cadastre-refresh", queueing_lock="cadastre-refresh")
+def refresh_sources(timestamp: int) -> list[int]:
+    """Off unless a source URL is configured (cadastre.refresh)."""
+    return [run.pk for run in refresh.refresh()]
