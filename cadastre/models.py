@@ -150,3 +150,13 @@ class ServitudeAssiette(models.Model):
 
     def __str__(self):
         return self.id_ass
+
+
+class ImportRun(models.Model):
+    """One run of an import command (import_cadastre, import_plu, import_sup), kept for
+    monitoring: /metrics counts them by kind and outcome (config/metrics.py)."""
+
+    kind = models.CharField(max_length=20)  # the command's name without "import_"
+    outcome = models.CharField(max_length=10)  # running, succeeded, failed
+    started_at = models.DateTimeField(db_default=Now())
+    finished_at = models.DateTimeField(null=True, blank=True)

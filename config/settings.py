@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.metrics.RequestMetricsMiddleware",  # first: it times the whole answer
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -276,6 +277,10 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "stalled_worker_timeout": env_int("PERMIS_WORKER_STALLED_AFTER_S", 30),
 }
 PERMIS_STALLED_JOBS_CRON = env_str("PERMIS_STALLED_JOBS_CRON", "* * * * *")
+
+# /metrics (config/metrics.py): with a token, scrapers send it as a Bearer; without one, only
+# the loopback may read.
+PERMIS_METRICS_TOKEN = env_str("PERMIS_METRICS_TOKEN", "")
 
 LOG_LEVEL = env_str("PERMIS_LOG_LEVEL", "INFO")
 LOGGING = {

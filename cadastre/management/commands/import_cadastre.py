@@ -12,6 +12,7 @@ from cadastre.importers import edigeo, etalab
 from cadastre.importers.geojson import GeoJSONError
 from cadastre.importers.parcels import load
 from cadastre.importers.report import ImportReport
+from cadastre.imports import recorded_import
 
 
 class Command(BaseCommand):
@@ -52,7 +53,8 @@ class Command(BaseCommand):
             show = options.get("verbosity", 1) > 0
             rows = chain.from_iterable(etalab.read(p, report, progress=show) for p in paths)
         try:
-            load(rows, report, source=kind, millesime=millesime, retire=not no_retire)
+            with recorded_import("cadastre"):
+                load(rows, report, source=kind, millesime=millesime, retire=not no_retire)
         except (GeoJSONError, edigeo.EdigeoError) as exc:
             raise CommandError(f"Import annulé, rien n'a été modifié : {exc}") from exc
         print_report(self, report, json)

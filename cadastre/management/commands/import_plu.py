@@ -6,6 +6,7 @@ from cadastre.management.gpu_command import GpuImportCommand
 
 class Command(GpuImportCommand):
     importer = staticmethod(import_plu)
+    kind = "plu"
     help = (
         "Importe le zonage (ZONE_URBA) d'un PLU ou PLUi au standard CNIG : dossier de la "
         "livraison GPU ou fichier ZONE_URBA. Une nouvelle livraison du même document le remplace."
