@@ -26,19 +26,20 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 libgdal32 libgeos-c1v5 libproj25 \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --home-dir /app permis
+ && useradd --system --uid 10001 --user-group --home-dir /var/lib/permis permis
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 # The application (.dockerignore leaves out local state); the INSEE referential comes along
 # when devservices/franceconnect's npm packages are installed (scripts/lib.sh).
 COPY . .
-ENV PATH=/opt/venv/bin:$PATH \
+ENV PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PERMIS_STATIC_ROOT=/app/staticfiles \
     PERMIS_MEDIA_ROOT=/var/lib/permis/media \
     PERMIS_DOCUMENTS_ROOT=/var/lib/permis/documents \
-    PERMIS_PKI_DIR=/var/lib/permis/pki
+    PERMIS_PKI_DIR=/var/lib/permis/pki \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/permis-metrics
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnop \
     python manage.py collectstatic --no-input -v0 \
  && python -m compileall -q /app \
@@ -48,5 +49,6 @@ ENV PERMIS_ENV=production
 USER permis
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/sante/')"
-# The web server; the worker is the same image with `python manage.py procrastinate worker`.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The web server (PERMIS_BIND, PERMIS_WEB_WORKERS); the worker is the same image with
+# `python manage.py procrastinate worker`, the migrations `python manage.py migrate --no-input`.
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn_conf.py"]
