@@ -58,17 +58,22 @@ def free_port() -> int:
 
 
 class Cluster:
-    """A cluster in `data`, started on its own port, reached by its socket as `postgres`."""
+    """A cluster in `data`, started on its own port, reached by its socket as `postgres`. Its
+    address is written in its postgresql.auto.conf (read last), so that a restart by a script
+    (scripts/pitr-enable.sh) keeps it rather than the copied private cluster's."""
 
     def __init__(self, data: Path):
         self.data = data
         self.port = free_port()
+        with open(data / "postgresql.auto.conf", "a") as conf:
+            conf.write(
+                f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
+                f"unix_socket_directories = '{data}'\n"
+            )
 
     def start(self):
         run_as_owner(
             str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.data / "server.log"),
-            "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 "
-            f"-c unix_socket_directories={self.data}",
             "-w", "-t", "120", "start",
         )  # fmt: skip
         return self
