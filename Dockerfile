@@ -48,7 +48,7 @@ RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnop
 ENV PERMIS_ENV=production
 USER permis
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/sante/')"
+HEALTHCHECK --interval=30s --timeout=10s CMD ["python", "-m", "config.healthcheck"]
 # The web server (PERMIS_BIND, PERMIS_WEB_WORKERS); the worker is the same image with
 # `python manage.py procrastinate worker`, the migrations `python manage.py migrate --no-input`.
 CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn_conf.py"]

@@ -8,7 +8,8 @@
 # No container engine runs here and no registry is reachable: the base `debian:bookworm-slim`
 # is made from Debian's packages by mmdebstrap under the public image's name (the Dockerfile is
 # the one production builds), and the image's commands are started from its mounted filesystem
-# with chroot, as its user (uid 10001), on the host's loopback (`podman run` needs cgroups v2).
+# with chroot, as its user, on the host's loopback (`podman run` fails here: crun cannot use the
+# machine's hybrid cgroups).
 source "$(dirname "$0")/lib.sh"
 WEB_PORT=${PERMIS_IMAGE_WEB_PORT:-8011}
 IMAGE=localhost/permis:check
@@ -26,7 +27,7 @@ for tool in podman mmdebstrap; do
     log "Installing podman and mmdebstrap"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      podman mmdebstrap >/dev/null
+      podman mmdebstrap uidmap >/dev/null
     break
   }
 done
@@ -52,7 +53,8 @@ fi
 
 log "Building the image (podman build)"
 # pip and uv inside the build trust this machine's CA bundle (a TLS-inspecting proxy's CA).
-podman build --isolation=chroot --pull=never --quiet --tag "$IMAGE" \
+# Docker's format keeps the HEALTHCHECK (OCI's has none), which is run below.
+podman build --isolation=chroot --pull=never --quiet --format docker --tag "$IMAGE" \
   --build-arg BUILD_CA_BUNDLE=/run/build-ca.crt \
   --volume /etc/ssl/certs/ca-certificates.crt:/run/build-ca.crt:ro \
   . > "$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
@@ -79,6 +81,7 @@ IFS=: read -r _ _ uid gid _ home _ < <(chroot "$MNT" getent passwd "$IMAGE_USER"
 # The image's environment (its ENV lines), then compose.yaml's variables (.env in production).
 mapfile -t IMAGE_ENV < <(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" | sed '/^$/d')
 PKI_PASSPHRASE=image-check-$RANDOM$RANDOM
+METRICS_TOKEN=image-check-$RANDOM$RANDOM
 APP_ENV=(
   "${IMAGE_ENV[@]}"
   HOME="$home"
@@ -90,6 +93,7 @@ APP_ENV=(
   PERMIS_SSL_REDIRECT=0
   PERMIS_BIND="127.0.0.1:$WEB_PORT"
   PERMIS_WEB_WORKERS=2
+  PERMIS_METRICS_TOKEN="$METRICS_TOKEN"
 )
 
 # One of the image's commands, from its filesystem, as its user, in its working directory.
@@ -123,7 +127,10 @@ for _ in $(seq 150); do
 done
 
 log "Checking the served image"
+read -ra HEALTHCHECK < <(podman image inspect --format '{{range .Config.Healthcheck.Test}}{{.}} {{end}}' "$IMAGE")
+[[ ${HEALTHCHECK[0]} == CMD ]] && in_image "${HEALTHCHECK[@]:1}" && echo "HEALTHCHECK (${HEALTHCHECK[*]:1}): OK"
 DATABASE_URL=$DATABASE_URL PERMIS_PKI_DIR="$MNT/var/lib/permis/pki" IMAGE_CHECK_LOGS=$LOGS \
+  PERMIS_METRICS_TOKEN="$METRICS_TOKEN" \
   PERMIS_PKI_PASSPHRASE="$PKI_PASSPHRASE" PERMIS_MEDIA_ROOT="$MNT/var/lib/permis/media" \
   .venv/bin/python scripts/image_check.py check "http://127.0.0.1:$WEB_PORT" "$draft" \
   || { echo "--- web"; tail -30 "$LOGS/web.log"; echo "--- worker"; tail -30 "$LOGS/worker.log"

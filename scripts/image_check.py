@@ -7,6 +7,7 @@ database (DATABASE_URL) and folders (PERMIS_MEDIA_ROOT, PERMIS_PKI_DIR)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -24,6 +25,7 @@ django.setup()
 import httpx  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
 from accounts.models import Commune, User  # noqa: E402
 from permits.decisions.verification import check_pdf  # noqa: E402
@@ -32,6 +34,7 @@ from permits.models import Applicant, DossierParcel  # noqa: E402
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument  # noqa: E402
 from permits.pieces.store import add_piece  # noqa: E402
 
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request: too chatty here
 APPLICANT, PASSWORD = "demandeur", "demo-demandeur-2026"  # fixtures/demo.toml (public)
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
@@ -137,6 +140,23 @@ def check(base_url: str, draft_id: int) -> None:
         out = subprocess.run(pdfsig, capture_output=True, text=True, check=False).stdout  # noqa: S603
     assert "Signature is Valid" in out and "Total document signed" in out, out
     print(f"receipt signed by the image's worker: OK ({report.signer_name}, {receipt.reference})")
+
+    # /metrics sums the requests of gunicorn's workers (config/gunicorn_conf.py) and reads the
+    # worker's heartbeat; it needs the token.
+    assert client.get("/metrics").status_code == 403
+    token = os.environ["PERMIS_METRICS_TOKEN"]
+    metrics = client.get("/metrics", headers={"Authorization": f"Bearer {token}"}).text
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(metrics)
+        for sample in family.samples
+    }
+    filings = (("method", "POST"), ("status", "302"), ("view", "permits:draft_review"))
+    assert samples.get(("permis_http_requests_total", filings)) == 1, metrics
+    assert samples[("permis_http_requests_total", (("method", "GET"), ("status", "200"),
+                    ("view", "home")))] >= 1  # fmt: skip
+    assert samples[("permis_workers_alive", ())] >= 1
+    print("/metrics: OK")
 
 
 if __name__ == "__main__":
