@@ -128,7 +128,9 @@ done
 
 log "Checking the served image"
 read -ra HEALTHCHECK < <(podman image inspect --format '{{range .Config.Healthcheck.Test}}{{.}} {{end}}' "$IMAGE")
-[[ ${HEALTHCHECK[0]} == CMD ]] && in_image "${HEALTHCHECK[@]:1}" && echo "HEALTHCHECK (${HEALTHCHECK[*]:1}): OK"
+if [[ ${HEALTHCHECK[0]:-} != CMD ]]; then echo "the image has no HEALTHCHECK CMD" >&2; exit 1; fi
+in_image "${HEALTHCHECK[@]:1}"
+echo "HEALTHCHECK (${HEALTHCHECK[*]:1}): OK"
 DATABASE_URL=$DATABASE_URL PERMIS_PKI_DIR="$MNT/var/lib/permis/pki" IMAGE_CHECK_LOGS=$LOGS \
   PERMIS_METRICS_TOKEN="$METRICS_TOKEN" \
   PERMIS_PKI_PASSPHRASE="$PKI_PASSPHRASE" PERMIS_MEDIA_ROOT="$MNT/var/lib/permis/media" \

@@ -109,23 +109,23 @@ def feed_ids(client, headers) -> set[int]:
 def test_lag_tolerant_reads_are_served_by_the_standby(replica, team, api_headers, client, settings):
     dossier = filed_dossier(team)
     wait_replayed(replica)
-    settings.API_FEED_SETTLE_SECONDS = 0
-    settings.PERMIS_REPLICA_MAX_LAG_SECONDS = 0  # caught up: no lag at all
-    events = set(Event.objects.filter(dossier=dossier).values_list("id", flat=True))
+    # Tolerant enough that WAL in flight between the tests' writes never sends a read to the
+    # primary (the lag limit itself: the next test).
+    settings.PERMIS_REPLICA_MAX_LAG_SECONDS = 3600
 
     client.force_login(team.officer)
     with Queries() as queries:
         registers = client.get(reverse("permits:registers"), {"format": "json"})
         statistics = client.get(reverse("permits:statistics"))
         listing = client.get(reverse("api:dossiers"), **api_headers)
-        feed = feed_ids(client, api_headers)
+        feed_ids(client, api_headers)  # held back by the hour tolerated: read, not shown
     assert registers.status_code == statistics.status_code == listing.status_code == 200
     assert dossier.display_number in registers.content.decode()
     assert [row["id"] for row in listing.json()["results"]] == [dossier.pk]
-    assert events and events <= feed
     assert '"permits_dossier"' in queries.on_replica()
     assert '"workflow_event"' in queries.on_replica()
     assert '"permits_dossier"' not in queries.on_default()
+    assert '"workflow_event"' not in queries.on_default()
     assert '"django_session"' in queries.on_default()  # people and sessions: the primary
 
     # The connection those reads took is a backend of the standby, in recovery.
@@ -178,6 +178,7 @@ def test_with_replay_paused_the_feed_holds_back_then_the_primary_serves_beyond_t
 
     replica.query("SELECT pg_wal_replay_resume()")
     wait_replayed(replica)
+    settings.PERMIS_REPLICA_MAX_LAG_SECONDS = 3600
     with Queries() as queries:  # caught up again: back on the standby
         registers = client.get(reverse("permits:registers"), {"format": "json"}).content.decode()
     assert after.display_number in registers
