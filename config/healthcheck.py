@@ -15,7 +15,7 @@ def main() -> int:
         f"http://127.0.0.1:{port}/sante/", headers={"Host": host, "X-Forwarded-Proto": "https"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (fixed URL)
+        with urllib.request.urlopen(request, timeout=9) as response:  # noqa: S310 (fixed URL)
             return 0 if response.status == 200 else 1
     except OSError as error:
         print(f"healthcheck: {error}", file=sys.stderr)

@@ -63,7 +63,13 @@ container=$(podman create "$IMAGE")
 MNT=$(podman mount "$container")
 pids=()
 cleanup() {
+  # Each process group (bash, chroot, the image's process and its children) ends before its
+  # filesystem is unmounted: gunicorn's graceful stop outlives the bash that started it.
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
   wait 2>/dev/null || true
   podman umount "$container" >/dev/null 2>&1 || true
   podman rm "$container" >/dev/null 2>&1 || true
@@ -121,20 +127,27 @@ pids+=($!)
 setsid bash -c "$(declare -f in_image); $(declare -p APP_ENV MNT WORKDIR uid gid); in_image python manage.py procrastinate worker" \
   > "$LOGS/worker.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 150); do
-  curl -fsS -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$WEB_PORT/sante/" 2>/dev/null && break
-  sleep 0.2
+# Generous: both processes import the whole application, on a machine that may be busy.
+up=0
+for _ in $(seq 240); do
+  curl -fsS -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$WEB_PORT/sante/" 2>/dev/null \
+    && { up=1; break; }
+  sleep 0.5
 done
+((up)) || { echo "the image's web server did not answer"; tail -30 "$LOGS/web.log"; exit 1; }
 
 log "Checking the served image"
-read -ra HEALTHCHECK < <(podman image inspect --format '{{range .Config.Healthcheck.Test}}{{.}} {{end}}' "$IMAGE")
-if [[ ${HEALTHCHECK[0]:-} != CMD ]]; then echo "the image has no HEALTHCHECK CMD" >&2; exit 1; fi
-in_image "${HEALTHCHECK[@]:1}"
-echo "HEALTHCHECK (${HEALTHCHECK[*]:1}): OK"
 DATABASE_URL=$DATABASE_URL PERMIS_PKI_DIR="$MNT/var/lib/permis/pki" IMAGE_CHECK_LOGS=$LOGS \
   PERMIS_METRICS_TOKEN="$METRICS_TOKEN" \
   PERMIS_PKI_PASSPHRASE="$PKI_PASSPHRASE" PERMIS_MEDIA_ROOT="$MNT/var/lib/permis/media" \
   .venv/bin/python scripts/image_check.py check "http://127.0.0.1:$WEB_PORT" "$draft" \
   || { echo "--- web"; tail -30 "$LOGS/web.log"; echo "--- worker"; tail -30 "$LOGS/worker.log"
        cp -r "$MNT/var/lib/permis/pki" "$LOGS/pki"; exit 1; }
+# The image's HEALTHCHECK, run as the engine would, with its retries (3).
+read -ra HEALTHCHECK < <(podman image inspect --format '{{range .Config.Healthcheck.Test}}{{.}} {{end}}' "$IMAGE")
+if [[ ${HEALTHCHECK[0]:-} != CMD ]]; then echo "the image has no HEALTHCHECK CMD" >&2; exit 1; fi
+healthy=0
+for _ in 1 2 3; do in_image "${HEALTHCHECK[@]:1}" && { healthy=1; break; }; sleep 2; done
+((healthy)) || { echo "HEALTHCHECK failed"; tail -30 "$LOGS/web.log"; exit 1; }
+echo "HEALTHCHECK (${HEALTHCHECK[*]:1}): OK"
 log "Image check passed"
