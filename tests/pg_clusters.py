@@ -62,8 +62,11 @@ class Cluster:
     address is written in its postgresql.auto.conf (read last), so that a restart by a script
     (scripts/pitr-enable.sh) keeps it rather than the copied private cluster's."""
 
-    def __init__(self, data: Path):
-        self.data = data
+    def __init__(self, data: Path, port: int | None = None):
+        self.data = Path(data)
+        if port is not None:  # an existing, running cluster: reached as it is
+            self.port = port
+            return
         self.port = free_port()
         with open(data / "postgresql.auto.conf", "a") as conf:
             conf.write(
@@ -98,6 +101,11 @@ class Cluster:
     def log(self) -> str:
         path = self.data / "server.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+
+def private_cluster() -> Cluster:
+    info = primary_conninfo()
+    return Cluster(Path(info["host"]), int(info["port"]))
 
 
 def base_backup(prefix: str, *extra: str) -> Path:

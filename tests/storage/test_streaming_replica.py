@@ -16,7 +16,7 @@ from api.models import Scope, ServiceAccount
 from config.db_router import REPLICA
 from tests.factories import filed_dossier, make_team
 from tests.faults.conftest import wait_until
-from tests.pg_clusters import Cluster, base_backup, primary_conninfo
+from tests.pg_clusters import Cluster, base_backup, private_cluster
 from tests.storage.test_replica_router import Queries
 from workflow.models import Event
 
@@ -63,10 +63,9 @@ def replica(standby):
 
 
 def primary_lsn() -> str:
-    info = primary_conninfo()
-    cluster = Cluster.__new__(Cluster)  # the private cluster, reached the same way
-    cluster.data, cluster.port = info["host"], int(info["port"])
-    return cluster.query("SELECT pg_current_wal_lsn()::text")[0][0]
+    # The insert position: the private cluster commits asynchronously (scripts/lib.sh), so the
+    # write position may still be before the last commit record.
+    return private_cluster().query("SELECT pg_current_wal_insert_lsn()::text")[0][0]
 
 
 def wait_replayed(standby):
