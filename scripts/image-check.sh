@@ -43,10 +43,12 @@ CONF
 
 if ! podman image exists "$BASE"; then
   log "Making $BASE from Debian's packages (mmdebstrap)"
-  mmdebstrap --variant=minbase --quiet bookworm "$WORK/rootfs.tar" \
-    "deb http://deb.debian.org/debian bookworm main" \
-    "deb http://deb.debian.org/debian bookworm-updates main" \
-    "deb http://deb.debian.org/debian-security bookworm-security main"
+  # This machine's own package sources (Debian 12, its mirror), copied into the base.
+  shopt -s nullglob
+  sources=(/etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list)
+  shopt -u nullglob
+  if [[ -s /etc/apt/sources.list ]]; then sources+=(/etc/apt/sources.list); fi
+  mmdebstrap --variant=minbase --quiet bookworm "$WORK/rootfs.tar" "${sources[@]}"
   podman import --quiet "$WORK/rootfs.tar" "$BASE" >/dev/null
   rm -f "$WORK/rootfs.tar"
 fi
