@@ -1,5 +1,5 @@
 # The two commands of the README. Both do the whole set-up on a fresh Debian machine.
-.PHONY: demo demo-check test lint db-stop
+.PHONY: demo demo-check test image-check lint db-stop
 
 demo:        ## set up and run the demo on http://127.0.0.1:8000
 	bash scripts/demo.sh
@@ -9,6 +9,9 @@ demo-check:  ## set up the demo, check that it serves, stop
 
 test:        ## set up and run the whole test suite
 	bash scripts/test.sh
+
+image-check: ## build the production image with podman, serve it, check it (CI, after the tests)
+	bash scripts/image-check.sh
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -222,3 +222,14 @@ class ImportRun(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (self.Status.SIMULATING, self.Status.APPLYING)
+
+
+class ImportExecution(models.Model):
+    """One execution of an importer (the import commands, dry runs included, and the reference
+    data page's applied runs), kept for monitoring: /metrics counts them by kind and outcome
+    (config/metrics.py). ImportRun is the page's history; this is the operator's counter."""
+
+    kind = models.CharField(max_length=20)  # the command's name without "import_"
+    outcome = models.CharField(max_length=10)  # running, succeeded, failed
+    started_at = models.DateTimeField(db_default=Now())
+    finished_at = models.DateTimeField(null=True, blank=True)

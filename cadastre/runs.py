@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.report import ImportReport
+from cadastre.imports import recorded_import
 from cadastre.models import ImportRun
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,14 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 1 << 30  # a département's Etalab file, gzipped, is a few hundred MB
 # What each kind of file must start with (magic bytes): the name alone proves nothing.
 MAGIC = {".gz": b"\x1f\x8b", ".bz2": b"BZh", ".zip": b"PK\x03\x04"}
+
+
+# ImportExecution's kinds are the commands' names (cadastre, plu, sup).
+RECORDED_KIND = {
+    ImportRun.Kind.PARCELS: "cadastre",
+    ImportRun.Kind.URBA: "plu",
+    ImportRun.Kind.SUP: "sup",
+}
 
 
 def kind_of(name: str, head: bytes) -> str:
@@ -150,7 +159,11 @@ def execute(run_id: int, apply: bool) -> ImportRun:
             with run.file.open("rb") as source, open(path, "wb") as target:
                 for chunk in source.chunks():
                     target.write(chunk)
-            report = _import(run, path, dry_run=not apply, on_progress=recorder)
+            if apply:  # counted for /metrics like the commands' runs
+                with recorded_import(RECORDED_KIND[run.kind]):
+                    report = _import(run, path, dry_run=False, on_progress=recorder)
+            else:
+                report = _import(run, path, dry_run=True, on_progress=recorder)
     except ImportRefused as exc:
         run.status, run.message = ImportRun.Status.REFUSED, str(exc)
     except Exception:

@@ -9,16 +9,23 @@ of dossier and cadastre data to the replica. Everything else reads the primary:
 - people, roles, sessions, service accounts and the job queue, wherever they are read on their
   own: signing in and authorisation never see a revoked membership or token;
 - every other page: the worklist after an assignment, the dossier page after an act
-  (read-your-writes).
+  (read-your-writes);
+- a replica that does not answer, or lags more than PERMIS_REPLICA_MAX_LAG seconds: checked by
+  one statement when a request starts its lag-tolerant reads (`replica_fresh`), so that a
+  standby stopped or stuck never serves stale pages or errors (tests/storage/
+  test_streaming_replica.py, against a real hot standby).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 
@@ -53,10 +60,44 @@ def _reading_from_replica() -> bool:
     )
 
 
+# Seconds the replica is behind: 0 when it has replayed all it received (or is not in recovery:
+# the tests' mirror), else the age of the last transaction it replayed. A standby whose replay
+# is paused or slow thus looks older and older, and one idle primary does not look like lag.
+# An upper bound: WAL received after an idle spell looks as old as the spell until it is
+# replayed (milliseconds), and a request then reads the primary, which is always safe.
+REPLICA_LAG_SQL = """
+SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0
+            WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+            ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 1e9)
+       END
+"""
+
+
+def replica_fresh() -> bool:
+    """The replica answers and lags at most PERMIS_REPLICA_MAX_LAG seconds."""
+    if not replica_configured():
+        return False
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_unusable_or_obsolete()
+        with replica.cursor() as cursor:
+            cursor.execute(REPLICA_LAG_SQL)
+            lag = float(cursor.fetchone()[0])
+    except DatabaseError as error:
+        logger.warning("replica unavailable: reading the primary", extra={"error": str(error)})
+        replica.close()
+        return False
+    if lag > settings.PERMIS_REPLICA_MAX_LAG_SECONDS:
+        logger.warning("replica lagging: reading the primary", extra={"lag_s": round(lag, 1)})
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def replica_reads():
-    """Lag-tolerant reads for a block of code (the middleware does it for REPLICA_VIEWS)."""
-    token = _replica_reads.set(True)
+    """Lag-tolerant reads for a block of code (the middleware does it for REPLICA_VIEWS), from
+    the replica if it is fresh enough (`replica_fresh`)."""
+    token = _replica_reads.set(replica_fresh())
     try:
         yield
     finally:
@@ -104,5 +145,5 @@ class ReplicaReadsMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if request.method in ("GET", "HEAD") and match and match.view_name in REPLICA_VIEWS:
-            _replica_reads.set(True)
+            _replica_reads.set(replica_fresh())
         return None

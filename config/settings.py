@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.metrics.RequestMetricsMiddleware",  # first: it times the whole answer
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -305,6 +306,9 @@ PERMIS_CADASTRE_REFRESH_URL = env_str("PERMIS_CADASTRE_REFRESH_URL", "")
 PERMIS_GPU_REFRESH_URL = env_str("PERMIS_GPU_REFRESH_URL", "")
 PERMIS_REFRESH_COMMUNES = env_list("PERMIS_REFRESH_COMMUNES")
 PERMIS_REFRESH_CRON = env_str("PERMIS_REFRESH_CRON", "17 3 * * 1")  # Mondays, 03:17
+# /metrics (config/metrics.py): with a token, scrapers send it as a Bearer; without one, only
+# the loopback may read.
+PERMIS_METRICS_TOKEN = env_str("PERMIS_METRICS_TOKEN", "")
 
 LOG_LEVEL = env_str("PERMIS_LOG_LEVEL", "INFO")
 LOGGING = {

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
+from config import metrics, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.health, name="health"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("cadastre/", include("cadastre.urls")),
     path("api/", include("api.urls")),

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config.jobs_health import queue_health
 from workflow.procedures import INITIAL_CODES, PROCEDURES
 
 logger = logging.getLogger(__name__)
@@ -22,18 +23,23 @@ def home(request):
 @never_cache
 @require_safe
 def health(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
+    """For load balancers and monitoring: 200 when the database answers, 503 otherwise. Also
+    the job worker's heartbeat and the queue's oldest waiting job, for the operator (a dead
+    worker does not make the web unhealthy: its alert is on /metrics, docs/deploy.md)."""
+    body = {"status": "ok", "database": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        database = "ok"
+        queue = queue_health()
     except DatabaseError:
         logger.exception("health check: database unreachable")
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database}, status=status
-    )
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    body["worker"] = {
+        "alive": queue.workers_alive,
+        "heartbeat_age_s": queue.heartbeat_age_s,
+    }
+    body["queue"] = {"oldest_job_age_s": queue.oldest_job_age_s}
+    return JsonResponse(body)
 
 
 def _error(template: str, status: int):

@@ -63,7 +63,7 @@ if [[ -z ${FRANCECONNECT_ISSUER:-} ]]; then
     node "$FC_NODE_DIR/server.js" >"$ROOT/var/franceconnect.log" 2>&1 &
   pids+=($!)
 fi
-.venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$WEB_PORT" --workers 2 --access-logfile - &
+.venv/bin/gunicorn config.wsgi --config config/gunicorn_conf.py --bind "127.0.0.1:$WEB_PORT" --workers 2 --access-logfile - &
 pids+=($!)
 
 for _ in $(seq 50); do

@@ -30,7 +30,10 @@ def test_home_page_loads_nothing_from_another_origin(client):
 def test_health_reports_the_database(client):
     response = client.get("/sante/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    body = response.json()
+    assert (body["status"], body["database"]) == ("ok", "ok")
+    assert set(body["worker"]) == {"alive", "heartbeat_age_s"}  # tests/test_metrics.py
+    assert set(body["queue"]) == {"oldest_job_age_s"}
     assert "no-cache" in response.headers["Cache-Control"]
 
 

@@ -5,11 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.report import ImportReport
+from cadastre.imports import recorded_import
 from cadastre.management.commands.import_cadastre import print_report
 
 
 class GpuImportCommand(BaseCommand):
     requires_system_checks = []  # a data tool: it needs the models, not the URLs and views
+    kind = ""  # ImportExecution.kind: plu, sup
 
     @staticmethod
     def importer(path, report: ImportReport, dry_run: bool = False) -> ImportReport:
@@ -24,7 +26,8 @@ class GpuImportCommand(BaseCommand):
 
     def handle(self, *args, path, json, dry_run, **options):
         try:
-            report = self.importer(path, ImportReport(), dry_run=dry_run)
+            with recorded_import(self.kind):
+                report = self.importer(path, ImportReport(), dry_run=dry_run)
         except ImportRefused as exc:
             raise CommandError(f"Import annulé, rien n'a été modifié : {exc}") from exc
         print_report(self, report, json)

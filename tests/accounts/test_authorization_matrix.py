@@ -126,6 +126,8 @@ def import_run_of(commune):
 RULES = {
     "home": {"allowed": PUBLIC},
     "health": {"allowed": PUBLIC},
+    # A network rule, not a role: the loopback (the test client) or the token (test_metrics.py).
+    "metrics": {"allowed": PUBLIC},
     "decisions:verify": {"allowed": PUBLIC},
     # Cadastre data is public (Etalab): any signed-in person may look it up (JSON API, 401).
     "cadastre:parcel_check": {"allowed": SIGNED_IN},

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.parcel_files import import_parcel_files, kind_of
 from cadastre.importers.report import ImportReport
+from cadastre.imports import recorded_import
 
 
 class Command(BaseCommand):
@@ -52,17 +53,18 @@ class Command(BaseCommand):
                 raise CommandError(f"Fichier introuvable : {path}")
         try:
             kind_of(paths)
-            report = import_parcel_files(
-                paths,
-                ImportReport(),
-                millesime=options["millesime"],
-                departement=options["departement"],
-                commune=options["commune"],
-                retire=not options["no_retire"],
-                allow_retire=options["allow_retire"],
-                dry_run=options["dry_run"],
-                progress=options.get("verbosity", 1) > 0,
-            )
+            with recorded_import("cadastre"):
+                report = import_parcel_files(
+                    paths,
+                    ImportReport(),
+                    millesime=options["millesime"],
+                    departement=options["departement"],
+                    commune=options["commune"],
+                    retire=not options["no_retire"],
+                    allow_retire=options["allow_retire"],
+                    dry_run=options["dry_run"],
+                    progress=options.get("verbosity", 1) > 0,
+                )
         except ImportRefused as exc:
             raise CommandError(f"Import annulé, rien n'a été modifié : {exc}") from exc
         print_report(self, report, json)

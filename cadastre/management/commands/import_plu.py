@@ -7,6 +7,7 @@ from cadastre.management.gpu_command import GpuImportCommand
 
 class Command(GpuImportCommand):
     importer = staticmethod(import_plu)
+    kind = "plu"
     help = (
         "Importe le zonage d'un document d'urbanisme au standard CNIG (2013 à 2019) : ZONE_URBA "
         "d'un PLU, PLUi, POS ou PSMV, SECTEUR_CC d'une carte communale ; dossier de la livraison "

@@ -7,6 +7,7 @@ from cadastre.management.gpu_command import GpuImportCommand
 
 class Command(GpuImportCommand):
     importer = staticmethod(import_sup)
+    kind = "sup"
     help = (
         "Importe une servitude d'utilité publique au standard CNIG (dossier de la livraison "
         "GPU : servitudes, générateurs, assiettes, actes). Une nouvelle livraison la remplace."
