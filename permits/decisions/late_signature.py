@@ -2,7 +2,8 @@
 
 The signatory clicks "Signer" while the dossier awaits signature; the job signs later (a queue,
 a worker restart). If by then the délai has run out, a tacit decision exists (L424-2, R424-1;
-R424-2 for a refusal) and the workflow's `sign` refuses (workflow.models.instruction); if the
+R424-2 for a refusal), or an avis conforme arrived that the decision contradicts (L632-2), and
+the workflow's `sign` refuses (workflow.models.instruction); if the
 dossier left the parapheur meanwhile (sent back, withdrawn, a tacit decision fired by the
 timers), there is nothing left to sign. Failing would only retry the same refusal until the
 job's attempts run out, leaving a pending document and the dossier "awaiting signature".
@@ -39,7 +40,17 @@ def reason_not_to_sign(document: IssuedDocument, on: date) -> str:
             f"Le dossier n'attend plus de signature : il est passé à l'état "
             f"« {State(dossier.state).label} »."
         )
-    return dossier.tacit_decision_notice(on)
+    notice = dossier.tacit_decision_notice(on)
+    if notice:
+        return notice
+    # An avis conforme that arrived after the click (PLAT'AU) binds the decision (L632-2).
+    from workflow.models.instruction import check_binding_opinions
+
+    try:
+        check_binding_opinions(dossier, dossier.decision_outcome)
+    except TransitionRefused as refused:
+        return str(refused)
+    return ""
 
 
 def abandon(document: IssuedDocument, reason: str, on: date) -> IssuedDocument:

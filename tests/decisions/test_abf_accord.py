@@ -163,3 +163,32 @@ def test_the_content_refuses_a_grant_against_the_abf_even_without_the_workflow(t
         decision_content(
             facts_from_dossier(d), judgement_of(d), MAYOR, reference="X", issued_on=date.today()
         )
+
+
+def test_a_queued_signature_met_by_an_abf_refusal_stops_once_and_says_why(team):
+    """The mayor clicked "Signer"; the ABF's refusal arrives before the job runs: the job
+    abandons the decision once, with the reason in the dossier's log, and is not retried."""
+    from permits.decisions.issuing import sign_pending
+    from permits.models.documents import DocumentStatus
+
+    d = propose(team, in_abords(team), "grant")
+    d = fire(d, "send_for_signature", actor=team.officer)
+    pending = issue_decision(d, team.mayor)
+    Consultation.objects.create(
+        dossier=d,
+        service_kind=ServiceKind.ABF.value,
+        service_name=ABF,
+        sent_on=FILED + timedelta(days=1),
+        due_on=FILED + timedelta(days=60),
+        due_basis="R423-67",
+        answered_on=FILED + timedelta(days=15),
+        opinion="unfavourable",
+        text="Atteinte aux abords",
+        binding=True,
+    )
+    assert sign_pending(pending.pk).status == DocumentStatus.ABANDONED
+    assert sign_pending(pending.pk).status == DocumentStatus.ABANDONED  # no retry, no raise
+    d.refresh_from_db()
+    assert d.state == State.AWAITING_SIGNATURE
+    (event,) = d.events.filter(kind="signature_abandoned")
+    assert "L632-2" in str(event.payload)
