@@ -10,12 +10,14 @@ imported inside the functions: `manage.py` never pays for them unless it imports
 
 from __future__ import annotations
 
+import math
 import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from cadastre.importers.errors import ImportRefused
@@ -211,3 +213,26 @@ def checked_polygons(geometry) -> tuple[bytes | None, str | None]:
     if not polygons:
         return None, reason
     return shapely.to_wkb(MultiPolygon(polygons)), reason
+
+
+def cell_text(value) -> str:
+    """A table cell as text: a missing value (None, pandas' NaN) is empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def cell_date(value) -> date | None:
+    """A table cell as a date: a date, or YYYYMMDD with or without separators (CNIG's DATAPPRO,
+    DATEDECIS); anything else is None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value).replace("-", "").replace("/", "")
+    if re.fullmatch(r"\d{8}", text):
+        try:
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            return None
+    return None

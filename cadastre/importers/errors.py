@@ -2,6 +2,11 @@
 rolled back and the message (French, shown to the operator) names the file, the feature and the
 field at fault."""
 
+import contextlib
+import time
+
+from django.db import transaction
+
 
 class ImportRefused(ValueError):
     pass
@@ -9,3 +14,19 @@ class ImportRefused(ValueError):
 
 class DryRun(Exception):
     """Raised at the end of a dry run to roll the import's transaction back."""
+
+
+@contextlib.contextmanager
+def one_transaction(report, dry_run: bool):
+    """The delivery's single transaction, rolled back at the end of a dry run (which the report
+    then says); the time spent is added to the report's duration."""
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            yield
+            if dry_run:
+                raise DryRun
+    except DryRun:
+        report.dry_run = True
+    finally:
+        report.seconds += time.perf_counter() - started

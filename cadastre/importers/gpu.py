@@ -9,7 +9,6 @@ enough. Geometries are flattened to 2D, reprojected to Lambert-93 and repaired w
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
 from cadastre.importers.delivery import DeliveryError, opened
-from cadastre.importers.errors import DryRun
+from cadastre.importers.delivery import cell_date as _date
+from cadastre.importers.errors import one_transaction
 from cadastre.importers.ogr import UnknownCRSError, to_lambert93
 from cadastre.importers.report import ImportReport
 from cadastre.models import (
@@ -61,16 +61,6 @@ def _records(path: Path) -> Iterator[tuple[dict, OGRGeometry | None]]:
             if transform is not None:
                 geom.transform(transform)
         yield props, geom
-
-
-def _date(text) -> date | None:
-    text = str(text or "").strip()
-    if re.fullmatch(r"\d{8}", text):
-        try:
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            return None
-    return None
 
 
 def _iso(day: date | None) -> str:
@@ -115,16 +105,8 @@ def _surrounded_generator(shape: GEOSGeometry, generators: dict) -> str | None:
 def import_sup(path: str | Path, report: ImportReport, dry_run: bool = False) -> ImportReport:
     """A SUP delivery, folder or zip (one category, e.g. AC1 of a département); one
     transaction, rolled back for a dry run."""
-    started = time.perf_counter()
-    with opened(path) as root:
-        try:
-            with transaction.atomic():
-                _import_sup(root, report)
-                if dry_run:
-                    raise DryRun
-        except DryRun:
-            report.dry_run = True
-    report.seconds += time.perf_counter() - started
+    with opened(path) as root, one_transaction(report, dry_run):
+        _import_sup(root, report)
     return report
 
 

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import struct
 import threading
-import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import connection
 
-from cadastre.importers.errors import DryRun, ImportRefused
+from cadastre.importers.errors import ImportRefused, one_transaction
 from cadastre.importers.report import ImportReport
 
 CHUNK_ROWS = 50_000
@@ -333,19 +332,12 @@ def load(
     `communes` (the cadastral codes the caller expects), or when a commune would lose more than
     5 % of its parcels without `allow_retire`. `dry_run` does everything, counts, and rolls
     back."""
-    started = time.perf_counter()
-    try:
-        with transaction.atomic():
-            loader = ParcelLoader(report, source, millesime, communes)
-            try:
-                for row in rows:
-                    loader.add(row)
-                loader.finish(retire=retire, allow_retire=allow_retire)
-            finally:
-                loader._wait()
-            if dry_run:
-                raise DryRun
-    except DryRun:
-        report.dry_run = True
-    report.seconds += time.perf_counter() - started
+    with one_transaction(report, dry_run):
+        loader = ParcelLoader(report, source, millesime, communes)
+        try:
+            for row in rows:
+                loader.add(row)
+            loader.finish(retire=retire, allow_retire=allow_retire)
+        finally:
+            loader._wait()
     return report

@@ -12,20 +12,20 @@ decision cites in its visas (§7); it lands in `Zone.approved_on`.
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from django.contrib.gis.geos import GEOSGeometry
-from django.db import transaction
 
 from cadastre.importers import delivery
 from cadastre.importers.delivery import DeliveryError
-from cadastre.importers.errors import DryRun
+from cadastre.importers.delivery import cell_date as _date
+from cadastre.importers.delivery import cell_text as _text
+from cadastre.importers.errors import one_transaction
 from cadastre.importers.report import ImportReport
 from cadastre.models import LAMBERT_93, SECTOR_TYPES, Zone
 
@@ -57,26 +57,6 @@ class Document:
         if not match:
             return self.idurba.upper()
         return f"{match['code']}_{match['type'] or self.typedoc or 'DU'}".upper()[:40]
-
-
-def _text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
-def _date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value).replace("-", "").replace("/", "")
-    if re.fullmatch(r"\d{8}", text):
-        try:
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            return None
-    return None
 
 
 def _rows(frame) -> list[dict]:
@@ -167,14 +147,9 @@ def import_plu(
             f"{Path(path).name} : ce document ne couvre pas la commune {commune} "
             f"(communes : {', '.join(sorted({z.insee for z in zones if z.insee})) or '?'})"
         )
-    try:
-        with transaction.atomic():
-            _replace(zones, report)
-            if dry_run:
-                raise DryRun
-    except DryRun:
-        report.dry_run = True
-    report.seconds += time.perf_counter() - started
+    report.seconds += time.perf_counter() - started  # the reading; the transaction adds its own
+    with one_transaction(report, dry_run):
+        _replace(zones, report)
     return report
 
 

@@ -112,10 +112,8 @@ def test_nothing_is_authorised_before_the_abf_accord(team):
     assert propose(team, d, "refusal", grounds=[GROUND]).state == State.DECISION_PROPOSED
 
 
-def refused_after_the_grant_was_sent_for_signature(team):
-    """The ABF's refusal arrives (PLAT'AU) after a grant reached the parapheur."""
-    d = propose(team, in_abords(team), "grant")
-    d = fire(d, "send_for_signature", actor=team.officer)
+def abf_refusal_arrives(d):
+    """The ABF's refusal of accord, received (through PLAT'AU) after the grant was proposed."""
     Consultation.objects.create(
         dossier=d,
         service_kind=ServiceKind.ABF.value,
@@ -128,6 +126,13 @@ def refused_after_the_grant_was_sent_for_signature(team):
         text="Atteinte aux abords",
         binding=True,
     )
+
+
+def refused_after_the_grant_was_sent_for_signature(team):
+    """The ABF's refusal arrives after a grant reached the parapheur."""
+    d = propose(team, in_abords(team), "grant")
+    d = fire(d, "send_for_signature", actor=team.officer)
+    abf_refusal_arrives(d)
     d.refresh_from_db()
     return d
 
@@ -174,18 +179,7 @@ def test_a_queued_signature_met_by_an_abf_refusal_stops_once_and_says_why(team):
     d = propose(team, in_abords(team), "grant")
     d = fire(d, "send_for_signature", actor=team.officer)
     pending = issue_decision(d, team.mayor)
-    Consultation.objects.create(
-        dossier=d,
-        service_kind=ServiceKind.ABF.value,
-        service_name=ABF,
-        sent_on=FILED + timedelta(days=1),
-        due_on=FILED + timedelta(days=60),
-        due_basis="R423-67",
-        answered_on=FILED + timedelta(days=15),
-        opinion="unfavourable",
-        text="Atteinte aux abords",
-        binding=True,
-    )
+    abf_refusal_arrives(d)
     assert sign_pending(pending.pk).status == DocumentStatus.ABANDONED
     assert sign_pending(pending.pk).status == DocumentStatus.ABANDONED  # no retry, no raise
     d.refresh_from_db()
