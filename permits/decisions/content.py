@@ -804,9 +804,11 @@ def recepisse_content(
     reference: str,
     issued_on: date,
     flags: frozenset[ExceptionFlag] = frozenset(),
+    claim_code: str = "",
 ) -> Content:
     """R423-3 to R423-5: number, the date of the tacit decision and its outcome, and the warning
-    that a pieces request or a longer délai within one month replaces that date."""
+    that a pieces request or a longer délai within one month replaces that date. A dossier
+    registered at the counter carries its claim code (permits.counter)."""
     deadlines = _clock(facts, flags=flags)
     tacit = deadlines.get("tacit_decision")
     body = [
@@ -826,6 +828,13 @@ def recepisse_content(
             "Dans le délai d'un mois à compter du dépôt, l'administration peut vous demander "
             "les pièces manquantes à votre dossier, ou vous notifier un délai d'instruction "
             "différent : la date indiquée ci-dessus ne s'appliquera alors plus (article R423-5)."
+        )
+    if claim_code:
+        body.append(
+            f"Pour suivre ce dossier en ligne, identifiez-vous sur le site de la commune "
+            f"(FranceConnect ou courriel), choisissez « Suivre un dossier déposé en mairie » et "
+            f"saisissez le code de suivi {claim_code}. Vous pourrez alors accepter de recevoir "
+            f"les courriers et la décision par voie électronique. Ce code ne sert qu'une fois."
         )
     return _letter(
         facts,
