@@ -29,7 +29,7 @@ from permits.models import CounterFiling, Dossier, DossierParcel
 from permits.notify import send_to
 from permits.pieces import catalogue
 from permits.pieces.store import add_piece
-from permits.pieces.validation import PieceRefused
+from permits.pieces.validation import PieceRefused, check_upload
 from workflow.clock import format_fr
 from workflow.events import record_event
 
@@ -238,6 +238,11 @@ def split_scan(dossier: Dossier, scan, ranges_text: str, agent) -> list:
     """Cuts one scanned PDF into pieces and stores each through the journey's checks. Every
     range is checked before anything is stored, and the pieces are stored together or not at
     all (PieceRefused, French)."""
+    # The whole scan passes the journey's checks first (a PDF by its content, no hidden
+    # markup); pypdf alone would read a damaged or disguised file leniently.
+    if check_upload(scan).content_type != "application/pdf":
+        raise PieceRefused("La numérisation à découper doit être un seul fichier PDF.")
+    scan.seek(0)
     try:
         reader = PdfReader(BytesIO(scan.read()))
         page_count = len(reader.pages)

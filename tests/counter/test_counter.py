@@ -20,6 +20,7 @@ from tests.counter.conftest import a_parcel_idu, scan_pdf
 from tests.decisions.conftest import assert_pdfsig_valid
 from tests.factories import ApplicantFactory, CommuneFactory, UserFactory
 from workflow.clock import format_fr
+from workflow.clock.months import add_months
 from workflow.models import Event
 from workflow.states import State
 
@@ -78,11 +79,11 @@ def test_registration_files_at_the_receipt_date_with_a_sealed_receipt_and_claim_
         counter.register(draft.pk, counter_team.guichet)
     with_site(draft, a_parcel_idu())
     filed, code = counter.register(draft.pk, counter_team.guichet)
-    assert filed.state == State.FILED and filed.channel == Channel.PAPER
+    assert filed.state == State.DEPOSITED and filed.channel == Channel.PAPER
     assert filed.filed_on == received  # R423-3: never the typing date
     assert filed.number.startswith(f"PC091216{received:%y}")
     completeness = next(d for d in filed.deadlines() if d.name == "completeness_deadline")
-    assert completeness.date.day == received.day or completeness.date > received  # from receipt
+    assert completeness.date == add_months(received, 1)  # R423-38: from the receipt
     tacit = next(d for d in filed.deadlines() if d.name == "tacit_decision")
     event = Event.objects.get(dossier=filed, kind="counter_registered")
     assert event.payload["received_on"] == received.isoformat()
