@@ -13,6 +13,10 @@ from tests.factories import UserFactory, make_team
 
 @pytest.fixture
 def counter_team(db):
+    return make_counter_team()
+
+
+def make_counter_team():
     team = make_team()
     team.mayor.username = "maire"  # the development PKI's key names
     team.mayor.save()
