@@ -124,8 +124,8 @@ def register(dossier_id: int, agent, now: datetime | None = None) -> tuple[Dossi
             actor=agent,
             receipt={"claim_code": code},
         )
-        counter.claim_digest = claim_digest(code)
-        counter.save(update_fields=["claim_digest"])
+        counter.claim_digest, counter.registered_at = claim_digest(code), now
+        counter.save(update_fields=["claim_digest", "registered_at"])
         record_event(
             filed,
             "counter_registered",
@@ -190,6 +190,19 @@ def claim(code: str, user, electronic_notification_consent: bool) -> Dossier:
         payload={"electronic_notification_consent": electronic_notification_consent},
     )
     return dossier
+
+
+def filed_on_day(communes, day: date):
+    """The dossiers whose legal filing date (Paris) is `day`, in the order of filing."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day, time.max))
+    return (
+        Dossier.objects.filter(commune__in=communes, filed_at__range=(start, end))
+        .exclude(number__isnull=True)
+        .select_related("commune", "counter_filing")
+        .prefetch_related("applicants")
+        .order_by("filed_at", "number")
+    )
 
 
 # --- one scan split into pieces -------------------------------------------------------------

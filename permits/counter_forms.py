@@ -71,6 +71,12 @@ class ScanSplitForm(forms.Form):
     )
 
 
+class RegisterDayForm(forms.Form):
+    jour = forms.DateField(
+        label="Jour de dépôt", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class ClaimForm(forms.Form):
     code = forms.CharField(
         label="Code de suivi",

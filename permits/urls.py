@@ -51,6 +51,7 @@ urlpatterns = [
     path("boite-mail/", follow.mailbox, name="mailbox"),
     path("dossiers/suivre-un-depot-en-mairie/", counter.claim, name="claim"),
     path("guichet/", counter.counter_home, name="counter"),
+    path("guichet/registre/", counter.daily_register, name="daily_register"),
     path("guichet/<int:pk>/", counter.counter_draft, name="counter_draft"),
     path("guichet/<int:pk>/demandeur/", counter.counter_applicant, name="counter_demandeur"),
     path("guichet/<int:pk>/terrain/", counter.counter_site, name="counter_terrain"),

@@ -17,6 +17,7 @@ class CounterFiling(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    registered_at = models.DateTimeField("enregistré le", null=True, blank=True)
     # Only a keyed digest of the code is kept here (permits.counter.claim_digest).
     claim_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     claimed_by = models.ForeignKey(

@@ -23,6 +23,7 @@ from permits.counter_forms import (
     ClaimForm,
     CounterApplicantForm,
     OpenRegistrationForm,
+    RegisterDayForm,
     ScanSplitForm,
 )
 from permits.filing import FilingError
@@ -234,3 +235,18 @@ def claim(request):
             messages.success(request, f"Vous suivez désormais le dossier {dossier.display_number}.")
             return redirect(reverse("permits:dossier_detail", args=[dossier.pk]))
     return render(request, "permits/counter/claim.html", {"form": form})
+
+
+@role_required(*COUNTER_ROLES)
+@require_http_methods(["GET"])
+def daily_register(request):
+    """The registre chronologique des dépôts: every dossier filed on a day (its legal filing
+    date, R423-3: a counter registration appears on its receipt date, with the day it was
+    typed), in the order of filing, for the agent's communes; printed from the browser."""
+    form = RegisterDayForm(request.GET or None)
+    day = form.cleaned_data["jour"] if form.is_valid() and form.cleaned_data["jour"] else \
+        timezone.localdate()  # fmt: skip
+    rows = counter.filed_on_day(communes_for(request.user, COUNTER_ROLES), day)
+    return render(
+        request, "permits/counter/register.html", {"form": form, "day": day, "rows": rows}
+    )

@@ -216,3 +216,38 @@ def test_the_counter_is_for_agents_of_the_dossiers_commune(counter_team, client)
     client.force_login(counter_team.guichet)
     page = client.get(f"/guichet/{draft.pk}/").content.decode()
     assert "Découper une numérisation" in page
+
+
+# --- the daily register ---------------------------------------------------------------------------
+
+
+def test_the_daily_register_lists_the_filings_of_the_day_by_receipt_date(registered, client):
+    from types import SimpleNamespace
+
+    from tests.factories import filed_dossier
+
+    def team_of(commune):  # an applicant filing online in `commune`
+        return SimpleNamespace(commune=commune, applicant=UserFactory())
+
+    filed, _ = registered  # received three days ago, registered today
+    team_commune = filed.commune
+    received = filed.filed_on
+    same_day_online = filed_dossier(team_of(team_commune), "DP", on=received)
+    other_day = filed_dossier(
+        team_of(team_commune), "DP",
+        on=received - timedelta(days=1),
+    )  # fmt: skip
+    elsewhere = CommuneFactory(insee_code="91000", name="Autre")
+    foreign = filed_dossier(team_of(elsewhere), "DP", on=received)
+    guichet = CounterFiling.objects.get(dossier=filed).registered_by
+    client.force_login(guichet)
+    page = client.get(f"/guichet/registre/?jour={received.isoformat()}").content.decode()
+    assert filed.display_number in page and same_day_online.display_number in page
+    assert other_day.display_number not in page and foreign.display_number not in page
+    # In the order of filing: the online one at 10:00, the counter's at noon.
+    assert page.index(same_day_online.display_number) < page.index(filed.display_number)
+    assert "Papier, déposé en mairie" in page and "2 dossiers déposés" in page
+    today = client.get("/guichet/registre/").content.decode()
+    assert filed.display_number not in today  # typed today, filed on its receipt date
+    client.force_login(UserFactory())
+    assert client.get("/guichet/registre/").status_code == 403
