@@ -780,15 +780,22 @@ def _letter(
         dossier_type=facts.procedure_label,
         subject=subject,
         author=f"Le Maire de la commune {of_place(facts.commune_name)},",
-        recipient=(_applicants(facts), facts.applicant_address)
-        if facts.applicant_address
-        else (_applicants(facts),),
+        recipient=postal_block(_applicants(facts), facts.applicant_address),
         operative=operative,
         body=body,
         date_text=format_fr(issued_on),
         issued_on=issued_on.isoformat(),
         **_signer_block(signatory, facts.commune_name),
     )
+
+
+def postal_block(name: str, address: str) -> tuple[str, ...]:
+    """The address lines for a window envelope, for those who stay on paper (issue 23): the
+    name, the street, then "postcode LOCALITY" in capitals, its own line as La Poste reads it."""
+    if not address:
+        return (name,)
+    street, _, town = address.rpartition(", ")
+    return tuple(filter(None, (name, street, town.upper())))
 
 
 def _silence_sentence(consequence: Consequence) -> str:
