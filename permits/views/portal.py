@@ -61,7 +61,7 @@ def service_home(request, service_id: int):
     routing = _routed(service, form) if form.is_bound and form.is_valid() else None
     start = None
     if routing is not None and routing.commune is not None:
-        start = StartForm(initial={**form.cleaned_data})
+        start = StartForm(initial={**form.cleaned_data}, prefix="start")  # ids unique
     return render(
         request,
         "permits/portal/service.html",
@@ -80,7 +80,7 @@ def service_home(request, service_id: int):
 def start(request, service_id: int):
     """A draft in the commune the site decides; its parcels attached, checked there."""
     service = get_object_or_404(InstructionService, pk=service_id)
-    form = StartForm(request.POST)
+    form = StartForm(request.POST, prefix="start")
     routing = _routed(service, form) if form.is_valid() else None
     if routing is None or routing.commune is None:
         messages.error(request, "Indiquez un terrain situé dans une seule commune du service.")

@@ -52,7 +52,7 @@ def test_a_site_over_two_communes_is_explained_and_starts_nothing(cadastre_91216
     assert "ne précise pas" in page  # the reference is silent: said, not guessed
     client.force_login(UserFactory())
     response = client.post(
-        f"/services/{service.pk}/commencer/", {"parcels": both, "procedure": "DP"}
+        f"/services/{service.pk}/commencer/", {"start-parcels": both, "start-procedure": "DP"}
     )
     assert response.status_code == 302 and not Dossier.objects.exists()
 
@@ -63,7 +63,7 @@ def test_starting_from_the_portal_files_in_the_commune_of_the_site(cadastre_9121
     client.force_login(applicant)
     response = client.post(
         f"/services/{service.pk}/commencer/",
-        {"parcels": f"{VILLEMOISSON}000AB0001", "procedure": "DP"},
+        {"start-parcels": f"{VILLEMOISSON}000AB0001", "start-procedure": "DP"},
     )
     draft = Dossier.objects.get()
     assert response["Location"] == f"/dossiers/{draft.pk}/brouillon/"
