@@ -41,7 +41,7 @@ def test_a_paper_filing_registered_at_the_counter_then_followed_online(
 
     # The counter opens the registration at the receipt date.
     sign_in(page, j, team.guichet)
-    j.go("/guichet/")
+    page.get_by_role("link", name="Guichet").click()  # the menu offers it to the counter
     j.checkpoint("guichet")
     page.select_option("#id_procedure", "PC")
     page.get_by_label("Papier, déposé en mairie").check()
@@ -127,7 +127,8 @@ def test_a_paper_filing_registered_at_the_counter_then_followed_online(
 
     # The applicant claims the dossier online and follows it (on paper for the decision).
     sign_in(page, j, team.applicant)
-    j.go("/dossiers/suivre-un-depot-en-mairie/")
+    j.go("/dossiers/")
+    page.get_by_role("link", name="Suivre un dossier déposé en mairie").click()
     j.checkpoint("suivre-un-depot")
     page.fill("#id_code", code)
     page.get_by_role("button", name="Suivre ce dossier").click()
