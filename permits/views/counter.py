@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.permissions import communes_for, has_role, login_required, role_required
 from cadastre.check import check_parcels
+from config.ratelimit import rate_limited
 from permits import counter
 from permits.counter_forms import (
     ClaimForm,
@@ -219,6 +220,7 @@ def counter_registered(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("claim", when=lambda request: request.method == "POST")  # codes are not guessed
 def claim(request):
     """The applicant follows a dossier filed at the mairie, with the récépissé's code."""
     form = ClaimForm(request.POST or None)

@@ -251,3 +251,17 @@ def test_the_daily_register_lists_the_filings_of_the_day_by_receipt_date(registe
     assert filed.display_number not in today  # typed today, filed on its receipt date
     client.force_login(UserFactory())
     assert client.get("/guichet/registre/").status_code == 403
+
+
+def test_claim_codes_cannot_be_tried_in_bulk(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PERMIS_RATE_LIMITS_ENABLED = True
+    settings.PERMIS_RATE_LIMITS = {"claim": "2/h"}
+    client.force_login(UserFactory())
+    for _ in range(2):
+        assert client.post(CLAIM, {"code": "ABCD-EFGH-JKMN"}).status_code == 200
+    refused = client.post(CLAIM, {"code": "ABCD-EFGH-JKMP"})
+    assert refused.status_code == 429 and "Trop de demandes" in refused.content.decode()
+    assert client.get(CLAIM).status_code == 200  # reading the page is not counted
