@@ -730,6 +730,7 @@ def decision_content(
         dossier_type=facts.procedure_label,
         subject=f"{_object(facts) if facts.description else facts.procedure_label}, {_site(facts)}",
         author=f"Le Maire de la commune {of_place(facts.commune_name)},",
+        recipient=postal_block(_applicants(facts), facts.applicant_address),  # posted: R424-10
         visas=_visas(facts, type_code),
         considerants=tuple(_considerant(c) for c in judgement.considerants)
         + _abf_considerants(facts),

@@ -1,16 +1,23 @@
-"""Postal life (issue 23, §3): every letter is printed with its address in the window of a DL
-envelope; the AR's date drives the clock like an electronic notification."""
+"""Postal life (issue 23, §3): every letter and the decision are printed with the address in
+the window of a DL envelope; the AR's date drives the clock like an electronic notification."""
 
 from datetime import date
 
 import pytest
 
-from permits.decisions.content import pieces_request_content, postal_block, recepisse_content
+from permits.decisions.content import (
+    Judgement,
+    decision_content,
+    pieces_request_content,
+    postal_block,
+    recepisse_content,
+)
 from permits.decisions.rendering import render_pdf
 from tests.decisions.conftest import FACTS, MAYOR
 from tests.decisions.layout import overlaps, word_boxes
 from tests.factories import filed_dossier, make_team
 from workflow.clock import format_fr
+from workflow.outcomes import Outcome
 from workflow.states import State
 from workflow.transitions import fire
 
@@ -37,14 +44,18 @@ def test_the_postal_block_puts_the_town_on_its_own_line_in_capitals():
                                   issued_on=date(2026, 1, 5), claim_code="ABCD-EFGH-JKMN"),
         lambda: pieces_request_content(FACTS, MAYOR, ("PCMI2 – plan de masse",),
                                        reference="URBA2026_00002", issued_on=date(2026, 1, 20)),
+        lambda: decision_content(FACTS, Judgement(Outcome.GRANT), MAYOR,
+                                 reference="URBA2026_00003", issued_on=date(2026, 3, 2)),
     ],
-    ids=["recepisse", "demande-de-pieces"],
+    ids=["recepisse", "demande-de-pieces", "arrete"],
 )  # fmt: skip
 def test_a_letter_shows_its_address_in_the_envelope_window(build, tmp_path):
     path = tmp_path / "letter.pdf"
     path.write_bytes(render_pdf(build().as_dict()))
     first_page = word_boxes(path)[0]
-    address = [b for b in first_page if b.text in ("Lilas", "91360", "ÉPINAY-SUR-ORGE")]
+    # The top of the sheet (an arrêté repeats the addresses further down, in its visas).
+    top = [b for b in first_page if b.y0 < 100 * MM]
+    address = [b for b in top if b.text in ("Lilas", "91360", "ÉPINAY-SUR-ORGE")]
     assert len(address) == 3, [b.text for b in first_page][:40]
     for box in address:
         assert WINDOW["left"] <= box.x0 and box.x1 <= WINDOW["right"], box
