@@ -71,13 +71,15 @@ def test_a_date_more_than_five_days_old_asks_a_reason_which_is_logged(counter_te
 
 
 def test_registration_files_at_the_receipt_date_with_a_sealed_receipt_and_claim_code(
-    counter_team, cadastre_91216, pki_dir, documents_root, tmp_path
+    counter_team, cadastre_91216, pki_dir, documents_root, tmp_path, client
 ):
     draft = open_paper(counter_team, days_ago=3)
     received = timezone.localdate() - timedelta(days=3)
     with pytest.raises(FilingError, match="parcelles"):
         counter.register(draft.pk, counter_team.guichet)
     with_site(draft, a_parcel_idu())
+    client.force_login(counter_team.guichet)  # the parcel check, as the journey shows it
+    assert "Vérification des parcelles" in client.get(f"/guichet/{draft.pk}/").content.decode()
     filed, code = counter.register(draft.pk, counter_team.guichet)
     assert filed.state == State.DEPOSITED and filed.channel == Channel.PAPER
     assert filed.filed_on == received  # R423-3: never the typing date
