@@ -23,6 +23,7 @@ def agent_menu(request):
     return {
         "agent_menu": {
             "instructor": holds_role(user, {Role.OFFICER, Role.SERVICE_HEAD}),
+            "counter": holds_role(user, {Role.GUICHET, Role.OFFICER, Role.SERVICE_HEAD}),
             "signatory": holds_role(user, {Role.SIGNATORY}),
             "consultee": holds_role(user, {Role.CONSULTEE}),
             "statistics": holds_role(user, STATISTICS_ROLES),

@@ -275,6 +275,7 @@ PERMIS_RATE_LIMITS = {
     "verifier": env_str("PERMIS_RATE_LIMIT_VERIFIER", "20/min"),  # a PDF read and checked
     "registers_export": env_str("PERMIS_RATE_LIMIT_REGISTERS_EXPORT", "30/min"),
     "parcel_check": env_str("PERMIS_RATE_LIMIT_PARCEL_CHECK", "120/min"),  # site and API
+    "claim": env_str("PERMIS_RATE_LIMIT_CLAIM", "10/h"),  # claim codes tried, per account
 }
 
 # The service's identity shown in the interface (one deployment serves one commune or one EPCI).

@@ -57,9 +57,11 @@ def file_dossier(
     now: datetime | None = None,
     actor=None,
     electronic_notification_consent: bool | None = None,
+    receipt: dict | None = None,
 ) -> Dossier:
     """Files the draft for `actor` (by default its depositor; an officer registers a paper
-    filing), recording the applicant's consent to electronic notification when given.
+    filing; `now` is then the receipt date, R423-3), recording the applicant's consent to
+    electronic notification when given; `receipt` goes to the receipt's content.
     Refusals raise FilingError, with nothing written."""
     # The row lock makes concurrent filings of the same draft wait, then see it filed. The
     # parent (follow-ups only) is read when needed: joining it doubles the query's columns.
@@ -87,7 +89,7 @@ def file_dossier(
     if filed.procedure not in ("DOC",):  # a DOC is a declaration: no receipt (R424-16)
         from permits.receipts import issue_receipt
 
-        issue_receipt(filed)
+        issue_receipt(filed, **(receipt or {}))
     return filed
 
 

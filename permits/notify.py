@@ -13,7 +13,11 @@ logger = logging.getLogger(__name__)
 
 
 def email_applicant(dossier, subject: str, body: str) -> None:
-    recipient = dossier.depositor.email if dossier.depositor_id else ""
+    send_to(dossier.depositor.email if dossier.depositor_id else "", dossier, subject, body)
+
+
+def send_to(recipient: str, dossier, subject: str, body: str) -> None:
+    """To an address given on paper (the counter), for a dossier without an account yet."""
     if not recipient:
         return
     number = dossier.display_number or "brouillon"

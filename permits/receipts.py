@@ -23,11 +23,12 @@ def commune_signatory(dossier: Dossier):
     return signatories.filter(delegation_reference="").first() or signatories.first()
 
 
-def issue_receipt(dossier: Dossier):
+def issue_receipt(dossier: Dossier, **content):
+    """`content` goes to the receipt's builder (the counter's claim code)."""
     membership = commune_signatory(dossier)
     if membership is None:
         # A commune without a signatory cannot issue acts; the officer sees the dossier
         # without its receipt and the log says why.
         logger.error("no signatory: receipt not issued", extra={"dossier": dossier.pk})
         return None
-    return issue_letter_as(dossier, membership, DocumentKind.RECEPISSE)
+    return issue_letter_as(dossier, membership, DocumentKind.RECEPISSE, **content)

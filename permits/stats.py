@@ -1,4 +1,4 @@
-"""The figures of the statistics page (issue 8, point 6), aggregated by PostgreSQL: three
+"""The figures of the statistics page (issue 8, point 6), aggregated by PostgreSQL: four
 grouped queries whatever the number of dossiers (bench/statistics_page.py, docs/benchmarks.md).
 
 - dossiers by state and by type: one GROUP BY (state, procedure);
@@ -7,7 +7,9 @@ grouped queries whatever the number of dossiers (bench/statistics_page.py, docs/
   notified, L424-2, R424-1) or the birth of a tacit one (`tacit_on`), from the filing date in
   Paris time;
 - the dossiers at risk: undecided, with an action due within seven days (or overdue), per day,
-  read through the worklist's index on `action_due_on`.
+  read through the worklist's index on `action_due_on`;
+- per month of filing (Paris time), the share filed online (the téléservice or PLAT'AU,
+  against paper, post and e-mail at the counter): the indicator the State follows (issue 23).
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Aggregate, Case, Count, DateField, DurationField, F, Q, When
-from django.db.models.functions import Greatest, TruncDate
+from django.db.models.functions import Greatest, TruncDate, TruncMonth
 from django.db.models.query import QuerySet
 from django.utils.formats import date_format
 
 from permits.charts import BarChart, bar_chart
+from permits.models.channels import Channel
 from workflow.states import AWAITING_DECISION, State
 
 PARIS = ZoneInfo("Europe/Paris")
 RISK_DAYS = 7
+ONLINE_CHANNELS = (Channel.ONLINE, Channel.PLATAU)
 
 
 class Median(Aggregate):
@@ -51,6 +55,7 @@ class Statistics:
     by_type: list[tuple[str, int]]
     decisions: list[TypeDecisions]
     at_risk: list[tuple[date | None, int]]  # None: overdue; then each day from today
+    online_by_month: list[tuple[date, int, int]] = ()  # (first day, filed online, all filed)
 
     @property
     def total(self) -> int:
@@ -112,7 +117,15 @@ def compute(dossiers: QuerySet, today: date) -> Statistics:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    months = (
+        dossiers.filter(filed_at__isnull=False)
+        .annotate(month=TruncMonth("filed_at", tzinfo=PARIS))
+        .values("month")
+        .annotate(n=Count("pk"), online=Count("pk", filter=Q(channel__in=ONLINE_CHANNELS)))
+        .order_by("month")
+    )
     return Statistics(
+        online_by_month=[(_day(r["month"]), r["online"], r["n"]) for r in months],
         by_state=[(s.label, states[s]) for s in State if states.get(s)],
         by_type=sorted(types.items()),
         decisions=[
@@ -132,6 +145,10 @@ def compute(dossiers: QuerySet, today: date) -> Statistics:
             for days in range(RISK_DAYS + 1)
         ],
     )
+
+
+def _day(value) -> date:
+    return value.date() if hasattr(value, "date") else value
 
 
 def _days(value: float) -> str:
@@ -176,6 +193,19 @@ def charts(figures: Statistics, today: date) -> list[BarChart]:
                 for label, pct, n, total in tacit_rows
             ],
             ("Procédure", "Part tacite"),
+        ),
+        bar_chart(
+            "depots-en-ligne",
+            "Part des dossiers déposés en ligne, par mois de dépôt",
+            [
+                (
+                    date_format(month, "F Y"),
+                    round(100 * online / total, 1),
+                    f"{_percent(round(100 * online / total, 1))} ({online} sur {total})",
+                )
+                for month, online, total in figures.online_by_month
+            ],
+            ("Mois", "Part en ligne"),
         ),
         bar_chart(
             "a-risque",

@@ -19,13 +19,14 @@ from workflow.errors import NotAllowed, StaleDossier, TransitionRefused
 from workflow.events import record_event
 from workflow.states import State
 
-OFFICER, SIGNATORY = "officer", "signatory"
+OFFICER, SIGNATORY, GUICHET = "officer", "signatory", "guichet"
 
-# Who may fire what (§8.2). Timers are the system; a paper filing is registered by an officer.
+# Who may fire what (§8.2). Timers are the system; a paper filing is registered by an officer
+# or the mairie's counter (GUICHET).
 ROLES: dict[str, frozenset[str]] = {
     name: frozenset(roles)
     for name, roles in {
-        "submit": {APPLICANT, OFFICER},
+        "submit": {APPLICANT, OFFICER, GUICHET},
         "request_pieces": {OFFICER},
         "receive_pieces": {OFFICER, APPLICANT},
         "declare_complete": {OFFICER},

@@ -730,6 +730,7 @@ def decision_content(
         dossier_type=facts.procedure_label,
         subject=f"{_object(facts) if facts.description else facts.procedure_label}, {_site(facts)}",
         author=f"Le Maire de la commune {of_place(facts.commune_name)},",
+        recipient=postal_block(_applicants(facts), facts.applicant_address),  # posted: R424-10
         visas=_visas(facts, type_code),
         considerants=tuple(_considerant(c) for c in judgement.considerants)
         + _abf_considerants(facts),
@@ -780,15 +781,22 @@ def _letter(
         dossier_type=facts.procedure_label,
         subject=subject,
         author=f"Le Maire de la commune {of_place(facts.commune_name)},",
-        recipient=(_applicants(facts), facts.applicant_address)
-        if facts.applicant_address
-        else (_applicants(facts),),
+        recipient=postal_block(_applicants(facts), facts.applicant_address),
         operative=operative,
         body=body,
         date_text=format_fr(issued_on),
         issued_on=issued_on.isoformat(),
         **_signer_block(signatory, facts.commune_name),
     )
+
+
+def postal_block(name: str, address: str) -> tuple[str, ...]:
+    """The address lines for a window envelope, for those who stay on paper (issue 23): the
+    name, the street, then "postcode LOCALITY" in capitals, its own line as La Poste reads it."""
+    if not address:
+        return (name,)
+    street, _, town = address.rpartition(", ")
+    return tuple(filter(None, (name, street, town.upper())))
 
 
 def _silence_sentence(consequence: Consequence) -> str:
@@ -804,9 +812,11 @@ def recepisse_content(
     reference: str,
     issued_on: date,
     flags: frozenset[ExceptionFlag] = frozenset(),
+    claim_code: str = "",
 ) -> Content:
     """R423-3 to R423-5: number, the date of the tacit decision and its outcome, and the warning
-    that a pieces request or a longer délai within one month replaces that date."""
+    that a pieces request or a longer délai within one month replaces that date. A dossier
+    registered at the counter carries its claim code (permits.counter)."""
     deadlines = _clock(facts, flags=flags)
     tacit = deadlines.get("tacit_decision")
     body = [
@@ -826,6 +836,13 @@ def recepisse_content(
             "Dans le délai d'un mois à compter du dépôt, l'administration peut vous demander "
             "les pièces manquantes à votre dossier, ou vous notifier un délai d'instruction "
             "différent : la date indiquée ci-dessus ne s'appliquera alors plus (article R423-5)."
+        )
+    if claim_code:
+        body.append(
+            f"Pour suivre ce dossier en ligne, identifiez-vous sur le site de la commune "
+            f"(FranceConnect ou courriel), choisissez « Suivre un dossier déposé en mairie » et "
+            f"saisissez le code de suivi {claim_code}. Vous pourrez alors accepter de recevoir "
+            f"les courriers et la décision par voie électronique. Ce code ne sert qu'une fois."
         )
     return _letter(
         facts,

@@ -1,4 +1,6 @@
 from permits.models.applicants import Applicant, ApplicantKind
+from permits.models.channels import Channel
+from permits.models.counter import CounterFiling
 from permits.models.counts import StateCount
 from permits.models.documents import IssuedDocument  # noqa: F401 (registers the model)
 from permits.models.dossiers import Dossier, DossierParcel
@@ -12,6 +14,8 @@ from permits.models.sequences import NumberSequence
 __all__ = [
     "Applicant",
     "ApplicantKind",
+    "Channel",
+    "CounterFiling",
     "Dossier",
     "DossierParcel",
     "FloorArea",

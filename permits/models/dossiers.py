@@ -7,6 +7,7 @@ filing itself is the operation in permits.filing.
 from django.conf import settings
 from django.db import models
 
+from permits.models.channels import Channel
 from permits.numbering import DossierNumber, parse
 from workflow import procedures
 from workflow.models import Instruction
@@ -119,6 +120,10 @@ class Dossier(Instruction):
     # Reference §1.2: the applicant's consent decides how we notify (R424-10, §3.9).
     electronic_notification_consent = models.BooleanField(
         "accepte la notification électronique", default=False
+    )
+    # How it came in (issue 23): the counter sets paper, post or e-mail.
+    channel = models.CharField(
+        "canal de dépôt", max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -33,6 +33,8 @@ EVENT_LABELS = LABELS | {
     "transferred": "transfert accordé",
     "modified": "modification accordée",
     "partial_completion": "achèvement partiel des travaux (DAACT)",
+    "counter_registered": "enregistrement au guichet de la mairie",
+    "claimed_online": "suivi en ligne par le demandeur (code de suivi)",
 }
 
 # Only what the page shows, compiled once (config.compiled): compiling every column, or the

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from accounts.permissions import commune_ids_for, communes_for, role_required
-from permits.models import Dossier
+from permits.models import Channel, Dossier
 from permits.numbering import parse
 from permits.state_counts import counts_by_state
 from permits.views.officer import INSTRUCTORS, instructed
@@ -33,10 +33,10 @@ from workflow.states import AWAITING_DECISION, State
 PAGE_SIZE = 25  # a first screen; the next ones through ?page=
 CACHE_SECONDS = 60  # the filter options may lag this much
 OPEN_STATES = [s for s in State if s not in (State.DRAFT,)]
-FILTERS = ("commune", "type", "state", "assignee")
+FILTERS = ("commune", "type", "state", "assignee", "channel")
 TYPES = ("PCMI", "PC", "PA", "PD", "DP", "DPLT", "CUA", "CUB")
 ROW_FIELDS = ("pk", "number", "procedure", "state", "action_due_on", "commune__name",
-              "assignee__first_name", "assignee__last_name")  # fmt: skip
+              "assignee__first_name", "assignee__last_name", "channel")  # fmt: skip
 PROCEDURE_LABELS = dict(Dossier._meta.get_field("procedure").flatchoices)
 
 
@@ -51,6 +51,8 @@ def _filtered(request):
         dossiers = dossiers.filter(state=params["state"])
     else:
         dossiers = dossiers.filter(state__in=AWAITING_DECISION)
+    if params.get("channel") in Channel.values:
+        dossiers = dossiers.filter(channel=params["channel"])
     if params.get("assignee") == "me":
         dossiers = dossiers.filter(assignee=request.user)
     elif params.get("assignee") == "none":
@@ -62,7 +64,7 @@ def _filtered(request):
 
 
 def _row(values: tuple, today) -> dict:
-    pk, number, procedure, state, due, commune, first, last = values
+    pk, number, procedure, state, due, commune, first, last, channel = values
     days = (due - today).days if due else None
     return {  # numbers as text: the template would localise each one (~2 ms a page)
         "pk": str(pk),
@@ -76,6 +78,7 @@ def _row(values: tuple, today) -> dict:
         "late_by": str(-days) if days is not None and days < 0 else None,
         "urgency": "" if days is None else "late" if days < 0 else "soon" if days < 8 else "",
         "assignee": " ".join(filter(None, (first, last))),
+        "channel": Channel(channel).label,
     }
 
 
@@ -113,6 +116,7 @@ def worklist(request):
             "communes": overview["communes"],
             "types": TYPES,
             "states": [(s.value, s.label) for s in OPEN_STATES],
+            "channels": Channel.choices,
             "officers": overview["officers"],
             "overview_key": overview["key"],  # the filter form's cached fragment
             # Plain strings: a missing key of the QueryDict costs the template a dir() each time.

@@ -17,7 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import Membership, Role, User
+from accounts.models import InstructionService, Membership, Role, User
+from permits.counter import open_registration
 from tests.factories import (
     CommuneFactory,
     DossierFactory,
@@ -80,6 +81,12 @@ def instructor_rule(actor, suffixes):
 
 def role_rule(actor, allowed):
     return "login" if actor == "anonymous" else actor in allowed
+
+
+def counter_rule(actor, suffixes):
+    if actor == "anonymous":
+        return "login"
+    return any(actor in (f"guichet_{s}", f"officer_{s}", f"service_head_{s}") for s in suffixes)
 
 
 def signatory_rule(actor):
@@ -385,6 +392,37 @@ RULES = {
         "kwargs": lambda w: {"pk": w.dossiers["draft"].pk},
         "allowed": dossier_rule("draft"),
     },
+    # The counter (issue 23): guichet agents of the commune and its instruction service.
+    "permits:counter": {"allowed": lambda w, a: counter_rule(a, ("a", "b"))},
+    "permits:daily_register": {"allowed": lambda w, a: counter_rule(a, ("a", "b"))},
+    **{
+        name: {
+            "kwargs": lambda w: {"pk": w.dossiers["counter"].pk},
+            "method": method,
+            "allowed": lambda w, a: counter_rule(a, ("a",)),
+        }
+        for name, method in (
+            ("permits:counter_draft", "get"),
+            ("permits:counter_demandeur", "get"),
+            ("permits:counter_terrain", "get"),
+            ("permits:counter_projet", "get"),
+            ("permits:counter_pieces", "get"),
+            ("permits:counter_split", "post"),  # no file: refused with a message
+            ("permits:counter_register", "post"),  # no parcels yet: refused with a message
+            ("permits:counter_registered", "get"),
+        )
+    },
+    "permits:claim": {"allowed": SIGNED_IN},
+    # The intercommunal portal (issue 23): public; starting a draft needs an account.
+    "permits:service_home": {
+        "kwargs": lambda w: {"service_id": InstructionService.objects.order_by("pk")[0].pk},
+        "allowed": PUBLIC,
+    },
+    "permits:portal_start": {
+        "kwargs": lambda w: {"service_id": InstructionService.objects.order_by("pk")[0].pk},
+        "method": "post",
+        "allowed": SIGNED_IN,
+    },
     "privacy:access_log": {
         "kwargs": lambda w: {"insee_code": w.dossiers["a1"].commune.insee_code},
         "allowed": lambda w, a: "login" if a == "anonymous" else a == "commune_admin_a",
@@ -464,6 +502,13 @@ def world(settings, oidc_peer):
         "a2": filed_dossier(SimpleNamespace(commune=commune_a, applicant=applicant_b)),
         "b": filed_dossier(SimpleNamespace(commune=commune_b, applicant=applicant_b)),
         "draft": DossierFactory(commune=commune_a, depositor=applicant_a),
+        "counter": open_registration(
+            agent=actors["guichet_a"],
+            commune=commune_a,
+            procedure="DP",
+            channel="paper",
+            received_on=datetime.date.today(),
+        ),
     }
     return SimpleNamespace(actors=actors, dossiers=dossiers, readers_of=readers)
 

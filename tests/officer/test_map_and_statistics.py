@@ -182,7 +182,7 @@ def test_the_statistics_page_draws_each_chart_with_its_text_alternative(client, 
     client.force_login(team.officer)
     html = client.get("/statistiques/").content.decode()
     svgs = re.findall(r"<svg [^>]*>.*?</svg>", html, re.S)
-    assert len(svgs) == 5
+    assert len(svgs) == 6  # with the share filed online per month (issue 23)
     for svg in svgs:
         labelled = re.search(r'role="img" aria-labelledby="([\w-]+) ([\w-]+)"', svg)
         assert labelled, svg[:200]
@@ -196,7 +196,7 @@ def test_the_statistics_page_draws_each_chart_with_its_text_alternative(client, 
     assert desc["par-type"] == "DP : 2 ; PC : 3 ; PCMI : 2."
     assert desc["a-risque"].startswith("En retard : 1 ; Aujourd&#x27;hui : 0 ;")
     # The data tables stay on the page.
-    assert html.count("<details>") == 5
+    assert html.count("<details>") == 6
     assert '<th scope="row">PCMI</th><td>61,5 jours</td>' in html
     # Bars scale to the largest value: PCMI's median bar is the longest.
     median_svg = next(s for s in svgs if "delai-median-title" in s)
