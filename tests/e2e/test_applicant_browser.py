@@ -166,6 +166,7 @@ def test_the_applicant_journey_in_a_real_browser(
 
     # 5. Check and file.
     page.goto(page.url.replace("pieces/", "verifier/"))
+    page.check("#id_electronic_notification_consent_0")
     page.check("#id_certify")
     j.checkpoint("verifier")
     page.get_by_role("button", name="Déposer ma demande").click()

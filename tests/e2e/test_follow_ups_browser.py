@@ -47,6 +47,7 @@ def test_the_holder_files_a_modificatif_and_a_daact_in_a_real_browser(
         page.locator(f"form:has(#file-{code})").get_by_role("button", name="Envoyer").click()
         page.wait_for_load_state()
     page.goto(page.url.replace("pieces/", "verifier/"))
+    page.check("#id_electronic_notification_consent_0")
     page.check("#id_certify")
     j.checkpoint("modificatif-verifier")
     page.get_by_role("button", name="Déposer ma demande").click()
