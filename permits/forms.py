@@ -245,8 +245,10 @@ class FilingForm(forms.Form):
     electronic_notification_consent = forms.ChoiceField(
         label="Comment souhaitez-vous recevoir les courriers et décisions relatifs à ce dossier ?",
         choices=[
-            ("on", "Par voie électronique, y compris ceux normalement envoyés par lettre "
-             "recommandée"),
+            (
+                "on",
+                "Par voie électronique, y compris ceux normalement envoyés par lettre recommandée",
+            ),
             ("off", "Par courrier postal"),
         ],
         widget=forms.RadioSelect,
