@@ -52,9 +52,9 @@ def test_a_dp_extension_is_filed_typing_at_most_ten_values(
     keys.type("#id_parcels", "AB 26")
     page.get_by_role("button", name="Vérifier le terrain").click()
     page.wait_for_load_state()
-    page.get_by_label("Extension d'une construction existante").check()
-    keys.type("#id_floor_area_m2", "30")
-    keys.type("#id_total_after_m2", "130")
+    page.get_by_label("Extension ou surélévation d'une construction existante").check()
+    keys.type("#id_floor_area_m2", "15")
+    keys.type("#id_total_after_m2", "115")
     page.get_by_role("button", name="Trouver ma démarche").click()
     page.wait_for_load_state()
     advice = page.locator("section.advice")
@@ -88,9 +88,9 @@ def test_a_dp_extension_is_filed_typing_at_most_ten_values(
     # The project: the works and surfaces come from the questionnaire.
     page.get_by_role("link", name="Le projet").click()
     assert page.input_value("#id_works_nature") == "extension"
-    assert page.input_value("#id_floor_area_created_m2") == "30"
+    assert page.input_value("#id_floor_area_created_m2") == "15"
     assert page.input_value("#id_floor_area_existing_m2") == "100"
-    keys.type("#id_description", "Extension de 30 m² d'une maison.")
+    keys.type("#id_description", "Extension de 15 m² d'une maison.")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.wait_for_url("**/brouillon/")
 
@@ -112,7 +112,7 @@ def test_a_dp_extension_is_filed_typing_at_most_ten_values(
     # The review shows every answer; the consent is an explicit choice, none pre-selected.
     page.goto(page.url.replace("pieces/", "verifier/"))
     review = page.inner_text("main")
-    assert "30 m²" in review and "100 m²" in review and "Extension" in review
+    assert "15 m²" in review and "100 m²" in review and "Extension ou surélévation" in review
     assert not page.is_checked("#id_electronic_notification_consent_0")
     assert not page.is_checked("#id_electronic_notification_consent_1")
     page.check("#id_electronic_notification_consent_0")
