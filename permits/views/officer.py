@@ -55,6 +55,7 @@ def instructed(user):
 @require_safe
 def instruction_page(request, pk: int):
     from permits.views.after_decision import officer_context  # it imports this module
+    from permits.views.worklist import neighbours  # it imports this module
 
     dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
     impact = (dossier.parcel_check or {}).get("procedure", {})
@@ -95,6 +96,7 @@ def instruction_page(request, pk: int):
             "site_map": site_map([p.idu for p in dossier.parcels.all()]),
             "today": timezone.localdate(),
             "typed": typed_back(request, dossier.pk),
+            "neighbours": neighbours(request, dossier.pk),
             **officer_context(dossier),  # retrait, conformity (permits.views.after_decision)
         },
     )
