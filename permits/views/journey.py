@@ -351,8 +351,9 @@ def _add_one(dossier: Dossier, code: str, file, user):
 
 
 def _add_several(request, dossier: Dossier, specs, files) -> bool:
-    """Each file to the piece its name starts with (the longest code first: PCMI10 before
-    PCMI1); each saved or refused on its own, told in a message. True if all were saved."""
+    """Each file to the piece its name starts with (case and spaces aside; the longest code
+    first, so that a PC10 would not go to PC1); each saved or refused on its own, told in a
+    message. True if all were saved."""
     by_length = sorted(specs, key=lambda spec: -len(spec.code))
     all_saved = True
     for file in files:
