@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_view_dossier
 from config.compiled import KEY_MARKER, Compiled, child_rows
-from permits import follow_ups
+from permits import follow_ups, progress
 from permits.access import visible_dossier
 from permits.clock_cache import dossier_deadlines
 from permits.decisions.storage import open_signed
@@ -82,10 +83,13 @@ def dossier_detail(request, pk: int):
         }
         for event in child_rows(dossier, "events")  # in sequence (Event.Meta.ordering)
     ]
+    deadlines = dossier_deadlines(dossier)
     context = {
         "dossier": dossier,
         "state_label": State(dossier.state).label,
-        "deadlines": dossier_deadlines(dossier),
+        "deadlines": deadlines,
+        "due_sentence": progress.due_sentence(dossier, deadlines),
+        "timeline": progress.timeline(dossier, deadlines, timezone.localdate()),
         "events": events,
         "documents": list(_SIGNED_DOCUMENTS.raw(dossier=dossier.pk, status=DocumentStatus.SIGNED)),
         "messages_list": _messages(dossier),

@@ -18,6 +18,27 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 BUDGET = 10
 
 
+class Walk(Journey):
+    """Every page visited: a screenshot, axe-core, and no horizontal scroll (WCAG 1.4.10)."""
+
+    def __init__(self, page, base_url: str, width: int):
+        super().__init__(page, base_url)
+        self.width = width
+        page.set_viewport_size({"width": width, "height": 800})
+
+    def checkpoint(self, name: str, audit: bool = True):
+        super().checkpoint(f"{name}-{self.width}", audit)
+        wide = self.page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= self.width, f"{name}: {wide} px wide at {self.width} px: {self.culprits()}"
+
+    def culprits(self) -> list[str]:
+        """The elements that stick out on the right, to say where the page is too wide."""
+        return self.page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' '
+                             + Math.round(e.getBoundingClientRect().right))""")
+
+
 class Typist:
     def __init__(self, page):
         self.page, self.typed = page, []
@@ -27,16 +48,16 @@ class Typist:
         self.page.fill(selector, value)
 
 
+@pytest.mark.parametrize("width", [1280, 390, 320])
 def test_a_dp_extension_is_filed_typing_at_most_ten_values(
-    live_server, franceconnect_node, settings, cadastre_91216, tmp_path, browser_page
+    live_server, franceconnect_node, settings, cadastre_91216, tmp_path, browser_page, width
 ):
     oidc_client.clear_caches()
     settings.FRANCECONNECT = _provider_settings(franceconnect_node, NODE_CLIENT_ID,
                                                 NODE_CLIENT_SECRET)  # fmt: skip
     make_team()
     page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    j = Journey(page, live_server.url)
+    j = Walk(page, live_server.url, width)
     keys = Typist(page)
 
     j.go("/connexion/")
@@ -48,7 +69,10 @@ def test_a_dp_extension_is_filed_typing_at_most_ten_values(
     page.wait_for_url(f"{live_server.url}/**")
 
     # The questionnaire, from the site: the parcel, the works and their surfaces.
+    j.go("/")
+    j.checkpoint("budget-accueil")
     j.go("/demarches/")
+    j.checkpoint("budget-questionnaire")
     keys.type("#id_parcels", "AB 26")
     page.get_by_role("button", name="Vérifier le terrain").click()
     page.wait_for_load_state()
@@ -63,6 +87,7 @@ def test_a_dp_extension_is_filed_typing_at_most_ten_values(
     j.checkpoint("budget-conseil")
     advice.get_by_role("button").first.click()
     page.wait_for_url("**/brouillon/")
+    j.checkpoint("budget-etapes")
     dossier = Dossier.objects.get(depositor__federated_identities__isnull=False)
     assert dossier.procedure == "DP"
 
@@ -82,6 +107,7 @@ def test_a_dp_extension_is_filed_typing_at_most_ten_values(
     assert page.input_value("#id_site_postcode") == "91360"
     assert page.input_value("#id_site_locality") == "Épinay-sur-Orge"
     keys.type("#id_site_address", "4 rue des Tilleuls")
+    j.checkpoint("budget-terrain")
     page.get_by_role("button", name="Vérifier les parcelles et enregistrer").click()
     page.wait_for_url("**/brouillon/")
 
@@ -91,6 +117,7 @@ def test_a_dp_extension_is_filed_typing_at_most_ten_values(
     assert page.input_value("#id_floor_area_created_m2") == "15"
     assert page.input_value("#id_floor_area_existing_m2") == "100"
     keys.type("#id_description", "Extension de 15 m² d'une maison.")
+    j.checkpoint("budget-projet")
     page.get_by_role("button", name="Enregistrer et continuer").click()
     page.wait_for_url("**/brouillon/")
 
@@ -122,6 +149,7 @@ def test_a_dp_extension_is_filed_typing_at_most_ten_values(
     page.wait_for_url("**/dossiers/*/")
     dossier.refresh_from_db()
     assert dossier.state == State.DEPOSITED and dossier.electronic_notification_consent
+    j.checkpoint("budget-depose")
 
     typed = [selector for selector, _ in keys.typed]
     assert len(typed) <= BUDGET, f"{len(typed)} values typed: {typed}"
