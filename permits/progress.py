@@ -35,8 +35,8 @@ def due_sentence(dossier, deadlines) -> str:
         return ""
     last_day = tacit.date - timedelta(days=1)
     return (
-        f"La décision doit vous être notifiée au plus tard le {format_fr(last_day)} ; à défaut, "
-        f"{tacit.consequence.label} interviendra le {format_fr(tacit.date)} ({tacit.basis})."
+        f"La décision doit vous être notifiée au plus tard le {format_fr(last_day)} ; à défaut : "
+        f"{tacit.consequence.label} le {format_fr(tacit.date)} ({tacit.basis})."
     )
 
 

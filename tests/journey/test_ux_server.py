@@ -122,3 +122,18 @@ def test_the_registers_write_dates_in_french(client):
     html = client.get("/registres/").content.decode()
     assert '<time datetime="2026-03-01">1er mars 2026</time>' in html
     assert client.get("/registres/?format=json").json()["depots"][0]["filed_on"] == "2026-03-01"
+
+
+def test_the_dossier_page_opens_on_the_due_date_and_the_timeline(client):
+    team = make_team()
+    dossier = filed_dossier(team, "DP", on=date.today())
+    client.force_login(team.applicant)
+    html = client.get(f"/dossiers/{dossier.pk}/").content.decode()
+    tacit = dossier.deadline("tacit_decision")
+    from workflow.clock import format_fr
+
+    sentence = f"à défaut : {tacit.consequence.label} le {format_fr(tacit.date)} ({tacit.basis})"
+    assert sentence in html
+    assert html.index("due-sentence") < html.index('id="delais"')  # before the table
+    assert '<li class="progress-now" aria-current="step">' in html
+    assert '<details id="delais">' in html  # the full table one click away
