@@ -9,4 +9,5 @@ app_name = "cadastre"
 urlpatterns = [
     path("verification/", views.parcel_check, name="parcel_check"),
     path("carte/", views.map_features, name="map_features"),
+    path("adresse/", views.address_search, name="address_search"),
 ]

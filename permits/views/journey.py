@@ -6,6 +6,7 @@ cadastre.check), render. Every draft view is limited to the draft's own deposito
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -267,6 +268,9 @@ def step_site(request, pk: int):
         {
             "check": check.as_dict() if hasattr(check, "as_dict") else check,
             "center": f"{center[0]:.6f},{center[1]:.6f}" if center else "",
+            "tiles": settings.PERMIS_TILE_URL,
+            "tiles_attribution": settings.PERMIS_TILE_ATTRIBUTION,
+            "address_search": bool(settings.PERMIS_BAN_URL),
         },
     )
 
