@@ -161,7 +161,7 @@ def test_the_applicant_journey_in_a_real_browser(
     for n in range(1, 9):
         page.set_input_files(f"#file-PCMI{n}", str(pdf_file(tmp_path, f"PCMI{n}.pdf")))
         page.locator(f"form:has(#file-PCMI{n})").get_by_role("button", name="Envoyer").click()
-        page.wait_for_load_state()
+        page.wait_for_selector(f"text=Pièce PCMI{n} enregistrée")  # sent without reload
     j.checkpoint("pieces")
 
     # 5. Check and file.
@@ -195,7 +195,7 @@ def test_the_applicant_journey_in_a_real_browser(
     j.checkpoint("pieces-demandees")
     page.set_input_files("#file-PCMI2", str(pdf_file(tmp_path, "PCMI2-v2.pdf")))
     page.locator("form:has(#file-PCMI2)").get_by_role("button", name="Envoyer").click()
-    page.wait_for_load_state()
+    page.wait_for_selector("text=Pièce PCMI2 enregistrée (version 2)")
     page.get_by_role("button", name="Transmettre les pièces au service").click()
     page.wait_for_load_state()
     dossier.refresh_from_db()
