@@ -16,7 +16,7 @@ from permits.clock_cache import dossier_deadlines
 from permits.decisions.storage import open_signed
 from permits.forms import MessageForm
 from permits.models import Message
-from permits.models.documents import DocumentStatus, IssuedDocument
+from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from permits.views.follow import applicant_context
 from privacy.access_log import record_access
 from workflow.states import State
@@ -92,6 +92,13 @@ def dossier_detail(request, pk: int):
         "timeline": progress.timeline(dossier, deadlines, timezone.localdate()),
         "events": events,
         "documents": list(_SIGNED_DOCUMENTS.raw(dossier=dossier.pk, status=DocumentStatus.SIGNED)),
+        # The receipt is sealed by the job a moment after filing: said, then shown by itself
+        # (static/js/documents-refresh.js). Only the receipt: a decision is not shown before
+        # it is signed and notified.
+        "pending_receipt": dossier.state != State.DRAFT
+        and IssuedDocument.objects.filter(
+            dossier=dossier, kind=DocumentKind.RECEPISSE, status=DocumentStatus.PENDING
+        ).exists(),
         "messages_list": _messages(dossier),
         "message_form": MessageForm(),
         "follow_ups": [c for c in children if can_view_dossier(request.user, c)],

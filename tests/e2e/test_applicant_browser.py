@@ -178,8 +178,10 @@ def test_the_applicant_journey_in_a_real_browser(
 
     # 6. The receipt, signed by the worker's job, downloaded.
     receipt = IssuedDocument.objects.get(dossier=dossier, kind=DocumentKind.RECEPISSE)
+    assert "Récépissé de dépôt : en cours de signature" in page.inner_text("#documents-section")
     off_loop(sign_pending, receipt.pk)
-    page.reload()
+    # The page shows it by itself once sealed (static/js/documents-refresh.js): no reload.
+    page.get_by_role("link", name="Récépissé de dépôt (PDF signé)").wait_for()
     with page.expect_download() as download:
         page.get_by_role("link", name="Récépissé de dépôt (PDF signé)").click()
     saved = tmp_path / "recepisse.pdf"
