@@ -219,12 +219,14 @@ TYPED_KEY = "refused_act"  # the session's copy of a refused form, shown once
 def keep_typed(request, pk: int, name: str) -> None:
     """A refused act's form comes back as it was typed (issue 19): its fields kept in the
     session for the next display of the instruction page."""
-    data = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "state")}
-    request.session[TYPED_KEY] = {"pk": pk, "name": name, "data": data}
+    lists = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "state")}
+    data = {k: v[-1] for k, v in lists.items() if v}
+    request.session[TYPED_KEY] = {"pk": pk, "name": name, "data": data, "lists": lists}
 
 
 def typed_back(request, pk: int) -> dict:
-    """{"name": the act, "data": its fields} of the form refused just before, or {}."""
+    """{"name": the act, "data": each field's value, "lists": every field's values (ticked
+    boxes)} of the form refused just before, or {}."""
     kept = request.session.pop(TYPED_KEY, None)
     return kept if kept and kept.get("pk") == pk else {}
 

@@ -137,3 +137,15 @@ def test_the_dossier_page_opens_on_the_due_date_and_the_timeline(client):
     assert html.index("due-sentence") < html.index('id="delais"')  # before the table
     assert '<li class="progress-now" aria-current="step">' in html
     assert '<details id="delais">' in html  # the full table one click away
+
+
+def test_a_refused_request_for_pieces_keeps_the_ticked_boxes(client):
+    team = make_team()
+    dossier = filed_dossier(team, "PCMI", on=date.today())
+    client.force_login(team.officer)
+    posted = {"state": dossier.state, "pieces": ["PCMI2", "PCMI5"], "on": "1999-01-01"}
+    client.post(f"/instruction/{dossier.pk}/acte/request_pieces/", posted)
+    page = client.get(f"/instruction/{dossier.pk}/").content.decode()
+    assert 'value="PCMI2" checked>' in page and 'value="PCMI5" checked>' in page
+    assert 'value="PCMI3">' in page  # not ticked
+    assert 'id="rp-on" name="on" value="1999-01-01"' in page
