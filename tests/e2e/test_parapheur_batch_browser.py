@@ -73,6 +73,10 @@ def test_three_decisions_signed_after_one_reauthentication(
     being_signed = page.inner_text("#en-cours + ul")
     assert all(d.display_number in being_signed for d in dossiers)
     j.checkpoint("parapheur-apres-lot")
+    for width in (390, 320):  # the parapheur on a phone: no horizontal scroll (WCAG 1.4.10)
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        j.checkpoint(f"parapheur-{width}")
 
     documents = IssuedDocument.objects.filter(kind=DocumentKind.DECISION).order_by("pk")
     assert sorted(d.dossier_id for d in documents) == sorted(d.pk for d in dossiers)

@@ -17,7 +17,7 @@ def no_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("width", [1280, 390, 320])
 def test_search_then_previous_and_next(live_server, browser_page, width):
     team = make_team()
     today = date.today()
