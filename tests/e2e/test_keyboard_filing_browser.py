@@ -119,6 +119,10 @@ def test_a_declaration_is_filed_with_the_keyboard_only(
     page.wait_for_url("**/brouillon/")
     with page.expect_navigation():
         keys.press("a[href$='/verifier/']")
+    with page.expect_navigation():  # sent without the choices: refused, nothing lost
+        keys.press("button[data-once]")
+    assert keys.focused(".error-summary")  # the summary has the focus (data-autofocus)
+    assert "Choisissez comment recevoir" in page.inner_text(".error-summary")
     keys.choose("#id_electronic_notification_consent_0", "#id_electronic_notification_consent_0")
     page.keyboard.press("Space")
     keys.press("#id_certify", "Space")
