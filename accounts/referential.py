@@ -92,6 +92,17 @@ def commune(code: str) -> Place | None:
     return Place(code, name, department, _departments().get(department, ""))
 
 
+@cache
+def _postcodes() -> dict[str, tuple[str, ...]]:
+    return {row["code"]: tuple(row.get("codesPostaux", ())) for row in _read("communes.json")
+            if row["type"] == "commune-actuelle"}  # fmt: skip
+
+
+def postcodes(code: str) -> tuple[str, ...]:
+    """The La Poste codes of a commune in force (`91216` → `("91360",)`), empty if unknown."""
+    return _postcodes().get(code, ())
+
+
 def country(code: str) -> str | None:
     """The country of a COG code (`99100` France, `99352` Algérie), or None if unknown."""
     return _countries().get(code)

@@ -31,4 +31,5 @@ urlpatterns = [
         reference_views.apply_run,
         name="apply_run",
     ),
+    path("adresse/", views.address_search, name="address_search"),
 ]

@@ -155,3 +155,22 @@ def map_features(request):
         + "}"
     )
     return HttpResponse(body, content_type="application/geo+json")
+
+
+@require_http_methods(["GET"])
+@login_required_json
+@rate_limited("parcel_check", json=True)
+def address_search(request):
+    """The map's address search (cadastre.geocoder): ?q=…&commune=INSEE."""
+    from cadastre import geocoder
+
+    commune = request.GET.get("commune", "")
+    if not INSEE_RE.match(commune):
+        return _error(400, "invalid_commune", "Code INSEE de la commune invalide.")
+    try:
+        results = geocoder.search(request.GET.get("q", "")[:200], commune)
+    except geocoder.GeocoderUnavailable:
+        return _error(503, "geocoder_unavailable",
+                      "La recherche d'adresse est momentanément indisponible : indiquez les "
+                      "références cadastrales ou déplacez la carte.")  # fmt: skip
+    return JsonResponse({"results": results})

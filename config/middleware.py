@@ -19,13 +19,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=()"
 
 
+def content_security_policy() -> str:
+    """The policy, with the map's tile server as an image origin when one is configured
+    (settings.PERMIS_TILE_URL): the only other origin a page may load from."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    tiles = urlsplit(settings.PERMIS_TILE_URL)
+    if not (tiles.scheme and tiles.netloc):
+        return CONTENT_SECURITY_POLICY
+    origin = f"{tiles.scheme}://{tiles.netloc}"
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.policy = content_security_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 

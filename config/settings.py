@@ -265,6 +265,14 @@ PERMIS_PIECE_MAX_BYTES = env_int("PERMIS_PIECE_MAX_BYTES", 20 * 1024 * 1024)
 PERMIS_PIECE_MAX_PAGES = env_int("PERMIS_PIECE_MAX_PAGES", 100)
 PERMIS_CLAMD = env_str("PERMIS_CLAMD", "")  # unix:/run/clamav/clamd.ctl or tcp:host:port
 PERMIS_CLAMD_TIMEOUT_S = env_int("PERMIS_CLAMD_TIMEOUT", 30)
+# The parcel map (issue 19): a background as an XYZ tile template (e.g. IGN's Plan IGN through
+# the Géoplateforme's WMTS), its attribution, and the address search through the Base Adresse
+# Nationale (e.g. https://api-adresse.data.gouv.fr/search/). None by default: tests and an
+# offline demo reach nothing outside.
+PERMIS_TILE_URL = env_str("PERMIS_TILE_URL", "")
+PERMIS_TILE_ATTRIBUTION = env_str("PERMIS_TILE_ATTRIBUTION", "")
+PERMIS_BAN_URL = env_str("PERMIS_BAN_URL", "")
+PERMIS_BAN_TIMEOUT_S = env_int("PERMIS_BAN_TIMEOUT", 5)
 # Upload limits (pieces are validated by content in permits; these bound the request itself).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

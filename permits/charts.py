@@ -46,6 +46,11 @@ class BarChart:
         return " ; ".join(f"{b.label} : {b.text}" for b in self.bars) + "."
 
     @property
+    def empty(self) -> bool:
+        """Nothing to draw (no row, or every value nil): said in words, no empty axes."""
+        return not any(b.value for b in self.bars)
+
+    @property
     def bar_x(self) -> int:
         return self.label_width + PADDING
 

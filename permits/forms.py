@@ -111,7 +111,18 @@ class ApplicantForm(forms.ModelForm):
             "phone",
             "email",
         ]
-        widgets = {"kind": forms.RadioSelect, "civility": forms.RadioSelect}
+        # Autocomplete tokens (WCAG 1.3.5): the browser offers what it knows of the person.
+        widgets = {
+            "kind": forms.RadioSelect,
+            "civility": forms.RadioSelect,
+            **{name: forms.TextInput(attrs={"autocomplete": token}) for name, token in (
+                ("birth_name", "family-name"), ("given_names", "given-name"),
+                ("company_name", "organization"), ("address", "street-address"),
+                ("postcode", "postal-code"), ("locality", "address-level2"),
+                ("country", "country-name"))},
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }  # fmt: skip
         help_texts = {"birth_date": "Format AAAA-MM-JJ, par exemple 1980-06-24."}
 
     def __init__(self, *args, **kwargs):
@@ -229,16 +240,29 @@ class PieceUploadForm(forms.Form):
 
 
 class FilingForm(forms.Form):
-    electronic_notification_consent = forms.BooleanField(
-        label="J'accepte de recevoir par voie électronique les courriers et décisions relatifs "
-        "à ce dossier, y compris ceux normalement envoyés par lettre recommandée.",
-        required=False,
+    # An explicit choice, nothing pre-selected: the consent to electronic notification must be
+    # given, not presumed (reference §1.2, R424-10). "on" keeps a checkbox's value meaning yes.
+    electronic_notification_consent = forms.ChoiceField(
+        label="Comment souhaitez-vous recevoir les courriers et décisions relatifs à ce dossier ?",
+        choices=[
+            (
+                "on",
+                "Par voie électronique, y compris ceux normalement envoyés par lettre recommandée",
+            ),
+            ("off", "Par courrier postal"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez comment recevoir les courriers et décisions."},
     )
     certify = forms.BooleanField(
         label="J'atteste avoir qualité pour demander cette autorisation et certifie exacts "
         "les renseignements fournis.",
         error_messages={"required": "Cochez cette case pour déposer votre dossier."},
     )
+
+    @property
+    def consent(self) -> bool:
+        return self.cleaned_data["electronic_notification_consent"] == "on"
 
 
 class MessageForm(forms.Form):

@@ -105,6 +105,7 @@ urlpatterns = [
         name="opinion_document",
     ),
     path("statistiques/", public.statistics, name="statistics"),
+    path("parapheur/signer-la-selection/", signatory.sign_batch, name="sign_batch"),
     path("parapheur/<int:pk>/apercu/", signatory.preview, name="preview"),
     path("parapheur/<int:pk>/signer/", signatory.sign, name="sign"),
     path("parapheur/<int:pk>/renvoyer/", signatory.send_back, name="send_back"),

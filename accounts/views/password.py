@@ -103,6 +103,7 @@ def totp_setup(request):
             "error": error,
             "secret": device.secret,
             "uri": totp.provisioning_uri(device),
+            "qr_svg": totp.qr_svg(totp.provisioning_uri(device)),
         },
     )
 

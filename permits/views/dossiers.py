@@ -5,17 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_view_dossier
 from config.compiled import KEY_MARKER, Compiled, child_rows
-from permits import follow_ups
+from permits import follow_ups, progress
 from permits.access import visible_dossier
 from permits.clock_cache import dossier_deadlines
 from permits.decisions.storage import open_signed
 from permits.forms import MessageForm
 from permits.models import Message
-from permits.models.documents import DocumentStatus, IssuedDocument
+from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from permits.views.follow import applicant_context
 from privacy.access_log import record_access
 from workflow.states import State
@@ -84,12 +85,22 @@ def dossier_detail(request, pk: int):
         }
         for event in child_rows(dossier, "events")  # in sequence (Event.Meta.ordering)
     ]
+    deadlines = dossier_deadlines(dossier)
     context = {
         "dossier": dossier,
         "state_label": State(dossier.state).label,
-        "deadlines": dossier_deadlines(dossier),
+        "deadlines": deadlines,
+        "due_sentence": progress.due_sentence(dossier, deadlines),
+        "timeline": progress.timeline(dossier, deadlines, timezone.localdate()),
         "events": events,
         "documents": list(_SIGNED_DOCUMENTS.raw(dossier=dossier.pk, status=DocumentStatus.SIGNED)),
+        # The receipt is sealed by the job a moment after filing: said, then shown by itself
+        # (static/js/documents-refresh.js). Only the receipt: a decision is not shown before
+        # it is signed and notified.
+        "pending_receipt": dossier.state != State.DRAFT
+        and IssuedDocument.objects.filter(
+            dossier=dossier, kind=DocumentKind.RECEPISSE, status=DocumentStatus.PENDING
+        ).exists(),
         "messages_list": _messages(dossier),
         "message_form": MessageForm(),
         "follow_ups": [c for c in children if can_view_dossier(request.user, c)],

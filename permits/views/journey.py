@@ -6,6 +6,7 @@ cadastre.check), render. Every draft view is limited to the draft's own deposito
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import referential
 from accounts.identity import applicant_fields_from_claims
 from accounts.models import Commune, FederatedIdentity
 from cadastre.check import check_parcels
@@ -53,7 +55,9 @@ def choose_procedure(request):
     """The guided questionnaire (GET, works without JavaScript) and the direct choice. It
     starts from the site: what the cadastre and the planning data know is shown, not asked."""
     site_only = request.GET.get("etape") == "terrain"
-    form = AdvisorForm(request.GET or None, site_only=site_only)
+    query = request.GET.copy()
+    chosen = query.pop("demarche", [None])[0]  # a procedure's link on the home page
+    form = AdvisorForm(query or None, site_only=site_only)
     commune = Commune.objects.order_by("pk").first()
     site, planning, check = None, None, None
     if form.is_bound and form.is_valid() and form.cleaned_data["parcels"].strip() and commune:
@@ -76,7 +80,7 @@ def choose_procedure(request):
         "no_formality": NO_FORMALITY,
         "advised": procedures.get(advice.procedure) if advice and advice.procedure else None,
         "procedures": [procedures.get(code) for code in procedures.INITIAL_CODES],
-        "new_form": NewDossierForm(),
+        "new_form": NewDossierForm(initial={"procedure": chosen}),
     }
     return render(request, "permits/journey/choose.html", context)
 
@@ -114,7 +118,7 @@ def start_draft(request):
     with transaction.atomic():
         draft = create_draft(
             procedure=data["procedure"], commune=commune, depositor=request.user,
-            **_project_answers(data),
+            **_project_answers(data), **_site_place(commune),
         )  # fmt: skip
         _prefill_applicant(draft, request.user)
         check = _checked_site(data["parcels"], commune)[0] if data["parcels"].strip() else None
@@ -136,12 +140,31 @@ def _project_answers(data: dict) -> dict:
     return fields
 
 
+def _site_place(commune: Commune) -> dict:
+    """The site's postcode and town, known from the commune (tell us once); editable."""
+    codes = referential.postcodes(commune.insee_code)
+    return {"site_locality": commune.name, "site_postcode": codes[0] if len(codes) == 1 else ""}
+
+
+# What the applicant wrote of themself in their previous dossier, offered again (editable).
+CONTACT_FIELDS = ("address", "postcode", "locality", "country", "phone")
+
+
 def _prefill_applicant(draft: Dossier, user) -> None:
-    """Tell us once: the applicant block from FranceConnect's certified identity (§6.2)."""
+    """Tell us once: the applicant block from FranceConnect's certified identity (§6.2), and
+    the address and phone from the depositor's last dossier."""
     identity = FederatedIdentity.objects.filter(
         user=user, provider=FederatedIdentity.Provider.FRANCECONNECT
     ).first()
     applicant = Applicant(dossier=draft, rank=1, email=user.email)
+    last = (
+        Applicant.objects.filter(dossier__depositor=user, rank=1)
+        .exclude(dossier=draft).exclude(address="")
+        .order_by("-dossier__created_at", "-pk").values(*CONTACT_FIELDS).first()
+    )  # fmt: skip
+    for name, value in (last or {}).items():
+        if value:
+            setattr(applicant, name, value)
     if identity is not None:
         prefill = applicant_fields_from_claims(identity.claims)
         for name, value in prefill.fields.items():
@@ -245,6 +268,9 @@ def step_site(request, pk: int):
         {
             "check": check.as_dict() if hasattr(check, "as_dict") else check,
             "center": f"{center[0]:.6f},{center[1]:.6f}" if center else "",
+            "tiles": settings.PERMIS_TILE_URL,
+            "tiles_attribution": settings.PERMIS_TILE_ATTRIBUTION,
+            "address_search": bool(settings.PERMIS_BAN_URL),
         },
     )
 
@@ -291,21 +317,19 @@ def step_pieces(request, pk: int):
 
 
 def pieces_page(request, dossier: Dossier, template: str, codes=None):
-    """Upload or replace one piece per POST; a refusal keeps everything already saved."""
+    """Upload or replace one piece per POST, or several files at once (each named after its
+    piece: « DP1 plan.pdf »); a refusal keeps everything already saved."""
+    specs = [s for s in catalogue.pieces_for(dossier.procedure) if codes is None or s.code in codes]
     form = PieceUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            piece = add_piece(
-                dossier, form.cleaned_data["code"], form.cleaned_data["file"], request.user
-            )
-        except PieceRefused as refusal:
-            form.add_error("file", str(refusal))
-        except ScanUnavailable:
-            form.add_error(
-                "file",
-                "L'analyse antivirus est momentanément indisponible : "
-                "réessayez dans quelques minutes.",
-            )
+    if request.method == "POST" and "files" in request.FILES:
+        form = PieceUploadForm()
+        if _add_several(request, dossier, specs, request.FILES.getlist("files")):
+            return redirect(request.path)
+    elif request.method == "POST" and form.is_valid():
+        piece, refusal = _add_one(dossier, form.cleaned_data["code"], form.cleaned_data["file"],
+                                  request.user)  # fmt: skip
+        if refusal:
+            form.add_error("file", refusal)
         else:
             messages.success(request, f"Pièce {piece.code} enregistrée (version {piece.version}).")
             return redirect(request.path)
@@ -313,11 +337,44 @@ def pieces_page(request, dossier: Dossier, template: str, codes=None):
     answers = dossier.piece_answers
     rows = [
         {"spec": spec, "required": spec.required(answers), "piece": have.get(spec.code)}
-        for spec in catalogue.pieces_for(dossier.procedure)
-        if codes is None or spec.code in codes
+        for spec in specs
     ]
     kept = procedure_fit.kept_pieces(dossier) if codes is None else []
     return render(request, template, {"dossier": dossier, "rows": rows, "form": form, "kept": kept})
+
+
+def _add_one(dossier: Dossier, code: str, file, user):
+    """(the piece, None) or (None, the French refusal)."""
+    try:
+        return add_piece(dossier, code, file, user), None
+    except PieceRefused as refusal:
+        return None, str(refusal)
+    except ScanUnavailable:
+        return None, ("L'analyse antivirus est momentanément indisponible : "
+                      "réessayez dans quelques minutes.")  # fmt: skip
+
+
+def _add_several(request, dossier: Dossier, specs, files) -> bool:
+    """Each file to the piece its name starts with (case and spaces aside; the longest code
+    first, so that a PC10 would not go to PC1); each saved or refused on its own, told in a
+    message. True if all were saved."""
+    by_length = sorted(specs, key=lambda spec: -len(spec.code))
+    all_saved = True
+    for file in files:
+        name = file.name.upper().replace(" ", "")
+        spec = next((s for s in by_length if name.startswith(s.code)), None)
+        if spec is None:
+            all_saved = False
+            messages.error(request, f"{file.name} : le nom du fichier doit commencer par le code "
+                           "de sa pièce, par exemple « DP1 plan de situation.pdf ».")  # fmt: skip
+            continue
+        piece, refusal = _add_one(dossier, spec.code, file, request.user)
+        if refusal:
+            all_saved = False
+            messages.error(request, f"{file.name} ({spec.code}) : {refusal}")
+        else:
+            messages.success(request, f"Pièce {piece.code} enregistrée (version {piece.version}).")
+    return all_saved
 
 
 @login_required
@@ -334,7 +391,7 @@ def step_review(request, pk: int):
         return redirect("permits:dossier_detail", pk=draft.pk)
     # Read once for the checks and the page (drafts.CHECKED).
     prefetch_child_rows(draft, *drafts.CHECKED)
-    form = FilingForm(request.POST or None, initial={"electronic_notification_consent": True})
+    form = FilingForm(request.POST or None)
     blocked = [t for t in drafts.tasks(draft) if not t.done]
     # The procedure against the facts (issue 16 §1): a declaration calling for a permit is
     # stopped here, with the switch offered; file_dossier refuses it too.
@@ -345,9 +402,7 @@ def step_review(request, pk: int):
             filed = file_dossier(
                 draft.pk,
                 actor=request.user,
-                electronic_notification_consent=form.cleaned_data[
-                    "electronic_notification_consent"
-                ],
+                electronic_notification_consent=form.consent,
             )
         except AlreadyFiled as already:
             return redirect("permits:dossier_detail", pk=already.dossier.pk)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -54,6 +55,7 @@ def instructed(user):
 @require_safe
 def instruction_page(request, pk: int):
     from permits.views.after_decision import officer_context  # it imports this module
+    from permits.views.worklist import neighbours  # it imports this module
 
     dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
     impact = (dossier.parcel_check or {}).get("procedure", {})
@@ -93,6 +95,8 @@ def instruction_page(request, pk: int):
             "parcel_messages": (dossier.parcel_check or {}).get("messages", []),
             "site_map": site_map([p.idu for p in dossier.parcels.all()]),
             "today": timezone.localdate(),
+            "typed": typed_back(request, dossier.pk),
+            "neighbours": neighbours(request, dossier.pk),
             **officer_context(dossier),  # retrait, conformity (permits.views.after_decision)
         },
     )
@@ -202,9 +206,29 @@ def act(request, pk: int, name: str):
             raise TransitionRefused("Acte inconnu.")
     except (TransitionRefused, ValueError) as refusal:
         messages.error(request, str(refusal))
+        keep_typed(request, dossier.pk, name)
+        return redirect(reverse("permits:instruction", kwargs={"pk": dossier.pk}) + f"#{name}")
     else:
         messages.success(request, "Enregistré.")
     return redirect("permits:instruction", pk=dossier.pk)
+
+
+TYPED_KEY = "refused_act"  # the session's copy of a refused form, shown once
+
+
+def keep_typed(request, pk: int, name: str) -> None:
+    """A refused act's form comes back as it was typed (issue 19): its fields kept in the
+    session for the next display of the instruction page."""
+    lists = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "state")}
+    data = {k: v[-1] for k, v in lists.items() if v}
+    request.session[TYPED_KEY] = {"pk": pk, "name": name, "data": data, "lists": lists}
+
+
+def typed_back(request, pk: int) -> dict:
+    """{"name": the act, "data": each field's value, "lists": every field's values (ticked
+    boxes)} of the form refused just before, or {}."""
+    kept = request.session.pop(TYPED_KEY, None)
+    return kept if kept and kept.get("pk") == pk else {}
 
 
 def _letters(dossier: Dossier, name: str, user) -> None:

@@ -2,7 +2,9 @@
 signs (the mayor, or a deputy under a delegation in force), a preview, sign or send back.
 
 Signing needs a fresh re-authentication (accounts.reauth) and goes through the signing job
-(permits.decisions.issuing), which fires the `sign` transition once the PDF is signed.
+(permits.decisions.issuing), which fires the `sign` transition once the PDF is signed; until
+then the decision is shown as being signed, no longer to sign. Several decisions are signed in
+one batch after one re-authentication, each still issued and signed on its own.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +26,7 @@ from accounts.reauth import is_fresh
 from permits.decisions.content import ContentError
 from permits.decisions.issuing import issue_decision, judgement_of, signatory_of
 from permits.models import Dossier
+from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from workflow import clock
 from workflow.errors import TransitionRefused
 from workflow.states import State
@@ -39,6 +43,20 @@ def awaiting(user):
     return Dossier.objects.filter(
         commune__in=communes_for(user, [Role.SIGNATORY]), state=State.AWAITING_SIGNATURE
     ).select_related("commune")
+
+
+def _being_signed():
+    pending = IssuedDocument.objects.filter(kind=DocumentKind.DECISION,
+                                            status=DocumentStatus.PENDING)  # fmt: skip
+    return Exists(pending.filter(dossier=OuterRef("pk")))
+
+
+def to_sign(user):
+    """Awaiting signature, and not already signed and waiting for the signing job."""
+    return awaiting(user).exclude(_being_signed())
+
+
+BATCH_KEY = "parapheur_batch"  # the selection kept across the re-authentication
 
 
 def deadline_status(dossier: Dossier, today) -> dict:
@@ -129,7 +147,7 @@ def notification_risk(dossier: Dossier, today) -> str:
 def parapheur(request):
     today = timezone.localdate()
     rows = []
-    for dossier in awaiting(request.user).order_by("action_due_on"):
+    for dossier in to_sign(request.user).order_by("action_due_on"):
         rows.append({"dossier": dossier, "end": dossier.action_due_on,
                      **deadline_status(dossier, today)})  # fmt: skip
     from permits.views.after_decision import parapheur_retraits  # it imports officer views
@@ -139,6 +157,8 @@ def parapheur(request):
         "permits/signatory/parapheur.html",
         {
             "rows": rows,
+            "being_signed": awaiting(request.user).filter(_being_signed()).order_by("pk"),
+            "selected": request.session.get(BATCH_KEY, []),
             "retraits": parapheur_retraits(request.user),
             "tacit_rows": late_tacit_decisions(request.user, today),
         },
@@ -173,12 +193,9 @@ def preview(request, pk: int):
 @role_required(Role.SIGNATORY)
 @require_POST
 def sign(request, pk: int):
-    dossier = get_object_or_404(awaiting(request.user), pk=pk)
+    dossier = get_object_or_404(to_sign(request.user), pk=pk)
     if not is_fresh(request):
-        # Back to the parapheur afterwards (the signing itself is a POST, asked again there).
-        messages.info(request, "Confirmez votre identité, puis signez à nouveau.")
-        query = urlencode({"next": reverse("permits:parapheur")})
-        return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
+        return _reauthenticate(request, "Confirmez votre identité, puis signez à nouveau.")
     try:
         issue_decision(dossier, request.user)
     except (TransitionRefused, ContentError) as refusal:
@@ -186,6 +203,44 @@ def sign(request, pk: int):
     else:
         messages.success(request, f"Décision du dossier {dossier.display_number} signée : le "
                          "document scellé est produit et sera notifié.")  # fmt: skip
+    return redirect("permits:parapheur")
+
+
+def _reauthenticate(request, text: str):
+    # Back to the parapheur afterwards (the signing itself is a POST, asked again there).
+    messages.info(request, text)
+    query = urlencode({"next": reverse("permits:parapheur")})
+    return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
+
+
+@role_required(Role.SIGNATORY)
+@require_POST
+def sign_batch(request):
+    """The decisions ticked, signed one after the other after one re-authentication; one
+    refused (a tacit decision arose, an ABF accord contradicted) does not stop the others."""
+    chosen = sorted({int(v) for v in request.POST.getlist("dossier") if v.isdigit()})
+    if not chosen:
+        messages.error(request, "Cochez les décisions à signer.")
+        return redirect("permits:parapheur")
+    if not is_fresh(request):
+        request.session[BATCH_KEY] = chosen
+        return _reauthenticate(
+            request, "Confirmez votre identité, puis signez la sélection, qui est conservée."
+        )
+    request.session.pop(BATCH_KEY, None)
+    signed = []
+    for dossier in to_sign(request.user).filter(pk__in=chosen).order_by("action_due_on", "pk"):
+        try:
+            issue_decision(dossier, request.user)
+        except (TransitionRefused, ContentError) as refusal:
+            messages.error(request, f"{dossier.display_number} : {refusal}")
+        else:
+            signed.append(dossier.display_number)
+    if signed:
+        plural = "s" if len(signed) > 1 else ""
+        messages.success(request, f"{len(signed)} décision{plural} signée{plural} : "
+                         f"{', '.join(signed)}. Les documents scellés sont produits un à un "
+                         "et seront notifiés.")  # fmt: skip
     return redirect("permits:parapheur")
 
 

@@ -139,6 +139,7 @@ RULES = {
     # Cadastre data is public (Etalab): any signed-in person may look it up (JSON API, 401).
     "cadastre:parcel_check": {"allowed": SIGNED_IN},
     "cadastre:map_features": {"allowed": SIGNED_IN},
+    "cadastre:address_search": {"allowed": SIGNED_IN},
     "permits:dossier_detail": {
         "cases": {
             "own dossier": (lambda w: {"pk": w.dossiers["a1"].pk}, dossier_rule("a1")),
@@ -302,6 +303,8 @@ RULES = {
     },
     # The parapheur: signatories in force (not an expired delegation).
     "permits:parapheur": {"allowed": lambda w, a: signatory_rule(a)},
+    # An empty selection: back to the parapheur with a message, for a signatory only.
+    "permits:sign_batch": {"method": "post", "allowed": lambda w, a: signatory_rule(a)},
     # Nothing awaits signature in the matrix: a 404 even for the mayor, after the role check.
     "permits:preview": {
         "kwargs": lambda w: {"pk": w.dossiers["a1"].pk},

@@ -161,11 +161,12 @@ def test_the_applicant_journey_in_a_real_browser(
     for n in range(1, 9):
         page.set_input_files(f"#file-PCMI{n}", str(pdf_file(tmp_path, f"PCMI{n}.pdf")))
         page.locator(f"form:has(#file-PCMI{n})").get_by_role("button", name="Envoyer").click()
-        page.wait_for_load_state()
+        page.wait_for_selector(f"text=Pièce PCMI{n} enregistrée")  # sent without reload
     j.checkpoint("pieces")
 
     # 5. Check and file.
     page.goto(page.url.replace("pieces/", "verifier/"))
+    page.check("#id_electronic_notification_consent_0")
     page.check("#id_certify")
     j.checkpoint("verifier")
     page.get_by_role("button", name="Déposer ma demande").click()
@@ -177,8 +178,10 @@ def test_the_applicant_journey_in_a_real_browser(
 
     # 6. The receipt, signed by the worker's job, downloaded.
     receipt = IssuedDocument.objects.get(dossier=dossier, kind=DocumentKind.RECEPISSE)
+    assert "Récépissé de dépôt : en cours de signature" in page.inner_text("#documents-section")
     off_loop(sign_pending, receipt.pk)
-    page.reload()
+    # The page shows it by itself once sealed (static/js/documents-refresh.js): no reload.
+    page.get_by_role("link", name="Récépissé de dépôt (PDF signé)").wait_for()
     with page.expect_download() as download:
         page.get_by_role("link", name="Récépissé de dépôt (PDF signé)").click()
     saved = tmp_path / "recepisse.pdf"
@@ -194,7 +197,7 @@ def test_the_applicant_journey_in_a_real_browser(
     j.checkpoint("pieces-demandees")
     page.set_input_files("#file-PCMI2", str(pdf_file(tmp_path, "PCMI2-v2.pdf")))
     page.locator("form:has(#file-PCMI2)").get_by_role("button", name="Envoyer").click()
-    page.wait_for_load_state()
+    page.wait_for_selector("text=Pièce PCMI2 enregistrée (version 2)")
     page.get_by_role("button", name="Transmettre les pièces au service").click()
     page.wait_for_load_state()
     dossier.refresh_from_db()

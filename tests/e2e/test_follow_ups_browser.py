@@ -45,8 +45,9 @@ def test_the_holder_files_a_modificatif_and_a_daact_in_a_real_browser(
     for code in ("PCM1", "PCM2"):
         page.set_input_files(f"#file-{code}", str(pdf_file(tmp_path, f"{code}.pdf")))
         page.locator(f"form:has(#file-{code})").get_by_role("button", name="Envoyer").click()
-        page.wait_for_load_state()
+        page.wait_for_selector(f"text=Pièce {code} enregistrée")  # sent without reload
     page.goto(page.url.replace("pieces/", "verifier/"))
+    page.check("#id_electronic_notification_consent_0")
     page.check("#id_certify")
     j.checkpoint("modificatif-verifier")
     page.get_by_role("button", name="Déposer ma demande").click()

@@ -91,7 +91,7 @@ def test_the_dp_for_30_m2_in_zone_n_is_stopped_and_switched_to_a_pc_keeping_its_
     for code in ("DP1", "DP2", "DP3"):
         page.set_input_files(f"#file-{code}", str(pdf_file(tmp_path, f"{code}.pdf")))
         page.locator(f"form:has(#file-{code})").get_by_role("button", name="Envoyer").click()
-        page.wait_for_load_state()
+        page.wait_for_selector(f"text=Pièce {code} enregistrée")  # sent without reload
 
     # Stopped at the review: the reason, its article, no filing; the switch offered.
     page.goto(page.url.replace("pieces/", "verifier/"))

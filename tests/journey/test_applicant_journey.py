@@ -154,7 +154,10 @@ def test_a_whole_declaration_is_drafted_checked_and_filed_once(
     draft.refresh_from_db()
     assert draft.state == State.DEPOSITED and draft.electronic_notification_consent
     # A double click, a retried request: no second dossier, the same number.
-    again = client.post(f"/dossiers/{draft.pk}/brouillon/verifier/", {"certify": "on"})
+    again = client.post(
+        f"/dossiers/{draft.pk}/brouillon/verifier/",
+        {"certify": "on", "electronic_notification_consent": "off"},
+    )
     assert again.status_code == 302 and again["Location"] == f"/dossiers/{draft.pk}/"
     assert Dossier.objects.count() == 1
     assert len(mail.outbox) == 1 and draft.display_number in mail.outbox[0].subject
@@ -167,7 +170,10 @@ def test_a_whole_declaration_is_drafted_checked_and_filed_once(
 
 def test_filing_is_refused_while_steps_are_missing(client, applicant):
     draft = start(client, "DP")
-    r = client.post(f"/dossiers/{draft.pk}/brouillon/verifier/", {"certify": "on"})
+    r = client.post(
+        f"/dossiers/{draft.pk}/brouillon/verifier/",
+        {"certify": "on", "electronic_notification_consent": "off"},
+    )
     assert r.status_code == 200
     assert "Des étapes restent à compléter" in r.content.decode()
     assert Dossier.objects.get().state == State.DRAFT
@@ -258,7 +264,10 @@ def test_missing_pieces_are_uploaded_then_sent_and_the_clock_starts(client, cada
     team.applicant.save()
     draft = start(client, "DP")
     fill(client, draft)
-    client.post(f"/dossiers/{draft.pk}/brouillon/verifier/", {"certify": "on"})
+    client.post(
+        f"/dossiers/{draft.pk}/brouillon/verifier/",
+        {"certify": "on", "electronic_notification_consent": "off"},
+    )
     dossier = Dossier.objects.get(pk=draft.pk)
     fire(dossier, "request_pieces", actor=team.officer, pieces=["DP2"], on=timezone.localdate())
     page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
@@ -280,7 +289,10 @@ def test_messages_between_applicant_and_officer(client, cadastre_91216):
     client.force_login(team.applicant)
     draft = start(client, "DP")
     fill(client, draft)
-    client.post(f"/dossiers/{draft.pk}/brouillon/verifier/", {"certify": "on"})
+    client.post(
+        f"/dossiers/{draft.pk}/brouillon/verifier/",
+        {"certify": "on", "electronic_notification_consent": "off"},
+    )
     client.post(f"/dossiers/{draft.pk}/message/", {"body": "Bonjour, une question."})
     client.force_login(team.officer)
     client.post(f"/dossiers/{draft.pk}/message/", {"body": "Bonjour, voici la réponse."})
@@ -304,7 +316,10 @@ def test_the_applicant_withdraws_from_the_dossier_page(client, cadastre_91216):
     client.force_login(team.applicant)
     draft = start(client, "DP")
     fill(client, draft)
-    client.post(f"/dossiers/{draft.pk}/brouillon/verifier/", {"certify": "on"})
+    client.post(
+        f"/dossiers/{draft.pk}/brouillon/verifier/",
+        {"certify": "on", "electronic_notification_consent": "off"},
+    )
     r = client.post(f"/dossiers/{draft.pk}/acte/withdraw/", {"state": "deposited"})
     assert r.status_code == 302
     assert Dossier.objects.get(pk=draft.pk).state == State.WITHDRAWN

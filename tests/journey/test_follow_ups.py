@@ -244,7 +244,10 @@ def test_the_modificatif_is_a_draft_prefilled_from_the_permit_then_filed_as_m01(
         r = client.post(f"/dossiers/{draft.pk}/brouillon/pieces/",
                         {"code": code, "file": pdf_upload(f"{code}.pdf")})  # fmt: skip
         assert r.status_code == 302
-    review = client.post(f"/dossiers/{draft.pk}/brouillon/verifier/", {"certify": "on"})
+    review = client.post(
+        f"/dossiers/{draft.pk}/brouillon/verifier/",
+        {"certify": "on", "electronic_notification_consent": "off"},
+    )
     assert review.status_code == 302
     draft.refresh_from_db()
     assert draft.state == State.DEPOSITED
@@ -265,7 +268,10 @@ def test_a_modificatif_cannot_be_filed_once_the_works_are_completed(client, team
                     {"code": code, "file": pdf_upload(f"{code}.pdf")})  # fmt: skip
     fire(parent, "open_works", actor=team.applicant)
     fire(Dossier.objects.get(pk=parent.pk), "complete_works", actor=team.applicant)
-    review = client.post(f"/dossiers/{draft.pk}/brouillon/verifier/", {"certify": "on"})
+    review = client.post(
+        f"/dossiers/{draft.pk}/brouillon/verifier/",
+        {"certify": "on", "electronic_notification_consent": "off"},
+    )
     assert "travaux ne sont pas achevés" in text(review)  # children.check_can_file
     draft.refresh_from_db()
     assert draft.state == State.DRAFT and draft.number is None

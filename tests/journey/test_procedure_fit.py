@@ -129,7 +129,9 @@ def test_a_dp_whose_facts_call_for_a_permit_is_stopped_then_switched_keeping_eve
     assert "Votre projet relève d'un permis de construire pour une maison individuelle" in review
     assert "R421-14 a" in review
     assert "Passer au permis de construire pour une maison individuelle" in review
-    response = client.post(f"{base}/verifier/", {"certify": "on"})
+    response = client.post(
+        f"{base}/verifier/", {"certify": "on", "electronic_notification_consent": "off"}
+    )
     assert response.status_code == 200
     with pytest.raises(FilingError, match="R421-14 a"):
         file_dossier(draft.pk)

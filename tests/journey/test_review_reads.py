@@ -41,7 +41,7 @@ def test_the_review_page_reads_each_part_of_the_draft_once(client, cadastre_9121
 
     # Filing without consenting to electronic notification records the refusal; the receipt
     # is prepared in the same transaction.
-    response = client.post(url, {"certify": "on"})
+    response = client.post(url, {"certify": "on", "electronic_notification_consent": "off"})
     assert response.status_code == 302 and response["Location"] == f"/dossiers/{draft.pk}/"
     filed = Dossier.objects.get(pk=draft.pk)
     assert filed.state == State.DEPOSITED and not filed.electronic_notification_consent

@@ -68,7 +68,7 @@ def test_the_instruction_page_draws_the_parcels_with_the_constraints_they_cross(
     client.force_login(team.officer)
     html = client.get(f"/instruction/{site.pk}/").content.decode()
     # The constraints in text, complete without the script.
-    section = html[html.index('id="site-map-title"') : html.index("<h2>Pièces</h2>")]
+    section = html[html.index('id="site-map-title"') : html.index('<h2 id="pieces">Pièces</h2>')]
     assert "Zone UA (Centre ancien) : 50 % du terrain" in section
     assert "Zone N : 50 % du terrain" in section
     assert "1AU" not in section  # in the frame's neighbourhood, but not crossed
