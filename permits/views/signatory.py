@@ -193,7 +193,9 @@ def preview(request, pk: int):
 @role_required(Role.SIGNATORY)
 @require_POST
 def sign(request, pk: int):
-    dossier = get_object_or_404(to_sign(request.user), pk=pk)
+    # `awaiting`, not `to_sign`: a second click on a decision already being signed finds it and
+    # gets the same pending document back (issue_decision is idempotent), not a 404.
+    dossier = get_object_or_404(awaiting(request.user), pk=pk)
     if not is_fresh(request):
         return _reauthenticate(request, "Confirmez votre identité, puis signez à nouveau.")
     try:

@@ -112,7 +112,7 @@ def test_the_statistics_say_when_there_is_no_data(client):
     team = make_team()
     client.force_login(team.officer)
     html = client.get("/statistiques/").content.decode()
-    assert html.count('class="chart-empty"') == 5  # every chart says it, none is drawn empty
+    assert html.count('class="chart-empty"') == 6  # every chart says it, none is drawn empty
     assert 'role="img"' not in html
 
 
