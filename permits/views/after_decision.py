@@ -309,6 +309,8 @@ def pronounce_retrait(request, pk: int):
         done = retract(dossier, request)
     except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
+        keep_typed(request, dossier.pk, "retract", str(refusal))
+        return redirect(reverse("permits:parapheur") + f"#retract-{dossier.pk}")
     else:
         messages.success(request, done)
     return redirect(reverse("permits:parapheur") + "#retraits")

@@ -263,6 +263,8 @@ def start_retrait(request, pk: int):
         done = announce_retrait(rows[pk]["dossier"], request)
     except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
+        keep_typed(request, pk, "start_retrait", str(refusal))
+        return redirect(reverse("permits:parapheur") + f"#start_retrait-{pk}")
     else:
         messages.success(request, done)
     return redirect(reverse("permits:parapheur") + "#decisions-tacites")

@@ -4,16 +4,21 @@ again shows the values and ticked boxes as typed, the refusal inside that form, 
 
 import html
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from accounts import reauth
 from accounts.models import ConsultedService
 from permits.models import Dossier
+from tests.decisions.test_late_signature import at
 from tests.factories import filed_dossier, make_team
 from tests.officer.test_after_decision import executory, works_completed
 from tests.officer.test_officer_screens import awaiting_signature
+from workflow import timers
+from workflow.clock import add_months
 from workflow.states import State
 from workflow.transitions import fire
 
@@ -182,3 +187,46 @@ def test_the_parapheur_send_back_shows_its_refusal_next_to_the_comment(client, t
     assert "field-error" in form(page, f"send_back-{d.pk}")
     assert "field-error" not in form(page, f"send_back-{other.pk}")
     assert Dossier.objects.get(pk=d.pk).state == State.AWAITING_SIGNATURE
+
+
+def test_the_retrait_pronounced_too_early_keeps_its_reason(client, team):
+    d = executory(team)
+    Dossier.objects.filter(pk=d.pk).update(retrait_letter_on=timezone.localdate())
+    client.force_login(team.mayor)
+    session = client.session
+    session[reauth.SESSION_KEY] = int(time.time())  # just re-authenticated
+    session.save()
+    reason = "La hauteur excède 9 m (article UH 10)."
+    page = refused(
+        client,
+        team.mayor,
+        f"/parapheur/{d.pk}/retrait/",
+        {"state": d.state, "reason": reason},
+        "/parapheur/",
+        f"retract-{d.pk}",
+    )
+    typed = form(page, f"retract-{d.pk}")
+    assert "field-error" in typed and f">{reason}</textarea>" in typed
+    assert Dossier.objects.get(pk=d.pk).state == State.EXECUTORY
+
+
+def test_a_retrait_started_from_the_parapheur_keeps_its_grounds(client, team):
+    today = timezone.localdate()
+    d = awaiting_signature(team)
+    filed = add_months(today - timedelta(days=1), -2)  # PCMI: 2 months (R423-23 b)
+    Dossier.objects.filter(pk=d.pk).update(filed_at=at(filed))
+    timers.reschedule(d)
+    timers.sweep(today)  # the tacit grant arises under signature, executory at once (L424-8)
+    assert Dossier.objects.get(pk=d.pk).state == State.EXECUTORY
+    grounds = "Le projet méconnaît l'article UH 10."
+    page = refused(
+        client,
+        team.mayor,
+        f"/parapheur/{d.pk}/engager-retrait/",
+        {"state": State.TACIT_GRANTED, "grounds": grounds},
+        "/parapheur/",
+        f"start_retrait-{d.pk}",
+    )
+    typed = form(page, f"start_retrait-{d.pk}")
+    assert STALE in typed and f">{grounds}</textarea>" in typed
+    assert Dossier.objects.get(pk=d.pk).retrait_letter_on is None
