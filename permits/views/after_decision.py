@@ -33,6 +33,7 @@ from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus
 from permits.notify import email_applicant
 from permits.views.officer import INSTRUCTORS, instructed, posted_lines, required_signatory
+from permits.views.typed import keep_typed
 from workflow.errors import TransitionRefused
 from workflow.models.instruction import GRANTED, RETRAIT_REPLY_DAYS
 from workflow.states import State
@@ -226,8 +227,9 @@ def officer_act(request, pk: int, name: str):
         done = OFFICER_ACTS[name](dossier, request)
     except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
-    else:
-        messages.success(request, done)
+        keep_typed(request, dossier.pk, name, str(refusal))
+        return redirect(reverse("permits:instruction", args=[dossier.pk]) + f"#{name}")
+    messages.success(request, done)
     return redirect(reverse("permits:instruction", args=[dossier.pk]) + "#apres-decision")
 
 
@@ -307,6 +309,8 @@ def pronounce_retrait(request, pk: int):
         done = retract(dossier, request)
     except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
+        keep_typed(request, dossier.pk, "retract", str(refusal))
+        return redirect(reverse("permits:parapheur") + f"#retract-{dossier.pk}")
     else:
         messages.success(request, done)
     return redirect(reverse("permits:parapheur") + "#retraits")

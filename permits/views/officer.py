@@ -24,6 +24,7 @@ from permits.pieces import catalogue
 from permits.pieces.store import current_pieces
 from permits.site_map import site_map
 from permits.views.dossiers import EVENT_LABELS
+from permits.views.typed import keep_typed, typed_back
 from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
 from workflow.consultations import send_consultation
 from workflow.errors import TransitionRefused
@@ -206,29 +207,11 @@ def act(request, pk: int, name: str):
             raise TransitionRefused("Acte inconnu.")
     except (TransitionRefused, ValueError) as refusal:
         messages.error(request, str(refusal))
-        keep_typed(request, dossier.pk, name)
+        keep_typed(request, dossier.pk, name, str(refusal))
         return redirect(reverse("permits:instruction", kwargs={"pk": dossier.pk}) + f"#{name}")
     else:
         messages.success(request, "Enregistré.")
     return redirect("permits:instruction", pk=dossier.pk)
-
-
-TYPED_KEY = "refused_act"  # the session's copy of a refused form, shown once
-
-
-def keep_typed(request, pk: int, name: str) -> None:
-    """A refused act's form comes back as it was typed (issue 19): its fields kept in the
-    session for the next display of the instruction page."""
-    lists = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "state")}
-    data = {k: v[-1] for k, v in lists.items() if v}
-    request.session[TYPED_KEY] = {"pk": pk, "name": name, "data": data, "lists": lists}
-
-
-def typed_back(request, pk: int) -> dict:
-    """{"name": the act, "data": each field's value, "lists": every field's values (ticked
-    boxes)} of the form refused just before, or {}."""
-    kept = request.session.pop(TYPED_KEY, None)
-    return kept if kept and kept.get("pk") == pk else {}
 
 
 def _letters(dossier: Dossier, name: str, user) -> None:

@@ -27,6 +27,7 @@ from permits.decisions.content import ContentError
 from permits.decisions.issuing import issue_decision, judgement_of, signatory_of
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
+from permits.views.typed import keep_typed, typed_back
 from workflow import clock
 from workflow.errors import TransitionRefused
 from workflow.states import State
@@ -161,6 +162,7 @@ def parapheur(request):
             "selected": request.session.get(BATCH_KEY, []),
             "retraits": parapheur_retraits(request.user),
             "tacit_rows": late_tacit_decisions(request.user, today),
+            "typed": typed_back(request),
         },
     )
 
@@ -263,6 +265,8 @@ def start_retrait(request, pk: int):
         done = announce_retrait(rows[pk]["dossier"], request)
     except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
+        keep_typed(request, pk, "start_retrait", str(refusal))
+        return redirect(reverse("permits:parapheur") + f"#start_retrait-{pk}")
     else:
         messages.success(request, done)
     return redirect(reverse("permits:parapheur") + "#decisions-tacites")
@@ -282,6 +286,8 @@ def send_back(request, pk: int):
         )
     except TransitionRefused as refusal:
         messages.error(request, str(refusal))
+        keep_typed(request, dossier.pk, "send_back", str(refusal))
+        return redirect(reverse("permits:parapheur") + f"#send_back-{dossier.pk}")
     else:
         messages.success(request, "Projet renvoyé à l'instructeur.")
     return redirect("permits:parapheur")
