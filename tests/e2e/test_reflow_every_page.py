@@ -26,6 +26,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 SHOTS = settings.BASE_DIR / "var" / "e2e" / "reflow"
 WIDTHS = (1280, 390, 320)
+# The innermost elements sticking out on the right: what to fix when a page overflows.
+WIDEST = """[...document.body.querySelectorAll('*')].filter(e =>
+    e.getBoundingClientRect().right > window.innerWidth + 1 && e.children.length === 0
+  ).slice(0, 3).map(e => e.outerHTML.slice(0, 160))"""
 
 
 def the_commune_and_its_dossiers():
@@ -168,7 +172,8 @@ def check(page, base_url: str, role: str, path: str, width: int) -> list[str]:
         problems.append(f"{role} {path} @{width}: status {response.status}, at {page.url}")
     overflow = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     if overflow[0] > overflow[1]:
-        problems.append(f"{role} {path} @{width}: scrollWidth {overflow[0]} > {overflow[1]}")
+        problems.append(f"{role} {path} @{width}: scrollWidth {overflow[0]} > {overflow[1]}, "
+                        f"widest: {page.evaluate(WIDEST)}")  # fmt: skip
     name = f"{role}{path.split('?')[0].replace('/', '-').rstrip('-')}-{width}"
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
