@@ -166,15 +166,16 @@ def check(page, base_url: str, role: str, path: str, width: int) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     problems = []
+    name = f"{role}{path.split('?')[0].replace('/', '-').rstrip('-')}-{width}"
     response = page.goto(base_url + path)
     page.wait_for_load_state("load")
     if response.status != 200 or page.url != base_url + path:
         problems.append(f"{role} {path} @{width}: status {response.status}, at {page.url}")
     overflow = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     if overflow[0] > overflow[1]:
+        (SHOTS / f"{name}.html").write_text(page.content())  # to find the cause offline
         problems.append(f"{role} {path} @{width}: scrollWidth {overflow[0]} > {overflow[1]}, "
                         f"widest: {page.evaluate(WIDEST)}")  # fmt: skip
-    name = f"{role}{path.split('?')[0].replace('/', '-').rstrip('-')}-{width}"
     page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
     record_axe(page, name, results.response)
