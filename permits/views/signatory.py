@@ -189,7 +189,16 @@ def preview(request, pk: int):
     except ContentError as refusal:  # e.g. a draft contrary to the ABF's accord (L632-2)
         messages.error(request, f"Ce projet ne peut pas être signé : {refusal}")
         return redirect("permits:parapheur")
-    return HttpResponse(render_html(content))
+    response = HttpResponse(render_html(content))
+    # The document's own inline style (the same HTML as the PDF) and its QR code, nothing else:
+    # no script (default-src 'none'), no request; the site's policy would refuse the style.
+    response["Content-Security-Policy"] = PREVIEW_POLICY
+    return response
+
+
+PREVIEW_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+)
 
 
 @role_required(Role.SIGNATORY)

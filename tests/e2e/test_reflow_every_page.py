@@ -69,9 +69,7 @@ def the_commune_and_its_dossiers():
     service = team.service.pk
 
     # Left out: /cadastre/donnees/ and /donnees-personnelles/ (they redirect to the one
-    # commune's page), the TOTP set-up (only within a sign-in: test_totp_qr_browser.py), the
-    # arrêté's preview (the PDF's own HTML: the site's Content-Security-Policy refuses its
-    # inline style, so it shows unstyled; a fix of its own).
+    # commune's page) and the TOTP set-up (only within a sign-in: test_totp_qr_browser.py).
     public = ["/", "/demarches/", "/registres/", "/verifier/", f"/donnees-personnelles/{insee}/",
               "/accessibilite/", f"/services/{service}/"]  # fmt: skip
     d = f"/dossiers/{draft.pk}/brouillon/"
@@ -120,6 +118,7 @@ def the_commune_and_its_dossiers():
             team.mayor,
             [
                 "/parapheur/",
+                f"/parapheur/{to_sign.pk}/apercu/",
                 "/compte/",
             ],
         ),

@@ -121,6 +121,17 @@ def awaiting_signature(team):
     return fire(d, "send_for_signature", actor=team.officer)
 
 
+def test_the_preview_keeps_the_acts_own_style_and_runs_nothing(client, team):
+    """The site's policy refused the act's inline style: the mayor saw it unstyled."""
+    d = awaiting_signature(team)
+    client.force_login(team.mayor)
+    response = client.get(f"/parapheur/{d.pk}/apercu/")
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy
+    assert "script-src" not in policy and "default-src 'none'" in policy
+    assert "<style>" in response.content.decode()
+
+
 def test_the_parapheur_asks_a_fresh_authentication_before_signing(client, team):
     d = awaiting_signature(team)
     client.force_login(team.mayor)
