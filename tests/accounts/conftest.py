@@ -4,8 +4,6 @@ provider) and a scriptable peer for forged tokens, both on 127.0.0.1."""
 import json
 import os
 import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from django.conf import settings
 
 from accounts.oidc import client as oidc_client
 from tests.accounts.oidc_peer import CLIENT_ID, CLIENT_SECRET, Peer
+from tests.local_services import ready_service
 
 NODE_DIR = Path(settings.BASE_DIR) / "devservices" / "franceconnect"
 IDENTITIES_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "franceconnect"
@@ -78,22 +77,11 @@ def franceconnect_node(live_server, tmp_path_factory):
         "FC_IDENTITIES_DIR": str(IDENTITIES_DIR),
     }
     log = tmp_path_factory.mktemp("franceconnect") / "provider.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            ["node", "server.js"], cwd=NODE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    deadline = time.monotonic() + 20
-    issuer = None
-    while issuer is None and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.1)
-        ready = [line for line in log.read_text().splitlines() if line.startswith("READY ")]
-        issuer = ready[0].split()[1] if ready else None
-    if issuer is None:
-        process.kill()
-        pytest.fail(f"the local FranceConnect provider did not start: {log.read_text()}")
-    yield issuer
-    process.terminate()
-    process.wait(timeout=10)
+    command = ["node", "server.js"]
+    with ready_service(
+        command, log, "the local FranceConnect provider", cwd=NODE_DIR, env=env
+    ) as issuer:
+        yield issuer
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """The local PLAT'AU-shaped service (devservices/platau/server.py), started once like the demo
 starts it, emptied before each test; the connector pointed at it, retries without waiting."""
 
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.local_services import ready_service
 
 SERVER = Path(__file__).resolve().parents[2] / "devservices" / "platau" / "server.py"
 
@@ -36,21 +36,9 @@ class Hub:
 @pytest.fixture(scope="session")
 def platau_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("platau") / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, str(SERVER), "--port", "0"], stdout=out,
-                                   stderr=subprocess.STDOUT)  # fmt: skip
-    deadline = time.monotonic() + 20
-    url = None
-    while url is None and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-        ready = [line for line in log.read_text().splitlines() if line.startswith("READY ")]
-        url = ready[0].split()[1] if ready else None
-    if url is None:
-        process.kill()
-        pytest.fail(f"the local PLAT'AU service did not start: {log.read_text()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    command = [sys.executable, str(SERVER), "--port", "0"]
+    with ready_service(command, log, "the local PLAT'AU service") as url:
+        yield url
 
 
 @pytest.fixture
