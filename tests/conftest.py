@@ -8,6 +8,9 @@ from permits.decisions import pki
 from tests.cadastre.conftest import PARCELS_91216, import_91216
 from tests.decisions.conftest import PASSPHRASE, write_key
 
+# The local services (devservices/), one process each for the whole run.
+from tests.local_services import franceconnect_node, platau_server  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _static_from_finders(settings):

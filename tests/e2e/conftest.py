@@ -2,11 +2,8 @@ import os
 
 import pytest
 
-# The local FranceConnect-like provider (tests/accounts/conftest.py).
-from tests.accounts.conftest import franceconnect_node  # noqa: F401
-
-# The local PLAT'AU-shaped service (tests/platau/conftest.py).
-from tests.platau.conftest import hub, platau_server  # noqa: F401
+# The PLAT'AU hub scripted by the tests (tests/platau/conftest.py).
+from tests.platau.conftest import hub  # noqa: F401
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package: Playwright never downloads a browser
 

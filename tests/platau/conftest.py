@@ -1,15 +1,8 @@
 """The local PLAT'AU-shaped service (devservices/platau/server.py), started once like the demo
 starts it, emptied before each test; the connector pointed at it, retries without waiting."""
 
-import sys
-from pathlib import Path
-
 import pytest
 import requests
-
-from tests.local_services import ready_service
-
-SERVER = Path(__file__).resolve().parents[2] / "devservices" / "platau" / "server.py"
 
 
 class Hub:
@@ -31,14 +24,6 @@ class Hub:
 
     def calls(self, path: str) -> list[dict]:
         return [e for e in self.journal() if e["path"].endswith("/v10/" + path)]
-
-
-@pytest.fixture(scope="session")
-def platau_server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("platau") / "server.log"
-    command = [sys.executable, str(SERVER), "--port", "0"]
-    with ready_service(command, log, "the local PLAT'AU service") as url:
-        yield url
 
 
 @pytest.fixture
