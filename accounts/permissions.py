@@ -110,7 +110,7 @@ def remembered_roles(user):
         delattr(user, _REMEMBERED)
 
 
-def _pairs(user) -> frozenset[tuple[str, int]]:
+def _pairs(user) -> frozenset[tuple[str, int | None]]:
     """The user's role pairs: remembered for the request, or read now."""
     memo = getattr(user, _REMEMBERED, None)
     if memo is None:

@@ -15,7 +15,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ def too_many_requests(request, wait: int, json: bool = False):
         if wait < 120
         else f"Trop de demandes en peu de temps. Réessayez dans {minutes} minutes."
     )
+    response: HttpResponse
     if json:
         response = JsonResponse({"error": "rate_limited", "message": message}, status=429)
     else:
