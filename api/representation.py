@@ -1,7 +1,7 @@
-"""A serializer's output computed from `.values()` rows, for the API's hot reads (bench/load).
+"""A serializer's output computed from `.values()` rows, for the API's hot reads.
 
 DRF builds a model instance per row, then walks every field through `get_attribute` and
-`to_representation`: about 0.5 ms a dossier. Here the serializer class stays the single source
+`to_representation`, a cost per dossier that dominated the list (docs/benchmarks.md). Here the serializer class stays the single source
 of the fields (their names, order, sources and formats, and of the OpenAPI schema); its bound
 fields are read once per class into a list of (key, column, converter). A row then costs one
 dict lookup per field, the field's own `to_representation` where it changes the value

@@ -103,8 +103,8 @@ DATABASES = {
     )
 }
 # Parameters bound on the server, and a statement run 5 times on a connection prepared there:
-# PostgreSQL then skips parsing and planning the pages' queries (bench/load: 1.5–3 ms less per
-# dossier page). Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
+# PostgreSQL then skips parsing and planning the pages' queries (gain: docs/benchmarks.md).
+# Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
 # with max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns them off.
 DATABASE_OPTIONS = {
     "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),

@@ -28,8 +28,8 @@ def layer_srid(layer) -> int:
 
 
 def to_lambert93(layer) -> CoordTransform | None:
-    """One transformation per layer (building one per geometry costs ~50 ms), None when the
-    layer is already in Lambert-93."""
+    """One transformation per layer (building one is costly: never one per geometry), None when
+    the layer is already in Lambert-93."""
     srid = layer_srid(layer)
     if srid == LAMBERT_93:
         return None

@@ -53,8 +53,8 @@ CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (
 CREATE TEMP TABLE IF NOT EXISTS {_SEEN} (idu text);
 TRUNCATE {_STAGE}, {_SEEN};
 """
-# The planner prices PostGIS functions so high that it JIT-compiles every chunk's statement
-# (1.7 s lost per 50,000 rows, measured); the materialised chunk needs more than 4 MB of memory.
+# The planner prices PostGIS functions so high that it JIT-compiles every chunk's statement, for
+# a loss (docs/benchmarks.md); the materialised chunk needs more than 4 MB of memory.
 _SESSION_SQL = "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'"
 
 # One chunk (unique IDUs: the loader keeps the last occurrence): reproject, repair
