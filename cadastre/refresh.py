@@ -30,7 +30,7 @@ def sources(commune: Commune) -> list[tuple[str, str]]:
     """(kind, URL) of each configured source of `commune`: one cadastre file per cadastral
     code (Paris, Lyon and Marseille are published by arrondissement, §5.1)."""
     insee = commune.insee_code
-    out = []
+    out: list[tuple[str, str]] = []
     if template := settings.PERMIS_CADASTRE_REFRESH_URL:
         for code in cadastral_codes(insee):
             url = template.format(insee=code, dep=departement_of(code))
