@@ -9,13 +9,17 @@ Dossiers are read through two attributes only (`commune_id`, `depositor_id`), so
 no import of permits.
 """
 
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from functools import cache, wraps
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -26,7 +30,12 @@ from accounts.models import (
     InstructionService,
     Membership,
     Role,
+    User,
 )
+
+AnyUser = User | AnonymousUser
+# A view function, kept as it is by the guards below.
+View = TypeVar("View", bound=Callable[..., Any])
 
 # Who may read a dossier of their commune (its instruction, its pieces).
 DOSSIER_READERS = frozenset(
@@ -126,7 +135,7 @@ def commune_ids_for(user, roles=AGENT_ROLES) -> list[int]:
     return sorted({c for r, c in _pairs(user) if r in roles and c is not None})
 
 
-def communes_for(user, roles=AGENT_ROLES):
+def communes_for(user: AnyUser, roles: Iterable[str] = AGENT_ROLES) -> QuerySet[Commune]:
     """The communes where the user holds one of the roles (directly or through a service)."""
     return Commune.objects.filter(pk__in=commune_ids_for(user, roles))
 
@@ -172,13 +181,15 @@ def login_required(view):
     return wrapper
 
 
-def role_required(*roles, commune=None):
+def role_required(
+    *roles: str, commune: Callable[..., Commune | int | str] | None = None
+) -> Callable[[View], View]:
     """Guards a view: anonymous people are sent to sign in, others need one of `roles`.
 
     `commune(request, **kwargs)` names the commune the request acts on (a Commune or an id);
     without it, holding the role in any commune suffices (lists filtered per commune)."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
@@ -193,7 +204,7 @@ def role_required(*roles, commune=None):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return cast(View, wrapper)  # the same signature (functools.wraps)
 
     return decorator
 

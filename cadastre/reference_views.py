@@ -5,9 +5,11 @@ history of imports (who, when, which file and its SHA-256, counts, report)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -46,7 +48,7 @@ class UploadForm(forms.Form):
 
 @require_safe
 @role_required(*ADMIN_ROLES)
-def reference_index(request):
+def reference_index(request: HttpRequest) -> HttpResponse:
     """The menu's entry: the administrator's commune, or the list when they have several."""
     communes = list(communes_for(request.user, ADMIN_ROLES))
     if len(communes) == 1:
@@ -54,13 +56,13 @@ def reference_index(request):
     return render(request, "cadastre/reference_index.html", {"communes": communes})
 
 
-def _commune(request, insee_code, **kwargs):
+def _commune(request: HttpRequest, insee_code: str, **kwargs: object) -> Commune:
     return get_object_or_404(Commune, insee_code=insee_code)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*ADMIN_ROLES, commune=_commune)
-def reference_page(request, insee_code: str):
+def reference_page(request: HttpRequest, insee_code: str) -> HttpResponse:
     commune = _commune(request, insee_code)
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -93,11 +95,11 @@ def reference_page(request, insee_code: str):
     )
 
 
-def _run(commune, pk) -> ImportRun:
+def _run(commune: Commune, pk: int) -> ImportRun:
     return get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk, commune=commune)
 
 
-def _lines(report: dict) -> list[tuple[str, object]]:
+def _lines(report: dict[str, Any] | None) -> list[tuple[str, object]]:
     if not report:
         return []
     rows = [
@@ -113,7 +115,7 @@ def _lines(report: dict) -> list[tuple[str, object]]:
     return rows
 
 
-def _rejections(report: dict) -> list[tuple[str, int, list[str]]]:
+def _rejections(report: dict[str, Any] | None) -> list[tuple[str, int, list[str]]]:
     samples = (report or {}).get("rejected_samples") or {}
     return [
         (REJECTION_LABELS.get(reason, reason), count, samples.get(reason, []))
@@ -123,7 +125,7 @@ def _rejections(report: dict) -> list[tuple[str, int, list[str]]]:
 
 @require_safe
 @role_required(*ADMIN_ROLES, commune=_commune)
-def import_run(request, insee_code: str, pk: int):
+def import_run(request: HttpRequest, insee_code: str, pk: int) -> HttpResponse:
     commune = _commune(request, insee_code)
     run = _run(commune, pk)
     shown = run.report or run.simulation
@@ -142,7 +144,7 @@ def import_run(request, insee_code: str, pk: int):
 
 @require_safe
 @role_required(*ADMIN_ROLES, commune=_commune)
-def import_run_state(request, insee_code: str, pk: int):
+def import_run_state(request: HttpRequest, insee_code: str, pk: int) -> JsonResponse:
     """What the progress bar polls (static/js/import-progress.js)."""
     run = _run(_commune(request, insee_code), pk)
     return JsonResponse(
@@ -157,7 +159,7 @@ def import_run_state(request, insee_code: str, pk: int):
 
 @require_POST
 @role_required(*ADMIN_ROLES, commune=_commune)
-def apply_run(request, insee_code: str, pk: int):
+def apply_run(request: HttpRequest, insee_code: str, pk: int) -> HttpResponse:
     run = _run(_commune(request, insee_code), pk)
     if runs.apply(run):
         messages.success(request, "L'import est lancé : suivez son avancement ci-dessous.")
