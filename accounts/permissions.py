@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -36,6 +37,14 @@ from accounts.models import (
 AnyUser = User | AnonymousUser
 # A view function, kept as it is by the guards below.
 View = TypeVar("View", bound=Callable[..., Any])
+
+
+class SignedInRequest(HttpRequest):
+    """The request of a view behind role_required or login_required, for the type checker:
+    only signed-in people get through (django-stubs' pattern; never instantiated)."""
+
+    user: User
+
 
 # Who may read a dossier of their commune (its instruction, its pieces).
 DOSSIER_READERS = frozenset(

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Commune, Role
-from accounts.permissions import communes_for, role_required
+from accounts.permissions import SignedInRequest, communes_for, role_required
 from cadastre import runs
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.report import REJECTION_LABELS
@@ -48,7 +48,7 @@ class UploadForm(forms.Form):
 
 @require_safe
 @role_required(*ADMIN_ROLES)
-def reference_index(request: HttpRequest) -> HttpResponse:
+def reference_index(request: SignedInRequest) -> HttpResponse:
     """The menu's entry: the administrator's commune, or the list when they have several."""
     communes = list(communes_for(request.user, ADMIN_ROLES))
     if len(communes) == 1:
@@ -62,7 +62,7 @@ def _commune(request: HttpRequest, insee_code: str, **kwargs: object) -> Commune
 
 @require_http_methods(["GET", "POST"])
 @role_required(*ADMIN_ROLES, commune=_commune)
-def reference_page(request: HttpRequest, insee_code: str) -> HttpResponse:
+def reference_page(request: SignedInRequest, insee_code: str) -> HttpResponse:
     commune = _commune(request, insee_code)
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -125,7 +125,7 @@ def _rejections(report: dict[str, Any] | None) -> list[tuple[str, int, list[str]
 
 @require_safe
 @role_required(*ADMIN_ROLES, commune=_commune)
-def import_run(request: HttpRequest, insee_code: str, pk: int) -> HttpResponse:
+def import_run(request: SignedInRequest, insee_code: str, pk: int) -> HttpResponse:
     commune = _commune(request, insee_code)
     run = _run(commune, pk)
     shown = run.report or run.simulation
@@ -144,7 +144,7 @@ def import_run(request: HttpRequest, insee_code: str, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(*ADMIN_ROLES, commune=_commune)
-def import_run_state(request: HttpRequest, insee_code: str, pk: int) -> JsonResponse:
+def import_run_state(request: SignedInRequest, insee_code: str, pk: int) -> JsonResponse:
     """What the progress bar polls (static/js/import-progress.js)."""
     run = _run(_commune(request, insee_code), pk)
     return JsonResponse(
@@ -159,7 +159,7 @@ def import_run_state(request: HttpRequest, insee_code: str, pk: int) -> JsonResp
 
 @require_POST
 @role_required(*ADMIN_ROLES, commune=_commune)
-def apply_run(request: HttpRequest, insee_code: str, pk: int) -> HttpResponse:
+def apply_run(request: SignedInRequest, insee_code: str, pk: int) -> HttpResponse:
     run = _run(_commune(request, insee_code), pk)
     if runs.apply(run):
         messages.success(request, "L'import est lancé : suivez son avancement ci-dessous.")
