@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 
@@ -216,7 +217,7 @@ class ParcelLoader:
         self.communes: set[str] = set()
         self.sheets: set[str] = set()
         self._worker: threading.Thread | None = None
-        self._outcome: tuple | BaseException | None = None
+        self._outcome: tuple[Any, ...] | BaseException | None = None
         self._cursor = connection.cursor()
         self._cursor.execute(_SESSION_SQL)
         self._cursor.execute(_STAGE_DDL)
