@@ -240,6 +240,8 @@ def servitude_effects(
 
 
 def zone_effects(typezone: str, libelle: str) -> list[ProcedureEffect]:
+    """An agricultural or natural zone (A, N) may call for the CDPENAF and a longer délai
+    (R423-24 d): flagged to confirm, since only some projects there need it."""
     if (typezone or "").upper() in ("A", "N"):
         return [_sourced(_CDPENAF, f"zone {libelle}")]
     return []

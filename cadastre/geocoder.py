@@ -19,6 +19,8 @@ class GeocoderUnavailable(RuntimeError):
 
 
 def enabled() -> bool:
+    """Off without PERMIS_BAN_URL (tests, offline installations): the map then offers no
+    address search and nothing is sent out."""
     return bool(settings.PERMIS_BAN_URL)
 
 

@@ -17,6 +17,8 @@ from cadastre.models import ImportExecution
 
 @contextlib.contextmanager
 def recorded_import(kind: str) -> Iterator[ImportExecution]:
+    """Records the run outside the import's transaction, so that /metrics sees a refused or
+    crashed import as failed instead of not at all."""
     run = ImportExecution.objects.create(kind=kind, outcome="running")
     try:
         yield run

@@ -63,6 +63,8 @@ def _commune(request: HttpRequest, insee_code: str, **kwargs: object) -> Commune
 @require_http_methods(["GET", "POST"])
 @role_required(*ADMIN_ROLES, commune=_commune)
 def reference_page(request: SignedInRequest, insee_code: str) -> HttpResponse:
+    """The commune's reference data and the upload: a file is only simulated here, never applied
+    before the administrator has read the simulation (apply_run)."""
     commune = _commune(request, insee_code)
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -126,6 +128,8 @@ def _rejections(report: dict[str, Any] | None) -> list[tuple[str, int, list[str]
 @require_safe
 @role_required(*ADMIN_ROLES, commune=_commune)
 def import_run(request: SignedInRequest, insee_code: str, pk: int) -> HttpResponse:
+    """One run: the applied report, or the simulation to confirm, with the rejections' reasons
+    so that the administrator can fix the file first."""
     commune = _commune(request, insee_code)
     run = _run(commune, pk)
     shown = run.report or run.simulation
@@ -160,6 +164,8 @@ def import_run_state(request: SignedInRequest, insee_code: str, pk: int) -> Json
 @require_POST
 @role_required(*ADMIN_ROLES, commune=_commune)
 def apply_run(request: SignedInRequest, insee_code: str, pk: int) -> HttpResponse:
+    """The confirmation: applies a simulated run once (a second POST finds it no longer
+    waiting), in a job, since a département's file outlasts a request."""
     run = _run(_commune(request, insee_code), pk)
     if runs.apply(run):
         messages.success(request, "L'import est lancé : suivez son avancement ci-dessous.")

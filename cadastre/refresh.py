@@ -58,6 +58,9 @@ def refresh() -> list[ImportRun]:
 
 
 def refresh_one(commune: Commune, kind: str, url: str) -> ImportRun | None:
+    """Downloads one source and imports it like an upload (simulated, then applied when the
+    simulation passes); None when the download failed or the same file is already applied, so
+    an unchanged source costs no import."""
     name = Path(urlsplit(url).path).name or "source"
     with tempfile.TemporaryDirectory(prefix="refresh-") as tmp:
         path = Path(tmp) / name

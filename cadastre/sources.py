@@ -36,6 +36,8 @@ def cadastre_label(insee: str) -> str:
 
 
 def reference_data_parcels(insee: str) -> dict[str, Any]:
+    """Count, millésime and last update of the commune's current parcels (all arrondissements),
+    the facts a decision's visas and the checks' pages cite."""
     return Parcel.objects.filter(
         commune__in=cadastral_codes(insee), retired_at__isnull=True
     ).aggregate(count=Count("id"), millesime=Max("millesime"), updated=Max("updated_at"))

@@ -178,6 +178,8 @@ class ParcelRow:
 
 
 def encode_row(row: ParcelRow) -> bytes:
+    """The row in PostgreSQL's binary COPY format: the loader streams rows to the staging table
+    without formatting text that the server would parse again."""
     contenance = _NULL if row.contenance is None else _INT4(4, row.contenance)
     arpente = _NULL if row.arpente is None else (_TRUE if row.arpente else _FALSE)
     return b"".join(

@@ -72,6 +72,8 @@ class Command(BaseCommand):
 
 
 def print_report(command: BaseCommand, report: ImportReport, as_json: bool) -> None:
+    """One output for the three import commands: French lines for the operator, or the JSON a
+    script reads (--json)."""
     if as_json:
         command.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
