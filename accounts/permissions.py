@@ -161,6 +161,8 @@ def has_role(user, roles, commune) -> bool:
 
 
 def is_agent(user) -> bool:
+    """Whether the person holds any role today, read from the memberships themselves (not the
+    pairs remembered for the request)."""
     return _memberships(user, AGENT_ROLES).exists()
 
 
@@ -181,6 +183,8 @@ def _login_redirect(request):
 
 
 def login_required(view):
+    """Django's login_required, keeping the page asked for in `next` as the other guards do."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
