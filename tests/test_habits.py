@@ -6,6 +6,7 @@ import ast
 import io
 import re
 import tokenize
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,12 @@ def test_make_test_runs_the_type_checker():
     steps = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8").splitlines()
     assert ".venv/bin/mypy" in steps
     assert steps.index(".venv/bin/mypy") < steps.index('log "pytest"')
+
+
+def test_cadastre_is_type_checked_strictly():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    assert "cadastre" in config["files"]
+    strict = [o for o in config["overrides"] if "cadastre.*" in o["module"]]
+    assert strict and strict[0]["disallow_untyped_defs"] and strict[0]["disallow_any_generics"]
+    ignored = {m for o in config["overrides"] if o.get("ignore_errors") for m in o["module"]}
+    assert not {"cadastre", "cadastre.*", "accounts", "accounts.*"} & ignored
