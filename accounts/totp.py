@@ -23,6 +23,8 @@ def second_factor_required(user) -> bool:
 
 
 def has_confirmed_device(user) -> bool:
+    """Whether the set-up was finished with a right code: until then sign-in goes to the set-up
+    page, not to the code page."""
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
@@ -35,6 +37,7 @@ def pending_device(user) -> TOTPDevice:
 
 
 def provisioning_uri(device: TOTPDevice) -> str:
+    """The otpauth:// URI authenticator apps read from the QR code, labelled with the account."""
     return pyotp.TOTP(device.secret).provisioning_uri(
         name=device.user.email or device.user.username, issuer_name=ISSUER_NAME
     )
@@ -51,6 +54,8 @@ def qr_svg(uri: str) -> str:
 
 
 def verify(user, code: str, *, confirming: bool = False) -> bool:
+    """Accepts a code once (the device row locked, its step stored), so a code seen over a
+    shoulder cannot be replayed; `confirming` accepts the unconfirmed device of the set-up."""
     code = (code or "").strip().replace(" ", "")
     if not (len(code) == 6 and code.isdigit()):
         return False

@@ -165,7 +165,7 @@ class DossierList(ScopedView, RowsListView):
                 if name in self.DATE_FILTERS:
                     value = _date_param(name, value)
                 filters &= Q(**{lookup: value})
-        # Newest first: an index walk that stops at the page (bench/load).
+        # Newest first: an index walk that stops at the page.
         return visible_dossiers(self.request).filter(filters).order_by("-id")
 
     def exact_count(self) -> int | None:

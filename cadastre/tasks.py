@@ -9,6 +9,7 @@ from cadastre import refresh, runs
 
 @app.task(queue="imports")
 def run_import(run_id: int, apply: bool) -> str:
+    """A run's simulation or application, in the worker: a large file outlasts a request."""
     return runs.execute(run_id, apply).status
 
 

@@ -5,6 +5,7 @@ with the demo secret key, DEBUG on, or no allowed host.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -102,8 +103,8 @@ DATABASES = {
     )
 }
 # Parameters bound on the server, and a statement run 5 times on a connection prepared there:
-# PostgreSQL then skips parsing and planning the pages' queries (bench/load: 1.5–3 ms less per
-# dossier page). Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
+# PostgreSQL then skips parsing and planning the pages' queries (gain: docs/benchmarks.md).
+# Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
 # with max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns them off.
 DATABASE_OPTIONS = {
     "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
@@ -225,7 +226,7 @@ STATIC_ROOT = Path(env_str("PERMIS_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("PERMIS_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Signed PDFs (permits.decisions.storage), under PERMIS_DOCUMENTS_ROOT.
     "documents": {"BACKEND": "permits.decisions.storage.DocumentFileSystemStorage"},

@@ -32,6 +32,8 @@ def _config(provider: str) -> ProviderConfig:
 
 
 def client_for(request, config: ProviderConfig) -> OIDCClient:
+    """The OpenID client with this site's callback URLs, unless the settings fix them (a proxy
+    may hide the public host)."""
     callback = reverse(f"accounts:{config.name}_callback")
     return OIDCClient(
         config,
@@ -68,6 +70,8 @@ def _failure(request, config: ProviderConfig, error: OIDCError):
 @never_cache
 @require_safe
 def start(request, provider: str):
+    """Sends to the provider; the state, nonce and PKCE verifier stay in the session (a few
+    at once, each for a limited time) to check its answer."""
     config = _config(provider)
     client = client_for(request, config)
     try:
@@ -93,6 +97,8 @@ def start(request, provider: str):
 @never_cache
 @require_safe
 def callback(request, provider: str):
+    """The provider's answer: a state serves once, then the ID token is checked and the
+    account found by its `sub` before anyone is signed in."""
     config = _config(provider)
     # A state serves once: it leaves the session before anything else is checked.
     pending_all = request.session.get(PENDING, {})
@@ -199,6 +205,8 @@ def logout(request):
 @never_cache
 @require_safe
 def logged_out(request):
+    """Where the provider sends back after its own logout; an unknown state is only logged,
+    since the local session is already closed."""
     expected = request.session.pop(LOGOUT_STATE, None)
     returned = request.GET.get("state")
     if returned is not None and returned != expected:

@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login(request):
+    """Password sign-in, with lockout: the same message whether the login or the password is
+    wrong, so accounts cannot be discovered."""
     next_url = request.POST.get("next") or request.GET.get("next", "")
     form = PasswordLoginForm(request.POST or None)
     error = ""
@@ -69,6 +71,8 @@ def _code_attempt(request, user, code: str, *, confirming: bool = False) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def second_factor(request):
+    """The TOTP code of a signatory whose password was right: the session holds only a pending
+    user until the code is accepted."""
     user = sessions.pending_user(request)
     if user is None or not totp.has_confirmed_device(user):
         return redirect("accounts:login")

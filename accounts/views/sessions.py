@@ -14,6 +14,7 @@ LOGOUT = "permis_oidc_logout"  # {"provider": name, "id_token": …}: ends the p
 
 
 def safe_next(request, candidate: str | None, default: str = "accounts:account") -> str:
+    """Where to go after signing in: only a URL of this site, never an open redirect."""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -35,6 +36,8 @@ def begin(request, user, *, next_url: str, logout: dict | None = None):
 
 
 def pending_user(request):
+    """The person between password and second factor, None when the session holds none (or
+    the account was deactivated meanwhile)."""
     from accounts.models import User
 
     pk = request.session.get(PENDING_USER)
@@ -42,6 +45,8 @@ def pending_user(request):
 
 
 def finish(request, user, *, next_url: str | None = None, logout: dict | None = None):
+    """Signs in with a new session key (no fixation), drops the pending state and starts the
+    freshness window; keeps the provider's token to end its session at logout."""
     next_url = next_url or request.session.get(PENDING_NEXT)
     logout = logout or request.session.get(PENDING_LOGOUT)
     auth.login(request, user, backend=BACKEND)  # a new session key (no fixation)

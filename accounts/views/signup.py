@@ -16,6 +16,8 @@ from accounts.views import sessions
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """An e-mail account for applicants without FranceConnect; the same page whether the
+    address is known or not (no enumeration), the account inactive until verified."""
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -38,6 +40,8 @@ def signup(request):
 @never_cache
 @require_safe
 def verify_email(request, token: str):
+    """The link of the verification e-mail: activates the account, then signs in as a password
+    sign-in would (second factor included)."""
     user = email_verification.verify(token)
     if user is None:
         return render(request, "accounts/verify_email_invalid.html", status=400)

@@ -165,7 +165,7 @@ def test_with_replay_paused_the_feed_holds_back_then_the_primary_serves_beyond_t
     assert '"permits_dossier"' in queries.on_replica()
     assert not feed & after_events  # a cursor never moves past an event not yet replayed
 
-    # Beyond it (any lag above 0 s here): the router reads the primary.
+    # Beyond it (any lag at all here): the router reads the primary.
     settings.PERMIS_REPLICA_MAX_LAG_SECONDS = 0
     with Queries() as queries:
         registers = client.get(reverse("permits:registers"), {"format": "json"}).content.decode()
