@@ -246,13 +246,6 @@ def test_a_deputy_signs_only_under_a_named_delegation():
         Signatory(3, "Paul", "Roux", "Adjoint au maire", "roux")
 
 
-def test_a_pieces_request_after_the_first_month_is_refused():
-    with pytest.raises(ContentError, match="R423-41"):
-        pieces_request_content(
-            FACTS, MAYOR, ("PCMI2",), reference="URBA2026_00009", issued_on=date(2026, 4, 3)
-        )
-
-
 def test_a_tacit_certificate_cannot_precede_the_tacit_decision():
     with pytest.raises(ContentError, match="3 mai 2026"):
         tacit_certificate_content(
