@@ -956,7 +956,8 @@ def tacit_certificate_content(
     issued_on: date,
     flags: frozenset[ExceptionFlag] = frozenset(),
 ) -> Content:
-    """R424-13: on request, a certificate stating the date of the tacit decision."""
+    """R424-13: on request, a certificate stating the date of the tacit decision (that one
+    exists is the state machine's answer: `Instruction.tacit_certificate_refusal`)."""
     deadlines = _clock(
         facts,
         flags=flags,
@@ -970,11 +971,6 @@ def tacit_certificate_content(
     ):
         raise ContentError(
             "Aucune décision tacite favorable ne peut être certifiée pour ce dossier."
-        )
-    if issued_on < tacit.date:
-        raise ContentError(
-            f"La décision tacite ne naîtra que le {format_fr(tacit.date)} : elle ne peut pas "
-            f"encore être certifiée."
         )
     body = (
         f"qu'aucune décision expresse n'a été notifiée dans le délai d'instruction de la demande "

@@ -129,14 +129,14 @@ def _sources(*rooms: str):
 def test_no_view_or_act_compares_a_date_with_a_legal_window():
     """Views and document builders print the machine's dates; only the machine compares."""
     comparison = re.compile(
-        r"(>|<|>=|<=)\s*\w*(window|deadline|retrait|completeness)\w*(\.date)?\b"
-        r"|\b\w*(window|deadline)\w*(\.date)?\s*(>|<|>=|<=)\s*(today|on|issued_on)\b"
+        r"(>|<|>=|<=)\s*\w*(window|deadline|retrait|completeness|tacit)\w*(\.date)?\b"
+        r"|\b\w*(window|deadline|tacit)\w*(\.date)?\s*(>|<|>=|<=)\s*(today|on|issued_on)\b"
     )
     found = [
         f"{path.relative_to(ROOT)}: {line.strip()}"
         for path, source in _sources("permits/views", "permits/decisions")
         for line in source.splitlines()
-        if comparison.search(line) and "retrait_refusal" not in line
+        if comparison.search(line)
     ]
     assert found == []
 
@@ -158,3 +158,24 @@ def test_the_rules_are_written_once():
             if needle in source
         ]
         assert where == [home], needle
+
+
+# --- the procedures without an executory branch (§8.5) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("procedure", "executory_branch"),
+    [
+        ("PCMI", True),
+        ("PC", True),
+        ("PA", True),
+        ("PD", True),
+        ("DP", True),
+        ("CUA", False),
+        ("CUB", False),
+        ("PROROGATION", False),
+        ("TRANSFERT", False),
+    ],
+)
+def test_only_permits_and_declarations_become_executory(procedure, executory_branch):
+    assert Dossier(procedure=procedure).has_executory_branch is executory_branch

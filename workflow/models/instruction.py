@@ -269,6 +269,16 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             article="R423-41",
         )
 
+    def tacit_certificate_refusal(self) -> TransitionRefused | None:
+        """R424-13: the certificate states a tacit permit or non-opposition that exists, born
+        by `arise_tacit_decision` on the clock's date. None when there is one to certify."""
+        if self.tacit_on is not None and self.decision_outcome == Outcome.TACIT_GRANT:
+            return None
+        return TransitionRefused(
+            "Aucune décision tacite favorable n'est née sur ce dossier (R424-13).",
+            article="R424-13",
+        )
+
     def retrait_refusal(self, on: date) -> TransitionRefused | None:
         """L424-5: a permit or a non-opposition, express or tacit, may be withdrawn only within
         three months of its date. None while the window is open (the contradictory step of CRPA
