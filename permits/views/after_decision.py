@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
@@ -235,7 +236,7 @@ def officer_context(dossier: Dossier) -> dict:
     ctx["documents"] = list(
         dossier.issued_documents.filter(kind__in=AFTER_KINDS).order_by("created_at")
     )
-    if state in RETRAIT_SOURCES:
+    if can_proceed(dossier.announce_retrait):  # the machine's source states
         window = dossier.deadline("retrait_deadline")
         if window is not None:
             ctx["retrait_deadline"] = window.date

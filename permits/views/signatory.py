@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
+from django_fsm import can_proceed
 
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
@@ -119,7 +120,7 @@ def late_tacit_decisions(user, today):
         rows.append({
             "dossier": dossier,
             "notice": dossier.tacit_decision_notice(today),
-            "can_start_retrait": dossier.state in RETRAIT_SOURCES,
+            "can_start_retrait": can_proceed(dossier.announce_retrait),
         })  # fmt: skip
     return rows
 
