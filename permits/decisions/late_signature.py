@@ -77,8 +77,8 @@ def abandon(document: IssuedDocument, reason: str, on: date) -> IssuedDocument:
                 "reason": reason,
             },
         )
-        tacit = dossier.deadline("tacit_decision")
-        if dossier.state == State.AWAITING_SIGNATURE and tacit and on >= tacit.date:
+        # The machine says whether a tacit decision exists on `on` (L424-2, R424-1).
+        if dossier.state == State.AWAITING_SIGNATURE and dossier.tacit_decision_notice(on):
             try:  # the timers would do it within the hour; the parapheur must not wait
                 dossier = fire(dossier, "arise_tacit_decision", actor=None, today=on)
             except TransitionRefused:

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
@@ -35,7 +36,7 @@ from permits.notify import email_applicant
 from permits.views.officer import INSTRUCTORS, instructed, posted_lines, required_signatory
 from permits.views.typed import keep_typed
 from workflow.errors import TransitionRefused
-from workflow.models.instruction import GRANTED, RETRAIT_REPLY_DAYS
+from workflow.models.instruction import RETRAIT_REPLY_DAYS, RETRAIT_SOURCES
 from workflow.states import State
 from workflow.transitions import fire
 
@@ -45,7 +46,6 @@ AFTER_KINDS = (
     DocumentKind.CONFORMITY_NOTICE,
     DocumentKind.CONFORMITY_ATTESTATION,
 )
-RETRAIT_STATES = (*GRANTED, State.WORKS_OPENED)  # announce_retrait / retract sources
 
 
 def _decision_date(dossier: Dossier):
@@ -60,11 +60,13 @@ def _reply_until(letter_on):
     return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
 
 
-def _retrait_window(dossier: Dossier):
-    window = dossier.deadline("retrait_deadline")
-    if window is None:
-        raise TransitionRefused("Cette décision ne peut pas faire l'objet d'un retrait (L424-5).")
-    return window
+def _retrait_deadline(dossier: Dossier, today):
+    """The end of the L424-5 window printed in the letters; the machine refuses when it is
+    closed or when there is none (`Instruction.retrait_refusal`), before any letter."""
+    refusal = dossier.retrait_refusal(today)
+    if refusal is not None:
+        raise refusal
+    return dossier.deadline("retrait_deadline").date
 
 
 # --- the officer's acts -----------------------------------------------------------------------
@@ -72,21 +74,13 @@ def _retrait_window(dossier: Dossier):
 
 def announce_retrait(dossier: Dossier, request) -> str:
     """CRPA L121-1, L122-1: the letter announcing the intended retrait and its grounds, with the
-    time to answer. Sent only while the retrait itself is still possible (L424-5)."""
+    time to answer. Sent only while the retrait itself is still possible (the machine's
+    `announce_retrait` refuses otherwise, citing L424-5)."""
     grounds = posted_lines(request.POST.get("grounds"))
     today = timezone.localdate()
     if not grounds:
         raise TransitionRefused("Indiquez les motifs d'illégalité justifiant le retrait envisagé.")
-    if dossier.retrait_letter_on is not None:
-        raise TransitionRefused(
-            f"Une procédure de retrait est déjà engagée depuis le "
-            f"{dossier.retrait_letter_on:%d/%m/%Y}."
-        )
-    window = _retrait_window(dossier)
-    if today > window.date:
-        raise TransitionRefused(
-            f"Le retrait n'est possible que jusqu'au {window.date:%d/%m/%Y} (L424-5)."
-        )
+    retrait_deadline = _retrait_deadline(dossier, today)
     required_signatory(dossier)  # the retrait itself will need one (L424-5)
     decided, tacit = _decision_date(dossier)
     with transaction.atomic():
@@ -105,7 +99,7 @@ def announce_retrait(dossier: Dossier, request) -> str:
             grounds=tuple(grounds),
             decision_date=decided,
             tacit=tacit,
-            retrait_deadline=window.date,
+            retrait_deadline=retrait_deadline,
             reply_until=_reply_until(today),
         )
     email_applicant(
@@ -125,7 +119,7 @@ def retract(dossier: Dossier, request) -> str:
     and signed by the signatory (request.user)."""
     reason = (request.POST.get("reason") or "").strip()
     today = timezone.localdate()
-    window = _retrait_window(dossier)
+    retrait_deadline = _retrait_deadline(dossier, today)
     decided, tacit = _decision_date(dossier)
     letter_on = dossier.retrait_letter_on
     observations = (
@@ -148,7 +142,7 @@ def retract(dossier: Dossier, request) -> str:
             reason=reason,
             decision_date=decided,
             tacit=tacit,
-            retrait_deadline=window.date,
+            retrait_deadline=retrait_deadline,
             letter_on=letter_on,
             observations_received=observations,
         )
@@ -242,11 +236,11 @@ def officer_context(dossier: Dossier) -> dict:
     ctx["documents"] = list(
         dossier.issued_documents.filter(kind__in=AFTER_KINDS).order_by("created_at")
     )
-    if state in RETRAIT_STATES:
+    if can_proceed(dossier.announce_retrait):  # the machine's source states
         window = dossier.deadline("retrait_deadline")
         if window is not None:
             ctx["retrait_deadline"] = window.date
-            ctx["retrait_open"] = today <= window.date
+            ctx["retrait_refusal"] = dossier.retrait_refusal(today)  # why it is closed
         letter_on = dossier.retrait_letter_on
         if letter_on is not None:
             ctx["retrait_letter_on"] = letter_on
@@ -276,7 +270,7 @@ def retraits_to_pronounce(user):
     in force (the reply period and the 3 months are checked by `retract`)."""
     return Dossier.objects.filter(
         commune__in=communes_for(user, [Role.SIGNATORY]),
-        state__in=RETRAIT_STATES,
+        state__in=RETRAIT_SOURCES,
         retrait_letter_on__isnull=False,
     ).select_related("commune")
 
@@ -322,7 +316,7 @@ def pronounce_retrait(request, pk: int):
 def applicant_context(dossier: Dossier) -> dict:
     """For the depositor's dossier page: the retrait reply period, the attestation."""
     out = {}
-    if dossier.state in RETRAIT_STATES and dossier.retrait_letter_on is not None:
+    if dossier.state in RETRAIT_SOURCES and dossier.retrait_letter_on is not None:
         out["retrait_reply_until"] = _reply_until(dossier.retrait_letter_on)
     if dossier.state == State.CONFORM:
         attestation = dossier.issued_documents.filter(

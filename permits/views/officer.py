@@ -248,8 +248,9 @@ def _tacit_certificate(dossier: Dossier, user) -> None:
     from permits.decisions.issuing import issue_letter
     from permits.models.documents import DocumentKind
 
-    if dossier.tacit_on is None or dossier.decision_outcome != "tacit_grant":
-        raise TransitionRefused("Aucune décision tacite favorable n'est née sur ce dossier.")
+    refusal = dossier.tacit_certificate_refusal()
+    if refusal is not None:
+        raise refusal
     issue_letter(dossier, user, DocumentKind.TACIT_CERTIFICATE)
 
 

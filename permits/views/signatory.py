@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
+from django_fsm import can_proceed
 
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
@@ -30,6 +31,7 @@ from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocumen
 from permits.views.typed import keep_typed, typed_back
 from workflow import clock
 from workflow.errors import TransitionRefused
+from workflow.models.instruction import RETRAIT_SOURCES
 from workflow.states import State
 from workflow.transitions import fire
 
@@ -96,12 +98,10 @@ def late_tacit_decisions(user, today):
     long as the law still lets the commune act on it (the L424-5 retrait window) and no retrait
     procedure was started: each with the explanation and, for a tacit grant still in force,
     the offer to start the retrait."""
-    from permits.views.after_decision import RETRAIT_STATES
-
     dossiers = (
         Dossier.objects.filter(
             commune__in=communes_for(user, [Role.SIGNATORY]),
-            state__in=[State.TACIT_GRANTED, State.TACIT_REJECTED, *RETRAIT_STATES],
+            state__in=[State.TACIT_GRANTED, State.TACIT_REJECTED, *RETRAIT_SOURCES],
             tacit_on__isnull=False,
             retrait_letter_on__isnull=True,
             events__kind="arise_tacit_decision",
@@ -113,15 +113,14 @@ def late_tacit_decisions(user, today):
     )
     rows = []
     for dossier in dossiers:
-        retrait = dossier.deadline("retrait_deadline")
-        if dossier.state != State.TACIT_REJECTED and (retrait is None or today > retrait.date):
+        if dossier.state != State.TACIT_REJECTED and dossier.retrait_refusal(today) is not None:
             continue  # nothing left to decide: the tacit grant can no longer be withdrawn
         if dossier.state == State.TACIT_REJECTED and today > clock.add_months(dossier.tacit_on, 2):
             continue  # the applicant's appeal period is over too (CJA R421-1)
         rows.append({
             "dossier": dossier,
             "notice": dossier.tacit_decision_notice(today),
-            "can_start_retrait": dossier.state in RETRAIT_STATES,
+            "can_start_retrait": can_proceed(dossier.announce_retrait),
         })  # fmt: skip
     return rows
 
