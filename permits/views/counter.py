@@ -30,11 +30,12 @@ from permits.counter_forms import (
 from permits.filing import FilingError
 from permits.forms import ProjectForm, SiteForm
 from permits.journey import drafts
+from permits.journey.pieces_upload import pieces_page
+from permits.journey.site import save_site
 from permits.models import Applicant, CounterFiling, Dossier
 from permits.models.documents import DocumentKind, IssuedDocument
 from permits.pieces.scan import ScanUnavailable
 from permits.pieces.validation import PieceRefused
-from permits.views.journey import _save_site, pieces_page
 from workflow.states import State
 
 COUNTER_ROLES = (Role.GUICHET, Role.OFFICER, Role.SERVICE_HEAD)
@@ -136,7 +137,7 @@ def counter_site(request, pk: int):
                         if p.suggestions else ""  # fmt: skip
                     form.add_error("parcels", f"{p.reference} : {p.message}{hint}")
             if not form.errors:
-                _save_site(form, dossier, check)
+                save_site(form, dossier, check)
                 return _saved(request, dossier, "Terrain enregistré.")
     return _step(request, dossier, form, "Le terrain")
 

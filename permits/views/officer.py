@@ -16,23 +16,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import ConsultedService, Role
-from accounts.permissions import communes_for, role_required
+from accounts.models import ConsultedService
+from accounts.permissions import role_required
+from permits.after_decision import officer_context
+from permits.history import EVENT_LABELS
+from permits.instructing import INSTRUCTORS, instructed, posted_lines
 from permits.journey import procedure_fit
 from permits.models import Dossier
 from permits.pieces import catalogue
 from permits.pieces.store import current_pieces
 from permits.site_map import site_map
-from permits.views.dossiers import EVENT_LABELS
-from permits.views.typed import keep_typed, typed_back
+from permits.typed_fields import keep_typed, typed_back
+from permits.worklist_query import neighbours
 from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
 from workflow.consultations import send_consultation
 from workflow.errors import TransitionRefused
 from workflow.outcomes import express_outcomes
-from workflow.states import State
 from workflow.transitions import fire
 
-INSTRUCTORS = (Role.OFFICER, Role.SERVICE_HEAD)
 PLATAU_LABELS = {
     "deposit": "dépôt du dossier",
     "piece": "pièce",
@@ -45,19 +46,9 @@ PLATAU_LABELS = {
 }
 
 
-def instructed(user):
-    """The dossiers of the communes the user instructs (never a draft)."""
-    return Dossier.objects.filter(commune__in=communes_for(user, INSTRUCTORS)).exclude(
-        state=State.DRAFT
-    )
-
-
 @role_required(*INSTRUCTORS)
 @require_safe
 def instruction_page(request, pk: int):
-    from permits.views.after_decision import officer_context  # it imports this module
-    from permits.views.worklist import neighbours  # it imports this module
-
     dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
     impact = (dossier.parcel_check or {}).get("procedure", {})
     proposed_flags = set(impact.get("flags", []))
@@ -98,7 +89,7 @@ def instruction_page(request, pk: int):
             "today": timezone.localdate(),
             "typed": typed_back(request, dossier.pk),
             "neighbours": neighbours(request, dossier.pk),
-            **officer_context(dossier),  # retrait, conformity (permits.views.after_decision)
+            **officer_context(dossier),  # retrait, conformity (permits.after_decision)
         },
     )
 
@@ -145,21 +136,6 @@ def _on(request) -> date:
         return date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         raise TransitionRefused("Date invalide : utilisez le format AAAA-MM-JJ.") from None
-
-
-def posted_lines(text: str | None) -> list[str]:
-    """The non-blank lines of a textarea (grounds, prescriptions, non-conformities…)."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def required_signatory(dossier: Dossier):
-    """The commune's signatory for a letter (receipts.commune_signatory), or a refusal."""
-    from permits.receipts import commune_signatory
-
-    membership = commune_signatory(dossier)
-    if membership is None:
-        raise TransitionRefused("Aucun signataire n'est désigné pour la commune.")
-    return membership
 
 
 # act name → how to call it from the form

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
 from accounts.reauth import is_fresh
+from permits.after_decision import RETRAIT_STATES, announce_retrait, parapheur_retraits
 from permits.decisions.content import ContentError
 from permits.decisions.issuing import issue_decision, judgement_of, signatory_of
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
-from permits.views.typed import keep_typed, typed_back
+from permits.typed_fields import keep_typed, typed_back
 from workflow import clock
 from workflow.errors import TransitionRefused
 from workflow.states import State
@@ -96,8 +97,6 @@ def late_tacit_decisions(user, today):
     long as the law still lets the commune act on it (the L424-5 retrait window) and no retrait
     procedure was started: each with the explanation and, for a tacit grant still in force,
     the offer to start the retrait."""
-    from permits.views.after_decision import RETRAIT_STATES
-
     dossiers = (
         Dossier.objects.filter(
             commune__in=communes_for(user, [Role.SIGNATORY]),
@@ -151,8 +150,6 @@ def parapheur(request):
     for dossier in to_sign(request.user).order_by("action_due_on"):
         rows.append({"dossier": dossier, "end": dossier.action_due_on,
                      **deadline_status(dossier, today)})  # fmt: skip
-    from permits.views.after_decision import parapheur_retraits  # it imports officer views
-
     return render(
         request,
         "permits/signatory/parapheur.html",
@@ -263,9 +260,6 @@ def start_retrait(request, pk: int):
     """After a tacit grant arose while the decision waited here: the signatory starts the
     retrait's contradictory procedure (L424-5; CRPA L121-1, L122-1), as the officer can from
     the instruction page; the retrait itself is pronounced later from this parapheur."""
-    from permits.decisions.content import ContentError
-    from permits.views.after_decision import announce_retrait
-
     today = timezone.localdate()
     rows = {r["dossier"].pk: r for r in late_tacit_decisions(request.user, today)}
     if pk not in rows or not rows[pk]["can_start_retrait"]:
