@@ -18,12 +18,16 @@ from pathlib import Path
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.report import ImportReport
 from cadastre.imports import recorded_import
 from cadastre.models import ImportRun
 
+# The import job (cadastre.tasks, which imports this module) is deferred by its name, so that
+# this module does not import it back.
+RUN_IMPORT_JOB = "cadastre.tasks.run_import"
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 1 << 30  # a département's Etalab file, gzipped, is a few hundred MB
@@ -113,9 +117,8 @@ def apply(run: ImportRun) -> bool:
 
 
 def _enqueue(run: ImportRun, apply: bool) -> None:
-    from cadastre.tasks import run_import
-
-    transaction.on_commit(lambda: run_import.defer(run_id=run.pk, apply=apply))
+    job = app.configure_task(RUN_IMPORT_JOB, allow_unknown=False)
+    transaction.on_commit(lambda: job.defer(run_id=run.pk, apply=apply))
 
 
 class ProgressRecorder:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cadastre.check import MAX_REFERENCES, check_parcels
 from cadastre.idu import INSEE_RE
-from config.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 
 # The map asks for what its window shows; beyond these caps it zooms in.
 MAX_FEATURES = {"parcels": 2000, "zones": 300, "servitudes": 300}

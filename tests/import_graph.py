@@ -21,16 +21,22 @@ ROOT = Path(__file__).resolve().parent.parent
 RANKS: dict[str, int] = {
     "core": 0,
     "accounts": 1,
-    "cadastre": 2,
     "workflow": 2,
-    "permits": 3,
-    "privacy": 4,
-    "accessibility": 5,
-    "api": 5,
-    "config": 6,
+    "cadastre": 3,
+    "permits": 4,
+    "privacy": 5,
+    "accessibility": 6,
+    "api": 6,
+    "config": 7,
 }
 PACKAGES = tuple(RANKS)
 DEFERRED = "# deferred:"
+# The one exception to the room order, with its reason (docs/architecture.md): permits' pages
+# show what privacy sources and log (SIRENE, FranceConnect's locked fields, agents' reads),
+# while privacy's export, retention and reuse read permits' models.
+ALLOWED_UPWARD: tuple[tuple[str, str], ...] = (("permits.views.", "privacy."),)
+# Left out of the graph: being removed by issue 21's "plain" slice (drop it once gone).
+IGNORED = frozenset({"config.compiled"})
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,9 @@ def _has_why(lines: list[str], lineno: int) -> bool:
     return DEFERRED in here or above.strip().startswith(DEFERRED)
 
 
-def parse_module(source: str, text: str, modules: set[str], is_package: bool) -> list[Import]:
+def parse_module(
+    source: str, text: str, modules: set[str], is_package: bool, ignored=IGNORED
+) -> list[Import]:
     """The project imports of one module's text."""
     lines = text.splitlines()
     found: dict[Import, None] = {}  # ordered, without duplicates
@@ -143,7 +151,7 @@ def parse_module(source: str, text: str, modules: set[str], is_package: bool) ->
             names = [f"{base}.{alias.name}" for alias in node.names] + [base]
         for name in names:
             target = _resolve(name, modules)
-            if target is None:
+            if target is None or target in ignored:
                 continue
             for each in _with_parents(source, target, modules):
                 found[Import(source, each, node.lineno, deferred)] = None
@@ -156,9 +164,7 @@ def build(root: Path = ROOT, packages: Iterable[str] = PACKAGES) -> Graph:
     for path in files:
         name = module_name(path, root)
         text = path.read_text(encoding="utf-8")
-        graph.imports.extend(
-            parse_module(name, text, graph.modules, path.name == "__init__.py")
-        )
+        graph.imports.extend(parse_module(name, text, graph.modules, path.name == "__init__.py"))
     return graph
 
 
@@ -226,23 +232,33 @@ def views_importing_views(graph: Graph) -> list[Import]:
     return [
         imp
         for imp in graph.imports
-        if is_view_module(imp.source)
-        and is_view_module(imp.target)
-        and imp.source != imp.target
+        if is_view_module(imp.source) and is_view_module(imp.target) and imp.source != imp.target
     ]
+
+
+def _under(name: str, prefix: str) -> bool:
+    """`permits.views.journey` and the package `privacy` itself are under "privacy."."""
+    return name.startswith(prefix) or name == prefix.rstrip(".")
 
 
 def room(name: str) -> str:
     return name.split(".")[0]
 
 
-def upward_imports(graph: Graph, ranks: Mapping[str, int] = RANKS) -> list[Import]:
-    """Imports from a room of another room that is not strictly below it (deferred or not)."""
+def upward_imports(
+    graph: Graph, ranks: Mapping[str, int] = RANKS, allowed=ALLOWED_UPWARD
+) -> list[Import]:
+    """Imports from a room of another room that is not strictly below it (deferred or not),
+    but for the allowed pairs of (source, target) prefixes."""
     return [
         imp
         for imp in graph.imports
         if room(imp.source) != room(imp.target)
         and ranks[room(imp.target)] >= ranks[room(imp.source)]
+        and not any(
+            _under(imp.source, source) and _under(imp.target, target)
+            for source, target in allowed
+        )
     ]
 
 

@@ -30,6 +30,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from permits.decisions import late_signature, storage
 from permits.decisions.content import Content
@@ -46,6 +47,9 @@ from workflow.states import State
 logger = logging.getLogger(__name__)
 
 
+# The signing job (permits.decisions.tasks, which imports this module) is deferred by its name,
+# so that this module does not import it back.
+SIGN_JOB = "permits.decisions.tasks.sign_document_job"
 SEALED_KINDS = frozenset(
     {
         DocumentKind.RECEPISSE,
@@ -75,8 +79,6 @@ def prepare(
     today: date | None = None,
 ) -> IssuedDocument:
     """`build(reference, day)` returns the content (permits.decisions.content builders)."""
-    from permits.decisions.tasks import sign_document_job
-
     today = today or timezone.localdate()
     locked = (
         Dossier.objects.select_for_update(of=("self",)).select_related("commune").get(pk=dossier.pk)
@@ -103,7 +105,7 @@ def prepare(
         signatory=signatory_user,
         signatory_label=register_label(content),
     )
-    sign_document_job.defer(document_id=document.pk)
+    app.configure_task(SIGN_JOB, allow_unknown=False).defer(document_id=document.pk)
     return document
 
 

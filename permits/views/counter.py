@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.permissions import communes_for, has_role, login_required, role_required
 from cadastre.check import check_parcels
-from config.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 from permits import counter
 from permits.counter_forms import (
     ClaimForm,
