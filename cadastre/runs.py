@@ -193,6 +193,7 @@ def execute(run_id: int, apply: bool) -> ImportRun:
 
 
 def _import(run: ImportRun, path: Path, *, dry_run: bool, on_progress) -> dict:
+    # deferred: the importers load GDAL: only a run needs them
     from cadastre.importers.parcel_files import import_parcel_files
     from cadastre.importers.urba import import_plu
 

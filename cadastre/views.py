@@ -14,6 +14,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
+from cadastre import geocoder
 from cadastre.check import MAX_REFERENCES, check_parcels
 from cadastre.idu import INSEE_RE
 from core.ratelimit import rate_limited
@@ -162,8 +163,6 @@ def map_features(request):
 @rate_limited("parcel_check", json=True)
 def address_search(request):
     """The map's address search (cadastre.geocoder): ?q=…&commune=INSEE."""
-    from cadastre import geocoder
-
     commune = request.GET.get("commune", "")
     if not INSEE_RE.match(commune):
         return _error(400, "invalid_commune", "Code INSEE de la commune invalide.")

@@ -125,9 +125,13 @@ def _with_parents(source: str, target: str, modules: set[str]) -> list[str]:
 
 
 def _has_why(lines: list[str], lineno: int) -> bool:
-    here = lines[lineno - 1]
-    above = lines[lineno - 2] if lineno >= 2 else ""
-    return DEFERRED in here or above.strip().startswith(DEFERRED)
+    """The why-comment on the import's line, or above it or above its block of imports."""
+    if DEFERRED in lines[lineno - 1]:
+        return True
+    above = lineno - 2
+    while above >= 0 and lines[above].strip().startswith(("import ", "from ")):
+        above -= 1
+    return above >= 0 and lines[above].strip().startswith(DEFERRED)
 
 
 def parse_module(
@@ -256,8 +260,7 @@ def upward_imports(
         if room(imp.source) != room(imp.target)
         and ranks[room(imp.target)] >= ranks[room(imp.source)]
         and not any(
-            _under(imp.source, source) and _under(imp.target, target)
-            for source, target in allowed
+            _under(imp.source, source) and _under(imp.target, target) for source, target in allowed
         )
     ]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -119,8 +120,6 @@ def _user_for(identity: VerifiedIdentity) -> User:
     """The account of a federated identity: found by `sub`, never by e-mail for applicants
     (reference §6.1). Agents from ProConnect are linked once to the account an administrator
     created for their professional address; their roles stay local (reference §6.3)."""
-    from django.utils import timezone
-
     record = (
         FederatedIdentity.objects.select_for_update()
         .select_related("user")

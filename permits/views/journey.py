@@ -39,6 +39,8 @@ from permits.models import Applicant, Dossier
 from permits.models.dossiers import WorksNature
 from permits.notify import email_applicant
 from permits.pieces.store import current_pieces
+from privacy.sirene import prefill_applicant_form
+from privacy.sourcing import SourcedApplicantForm
 from workflow import procedures
 from workflow.clock import format_fr
 from workflow.states import State
@@ -174,8 +176,6 @@ def step_applicant(request, pk: int):
              "next_rank": (draft.applicants.order_by("-rank").values_list("rank", flat=True)
                            .first() or 0) + 1}  # fmt: skip
     # Tell us once (issue 10): sourced fields shown as such, a lawful difference with a reason.
-    from privacy.sirene import prefill_applicant_form
-    from privacy.sourcing import SourcedApplicantForm
 
     if request.method == "POST" and "siret_lookup" in request.POST:
         form = prefill_applicant_form(request, applicant)

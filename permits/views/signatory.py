@@ -24,8 +24,10 @@ from accounts.models import Role
 from accounts.permissions import communes_for, role_required
 from accounts.reauth import is_fresh
 from permits.after_decision import RETRAIT_STATES, announce_retrait, parapheur_retraits
-from permits.decisions.content import ContentError
+from permits.decisions.content import ContentError, decision_content
+from permits.decisions.facts import facts_from_dossier, signatory_from_membership
 from permits.decisions.issuing import issue_decision, judgement_of, signatory_of
+from permits.decisions.rendering import render_html
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from permits.typed_fields import keep_typed, typed_back
@@ -168,10 +170,6 @@ def parapheur(request):
 @require_safe
 def preview(request, pk: int):
     """The arrêté as it will be printed, marked as a draft (nothing is numbered or signed)."""
-    from permits.decisions.content import decision_content
-    from permits.decisions.facts import facts_from_dossier, signatory_from_membership
-    from permits.decisions.rendering import render_html
-
     dossier = get_object_or_404(awaiting(request.user), pk=pk)
     signatory = signatory_from_membership(signatory_of(dossier, request.user))
     judgement = judgement_of(dossier)
