@@ -50,6 +50,7 @@ class Import:
 @dataclass
 class Graph:
     modules: set[str] = field(default_factory=set)
+    packages: set[str] = field(default_factory=set)  # those of `modules` that are packages
     imports: list[Import] = field(default_factory=list)
 
     def edges(self) -> dict[str, set[str]]:
@@ -164,7 +165,10 @@ def parse_module(
 
 def build(root: Path = ROOT, packages: Iterable[str] = PACKAGES) -> Graph:
     files = project_files(root, packages)
-    graph = Graph(modules={module_name(p, root) for p in files})
+    graph = Graph(
+        modules={module_name(p, root) for p in files},
+        packages={module_name(p, root) for p in files if p.name == "__init__.py"},
+    )
     for path in files:
         name = module_name(path, root)
         text = path.read_text(encoding="utf-8")
@@ -226,9 +230,12 @@ def cycles(edges: Mapping[str, Iterable[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-def is_view_module(name: str) -> bool:
+def is_view_module(name: str, packages: set[str] = frozenset()) -> bool:
+    """A module of a `views/` package, a `views.py` or an `…_views.py` (cadastre's)."""
     parts = name.split(".")
-    return "views" in parts[:-1] and parts[-1] != "views"
+    if "views" in parts[:-1]:
+        return True
+    return (parts[-1] == "views" and name not in packages) or parts[-1].endswith("_views")
 
 
 def views_importing_views(graph: Graph) -> list[Import]:
