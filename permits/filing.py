@@ -16,7 +16,6 @@ from accounts.models import Commune
 from permits.journey import procedure_fit
 from permits.models import Dossier, NumberSequence
 from permits.numbering import DossierNumber, parse
-from permits.receipts import issue_receipt
 from workflow import children, procedures
 from workflow.errors import TransitionRefused
 from workflow.procedures import ProcedureKind
@@ -88,6 +87,9 @@ def file_dossier(
     # Loaded with the lock above and unchanged by the transition: the receipt reads them.
     filed.commune, filed.parent = dossier.commune, dossier.parent
     if filed.procedure not in ("DOC",):  # a DOC is a declaration: no receipt (R424-16)
+        # deferred: receipts loads WeasyPrint and pyHanko; permits' ready() imports this module
+        from permits.receipts import issue_receipt
+
         issue_receipt(filed, **(receipt or {}))
     return filed
 
