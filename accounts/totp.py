@@ -9,6 +9,7 @@ import hmac
 import time
 
 import pyotp
+import segno
 from django.db import transaction
 from django.utils import timezone
 
@@ -46,8 +47,6 @@ def provisioning_uri(device: TOTPDevice) -> str:
 def qr_svg(uri: str) -> str:
     """The provisioning URI as an inline SVG QR code (segno, drawn here: nothing is fetched),
     scanned by the authenticator app; the key stays shown as text beside it."""
-    import segno
-
     qr = segno.make_qr(uri, error="m")
     return qr.svg_inline(scale=5, border=4, dark="#000000", light="#ffffff", omitsize=True,
                          svgclass="totp-qr")  # fmt: skip

@@ -7,4 +7,5 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # deferred: the schema extension needs DRF's settings, ready only here
         from api import schema  # noqa: F401 (registers the OpenAPI extension)

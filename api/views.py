@@ -40,7 +40,7 @@ from api.serializers import (
 )
 from api.throttling import RateLimit
 from cadastre.check import check_parcels
-from config.db_router import replica_lag_margin
+from core.db_router import replica_lag_margin
 from permits.clock_cache import dossier_deadlines
 from permits.models import Dossier
 from permits.state_counts import dossier_count

@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.report import ImportReport
@@ -30,6 +31,9 @@ from cadastre.models import ImportRun
 if TYPE_CHECKING:
     from accounts.models import Commune, User
 
+# The import job (cadastre.tasks, which imports this module) is deferred by its name, so that
+# this module does not import it back.
+RUN_IMPORT_JOB = "cadastre.tasks.run_import"
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 1 << 30  # a département's Etalab file, gzipped, is a few hundred MB
@@ -139,9 +143,8 @@ def apply(run: ImportRun) -> bool:
 
 
 def _enqueue(run: ImportRun, apply: bool) -> None:
-    from cadastre.tasks import run_import
-
-    transaction.on_commit(lambda: run_import.defer(run_id=run.pk, apply=apply))
+    job = app.configure_task(RUN_IMPORT_JOB, allow_unknown=False)
+    transaction.on_commit(lambda: job.defer(run_id=run.pk, apply=apply))
 
 
 class ProgressRecorder:
@@ -218,6 +221,7 @@ def execute(run_id: int, apply: bool) -> ImportRun:
 def _import(
     run: ImportRun, path: Path, *, dry_run: bool, on_progress: Callable[[float], None]
 ) -> dict[str, Any]:
+    # deferred: the importers load GDAL: only a run needs them
     from cadastre.importers.parcel_files import import_parcel_files
     from cadastre.importers.urba import import_plu
 

@@ -16,9 +16,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
+from cadastre import geocoder
 from cadastre.check import MAX_REFERENCES, check_parcels
 from cadastre.idu import INSEE_RE
-from config.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 
 # The map asks for what its window shows; beyond these caps it zooms in.
 MAX_FEATURES = {"parcels": 2000, "zones": 300, "servitudes": 300}
@@ -170,8 +171,6 @@ def map_features(request: HttpRequest) -> HttpResponse:
 @rate_limited("parcel_check", json=True)
 def address_search(request: HttpRequest) -> JsonResponse:
     """The map's address search (cadastre.geocoder): ?q=…&commune=INSEE."""
-    from cadastre import geocoder
-
     commune = request.GET.get("commune", "")
     if not INSEE_RE.match(commune):
         return _error(400, "invalid_commune", "Code INSEE de la commune invalide.")

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import sign_in
 from accounts.models import FederatedIdentity, User
 from accounts.oidc import OIDCClient, OIDCError, ProviderConfig, VerifiedIdentity, get_provider
-from accounts.views import sessions
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def start(request, provider: str):
         "provider": config.name,
         "nonce": authorization.nonce,
         "code_verifier": authorization.code_verifier,
-        "next": sessions.safe_next(request, request.GET.get("next")),
+        "next": sign_in.safe_next(request, request.GET.get("next")),
         "at": int(time.time()),
     }
     request.session[PENDING] = dict(list(pending.items())[-PENDING_MAX:])
@@ -117,7 +118,7 @@ def callback(request, provider: str):
     except OIDCError as error:
         return _failure(request, config, error)
     logout = {"provider": config.name, "id_token": identity.id_token}
-    return sessions.begin(request, user, next_url=pending["next"], logout=logout)
+    return sign_in.begin(request, user, next_url=pending["next"], logout=logout)
 
 
 @transaction.atomic
@@ -125,8 +126,6 @@ def _user_for(identity: VerifiedIdentity) -> User:
     """The account of a federated identity: found by `sub`, never by e-mail for applicants
     (reference §6.1). Agents from ProConnect are linked once to the account an administrator
     created for their professional address; their roles stay local (reference §6.3)."""
-    from django.utils import timezone
-
     record = (
         FederatedIdentity.objects.select_for_update()
         .select_related("user")
@@ -181,7 +180,7 @@ def logout(request):
     """Ends the session here, then at the provider (id_token_hint, state, declared
     post_logout_redirect_uri: reference §6.1). The provider's logout is a link followed by a
     script (a cross-origin redirect after a form post would break the form-action policy)."""
-    oidc = request.session.get(sessions.LOGOUT)
+    oidc = request.session.get(sign_in.LOGOUT)
     auth.logout(request)
     end_session_url = None
     if oidc:

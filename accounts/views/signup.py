@@ -6,10 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import email_verification
+from accounts import email_verification, sign_in
 from accounts.forms import SignupForm
 from accounts.models import User
-from accounts.views import sessions
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -45,4 +44,4 @@ def verify_email(request, token: str):
     user = email_verification.verify(token)
     if user is None:
         return render(request, "accounts/verify_email_invalid.html", status=400)
-    return sessions.begin(request, user, next_url=sessions.safe_next(request, None))
+    return sign_in.begin(request, user, next_url=sign_in.safe_next(request, None))

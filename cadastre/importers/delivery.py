@@ -95,6 +95,7 @@ def _extract(path: Path, into: Path) -> None:
 
 def tables(root: Path) -> list[Table]:
     """Every table of the delivery (a shapefile's .dbf is the shapefile, not a second table)."""
+    # deferred: geopandas, pyogrio and shapely load GDAL and GEOS: only an import needs them
     import pyogrio
 
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
@@ -143,6 +144,7 @@ def _sibling(path: Path, suffix: str) -> Path | None:
 def read(table: Table, spatial: bool = True) -> Any:  # a (Geo)DataFrame: geopandas is untyped
     """The table as a (Geo)DataFrame with lower-case column names, geometries 2D in Lambert-93;
     DeliveryError naming the file when it cannot be read as a delivery table."""
+    # deferred: geopandas, pyogrio and shapely load GDAL and GEOS: only an import needs them
     import geopandas
     import pyogrio
     import shapely
@@ -193,6 +195,7 @@ def read(table: Table, spatial: bool = True) -> Any:  # a (Geo)DataFrame: geopan
 def checked_polygons(geometry: BaseGeometry | None) -> tuple[bytes | None, str | None]:
     """(WKB of a valid MultiPolygon or None, why it was invalid or None): shapely says why
     (`is_valid_reason`) and repairs (`make_valid`), keeping the polygonal parts."""
+    # deferred: geopandas, pyogrio and shapely load GDAL and GEOS: only an import needs them
     import shapely
     from shapely.geometry import MultiPolygon, Polygon
 

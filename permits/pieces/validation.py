@@ -68,6 +68,7 @@ def _hidden_markup(data: bytes):
 
 def _check_pdf(data: bytes) -> int:
     """The page count of a plain PDF (not encrypted, within the page limit, nothing active)."""
+    # deferred: pypdf, only when a PDF is checked
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 

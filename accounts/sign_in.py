@@ -1,10 +1,12 @@
-"""Opening a session once a person is identified: the second factor first for signatories."""
+"""Opening a session once a person is identified: the second factor first for signatories.
+Shared by the sign-in views (accounts.views: password, federated, signup)."""
 
 from django.contrib import auth
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import reauth, totp
+from accounts.models import User
 
 BACKEND = "accounts.backends.PasswordBackend"
 PENDING_USER = "permis_pending_user"
@@ -38,8 +40,6 @@ def begin(request, user, *, next_url: str, logout: dict | None = None):
 def pending_user(request):
     """The person between password and second factor, None when the session holds none (or
     the account was deactivated meanwhile)."""
-    from accounts.models import User
-
     pk = request.session.get(PENDING_USER)
     return User.objects.filter(pk=pk, is_active=True).first() if pk else None
 
