@@ -24,8 +24,8 @@ from django.db import transaction
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from workflow.errors import TransitionRefused
+from workflow.schedule import with_facts
 from workflow.states import State
-from workflow.timers import with_facts
 
 logger = logging.getLogger(__name__)
 

@@ -2,9 +2,10 @@
 conformity contest (R462-6, R462-9) and its attestation (R462-10), the lapse for interrupted
 works (R424-17). Reference §3.12 and §3.14.
 
-The officer acts on the instruction page; each act fires one transition and, where the law asks
-for a document, prepares it in the same transaction, sealed with the commune's seal by the
-signing job and naming the officer as its author (as the other letters). The retrait itself is
+The officer acts on the instruction page; each act fires one transition, whose declaration
+(workflow.registry) issues the document the law asks for in the same transaction, sealed with
+the commune's seal by the signing job and naming the officer as its author (as the other
+letters). The retrait itself is
 a decision of the authority that granted the permit (L424-5): once the holder's reply period is
 over, the signatory pronounces it from the parapheur after a fresh re-authentication, and the
 arrêté de retrait is signed in their name. The holder answers the retrait letter through the
@@ -18,7 +19,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -27,15 +27,16 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
 from accounts.reauth import is_fresh
+from permits.act_forms import posted_lines
 from permits.decisions.content import ContentError
 from permits.decisions.issuing import issue_letter
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus
-from permits.notify import email_applicant
-from permits.views.officer import INSTRUCTORS, instructed, posted_lines, required_signatory
+from permits.views.officer import INSTRUCTORS, instructed, required_signatory
 from permits.views.typed import keep_typed
 from workflow.errors import TransitionRefused
 from workflow.models.instruction import GRANTED, RETRAIT_REPLY_DAYS
+from workflow.registry import retrait_reply_until
 from workflow.states import State
 from workflow.transitions import fire
 
@@ -46,18 +47,6 @@ AFTER_KINDS = (
     DocumentKind.CONFORMITY_ATTESTATION,
 )
 RETRAIT_STATES = (*GRANTED, State.WORKS_OPENED)  # announce_retrait / retract sources
-
-
-def _decision_date(dossier: Dossier):
-    """The date the retrait window runs from (L424-5): signature, or the tacit decision."""
-    if dossier.decision_signed_at:
-        return timezone.localdate(dossier.decision_signed_at), False
-    return dossier.tacit_on, True
-
-
-def _reply_until(letter_on):
-    """The last day for the holder's observations; `retract` is possible the day after."""
-    return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
 
 
 def _retrait_window(dossier: Dossier):
@@ -88,34 +77,14 @@ def announce_retrait(dossier: Dossier, request) -> str:
             f"Le retrait n'est possible que jusqu'au {window.date:%d/%m/%Y} (L424-5)."
         )
     required_signatory(dossier)  # the retrait itself will need one (L424-5)
-    decided, tacit = _decision_date(dossier)
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "announce_retrait",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            payload={"grounds": grounds},
-            on=today,
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.RETRAIT_NOTICE,
-            grounds=tuple(grounds),
-            decision_date=decided,
-            tacit=tacit,
-            retrait_deadline=window.date,
-            reply_until=_reply_until(today),
-        )
-    email_applicant(
+    # The letter and the mail are announce_retrait's own (workflow.registry, permits.signals).
+    fire(
         dossier,
-        "Procédure de retrait de votre autorisation",
-        "La commune envisage de retirer votre autorisation (article L424-5 du code de "
-        "l'urbanisme). La lettre qui en expose les motifs est sur la page du dossier. Vous "
-        f"pouvez présenter vos observations jusqu'au {_reply_until(today):%d/%m/%Y} inclus, "
-        "par la messagerie du dossier (articles L121-1 et L122-1 du code des relations entre "
-        "le public et l'administration).",
+        "announce_retrait",
+        actor=request.user,
+        expected_state=request.POST.get("state"),
+        payload={"grounds": grounds},
+        on=today,
     )
     return "Procédure de retrait engagée : la lettre au titulaire est en cours de signature."
 
@@ -124,39 +93,14 @@ def retract(dossier: Dossier, request) -> str:
     """L424-5: the arrêté de retrait, after the reply period, within the 3 months, pronounced
     and signed by the signatory (request.user)."""
     reason = (request.POST.get("reason") or "").strip()
-    today = timezone.localdate()
-    window = _retrait_window(dossier)
-    decided, tacit = _decision_date(dossier)
-    letter_on = dossier.retrait_letter_on
-    observations = (
-        letter_on is not None
-        and dossier.messages.filter(from_applicant=True, sent_at__date__gte=letter_on).exists()
-    )
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "retract",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            reason=reason,
-            on=today,
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.RETRAIT,
-            reason=reason,
-            decision_date=decided,
-            tacit=tacit,
-            retrait_deadline=window.date,
-            letter_on=letter_on,
-            observations_received=observations,
-        )
-    email_applicant(
+    _retrait_window(dossier)  # refused first when the decision cannot be retracted
+    fire(  # with its arrêté and its mail (workflow.registry, permits.signals)
         dossier,
-        "Retrait de votre autorisation",
-        "Votre autorisation a été retirée (article L424-5 du code de l'urbanisme). L'arrêté de "
-        "retrait, avec les voies de recours, est sur la page du dossier.",
+        "retract",
+        actor=request.user,
+        expected_state=request.POST.get("state"),
+        reason=reason,
+        on=timezone.localdate(),
     )
     return "Retrait prononcé : l'arrêté de retrait est en cours de signature."
 
@@ -164,48 +108,25 @@ def retract(dossier: Dossier, request) -> str:
 def contest_conformity(dossier: Dossier, request) -> str:
     """R462-6, R462-9: the contest within the window, with the formal notice."""
     items = posted_lines(request.POST.get("non_conformities"))
-    window = dossier.deadline("conformity_contest_deadline")
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "contest_conformity",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            reason="\n".join(items),
-            on=timezone.localdate(),
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.CONFORMITY_NOTICE,
-            non_conformities=tuple(items),
-            daact_received=dossier.daact_received_on,
-            contest_deadline=window.date,
-        )
-    email_applicant(
+    fire(  # with its formal notice and its mail (workflow.registry, permits.signals)
         dossier,
-        "Conformité des travaux contestée",
-        "La commune conteste la conformité de vos travaux et vous met en demeure de déposer un "
-        "permis modificatif ou de mettre les travaux en conformité (article R462-9 du code de "
-        "l'urbanisme). Le courrier est sur la page du dossier.",
+        "contest_conformity",
+        actor=request.user,
+        expected_state=request.POST.get("state"),
+        reason="\n".join(items),
+        on=timezone.localdate(),
     )
     return "Conformité contestée : la mise en demeure est en cours de signature."
 
 
 def declare_interruption(dossier: Dossier, request) -> str:
     """R424-17: works interrupted for more than a year, as found by the officer."""
-    dossier = fire(
+    fire(  # with its mail (workflow.registry, permits.signals)
         dossier,
         "declare_interruption_lapse",
         actor=request.user,
         expected_state=request.POST.get("state"),
         reason=request.POST.get("reason", ""),
-    )
-    email_applicant(
-        dossier,
-        "Autorisation périmée",
-        "Les travaux ayant été interrompus pendant plus d'un an, votre autorisation est "
-        "périmée (article R424-17 du code de l'urbanisme). Le détail est sur la page du dossier.",
     )
     return "Péremption constatée."
 
@@ -250,7 +171,7 @@ def officer_context(dossier: Dossier) -> dict:
         letter_on = dossier.retrait_letter_on
         if letter_on is not None:
             ctx["retrait_letter_on"] = letter_on
-            ctx["retrait_reply_until"] = _reply_until(letter_on)
+            ctx["retrait_reply_until"] = retrait_reply_until(letter_on)
             ctx["retrait_from"] = letter_on + timedelta(days=RETRAIT_REPLY_DAYS)
     if state == State.WORKS_COMPLETED:
         window = dossier.deadline("conformity_contest_deadline")
@@ -290,7 +211,7 @@ def parapheur_retraits(user) -> list[dict]:
         rows.append({
             "dossier": dossier,
             "grounds": "\n".join((event.payload or {}).get("grounds", []) if event else []),
-            "reply_until": _reply_until(dossier.retrait_letter_on),
+            "reply_until": retrait_reply_until(dossier.retrait_letter_on),
             "from": dossier.retrait_letter_on + timedelta(days=RETRAIT_REPLY_DAYS),
             "until": window.date if window else None,
         })  # fmt: skip
@@ -323,7 +244,7 @@ def applicant_context(dossier: Dossier) -> dict:
     """For the depositor's dossier page: the retrait reply period, the attestation."""
     out = {}
     if dossier.state in RETRAIT_STATES and dossier.retrait_letter_on is not None:
-        out["retrait_reply_until"] = _reply_until(dossier.retrait_letter_on)
+        out["retrait_reply_until"] = retrait_reply_until(dossier.retrait_letter_on)
     if dossier.state == State.CONFORM:
         attestation = dossier.issued_documents.filter(
             kind=DocumentKind.CONFORMITY_ATTESTATION
