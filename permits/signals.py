@@ -41,10 +41,12 @@ def act_effects(sender, instance, name, actor, declaration, arguments, payload, 
 
 def _issue(dossier: Dossier, declaration, actor, facts: dict) -> None:
     """The letter, sealed by the signing job and naming the actor as its author (CRPA L212-1,
-    L212-2); a retrait is signed in the actor's name (L424-5)."""
+    L212-2); a retrait is signed in the actor's name (L424-5). It is dated the act's date, so
+    the letter and the act are checked against the same day (R423-38, R423-42)."""
     kind = DocumentKind(declaration.letter)
+    arguments = letter_arguments(kind, dossier, facts)
     try:
-        issue_letter(dossier, actor.user, kind, **letter_arguments(kind, dossier, facts))
+        issue_letter(dossier, actor.user, kind, dated=facts.get("on"), **arguments)
     except (TransitionRefused, ContentError):
         raise  # a French reason already (no author, a content the law refuses)
     except Exception as error:  # re-raised: the whole transition rolls back
