@@ -44,11 +44,13 @@ def _issue(dossier: Dossier, declaration, actor, facts: dict) -> None:
     L212-2); a retrait is signed in the actor's name (L424-5). It is dated the act's date, so
     the letter and the act are checked against the same day (R423-38, R423-42)."""
     kind = DocumentKind(declaration.letter)
-    arguments = letter_arguments(kind, dossier, facts)
     try:
+        arguments = letter_arguments(kind, dossier, facts)
         issue_letter(dossier, actor.user, kind, dated=facts.get("on"), **arguments)
-    except (TransitionRefused, ContentError):
-        raise  # a French reason already (no author, a content the law refuses)
+    except TransitionRefused:
+        raise  # a French reason already (no author in force on the commune…)
+    except ContentError as refusal:  # what the law refuses to write: its reason, as a refusal
+        raise LetterNotIssued(str(refusal)) from refusal
     except Exception as error:  # re-raised: the whole transition rolls back
         logger.exception(
             "letter not issued, transition rolled back",
