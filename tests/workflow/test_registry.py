@@ -170,3 +170,17 @@ def test_a_mail_can_depend_on_how_the_act_was_done(team, django_capture_on_commi
     d.decision_notified_on = date(2026, 3, 3)
     assert declared.mail.text(d, {"on": date(2026, 3, 3)}) is None  # registered letter
     assert "réputée reçue le 03/03/2026" in declared.mail.text(d, {"electronic": True})
+
+
+def test_firing_imports_neither_the_sweep_nor_the_follow_ups():
+    """The cycle transitions → timers/children → transitions is broken: the sweep and the
+    follow-ups import `fire`, never the other way (children is a receiver of the hook)."""
+    for module in ("transitions", "schedule", "registry", "signals"):
+        tree = ast.parse((ROOT / "workflow" / f"{module}.py").read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names}
+        assert not imported & {"workflow.timers", "workflow.children"}, module
