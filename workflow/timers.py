@@ -2,8 +2,8 @@
 
 Each dossier keeps `next_timer_on`, the first date something may happen to it without anyone
 acting (recomputed at every transition by workflow.schedule, from the timers declared in
-workflow.registry). The sweep reads only the rows whose date has come,
-through a partial index, never the whole table. Firing goes through `transitions.fire`, whose
+workflow.registry). The sweep reads only the rows whose date has come, through a partial index,
+never the whole table. Firing goes through `transitions.fire`, whose
 guards check the date again: a dossier whose decision was notified in time is no longer in a
 state from which a tacit decision can arise.
 """
