@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from workflow.actors import APPLICANT, SYSTEM
+from workflow.clock import format_fr
 from workflow.models.instruction import PENDING_DECISION, RETRAIT_REPLY_DAYS
 from workflow.states import State
 
@@ -75,6 +76,30 @@ def _has_executory_branch(dossier) -> bool:
     return not (dossier.is_certificate or dossier.procedure in ("PROROGATION", "TRANSFERT"))
 
 
+def _filing_confirmed(dossier, facts: dict) -> str | None:
+    """An online filing is confirmed with the date of the tacit decision, which the first month
+    may still change (R423-5); a filing at the counter has its own receipt mail, a follow-up
+    none."""
+    if facts.get("channel") != "online":
+        return None
+    lines = [
+        f"Votre demande ({dossier.get_procedure_display()}) a été déposée le "
+        f"{format_fr(dossier.filed_on)} sous le numéro {dossier.display_number}."
+    ]
+    tacit = dossier.deadline("tacit_decision")
+    if tacit is not None:
+        lines.append(
+            f"Sans réponse de l'administration, {tacit.consequence.label} "
+            f"interviendra le {format_fr(tacit.date)} ({tacit.basis})."
+        )
+    lines.append(
+        "Dans le mois qui suit le dépôt, l'administration peut vous demander des pièces "
+        "manquantes ou vous notifier un délai différent : cette date ne vaudrait alors plus "
+        "(R423-5)."
+    )
+    return "\n\n".join(lines)
+
+
 def _electronic_notification(dossier, facts: dict) -> str | None:
     """R424-10, décret 2021-981: the decision sent electronically is deemed received the next
     day; a notification by registered letter sends no mail."""
@@ -103,7 +128,12 @@ _TACIT = Timer(tuple(PENDING_DECISION), "tacit_decision", days=0)
 # In the order the timers try them when several fall due on the same day.
 DECLARATIONS: tuple[Declaration, ...] = (
     # §8.2: a paper filing is registered by an officer or the mairie's counter (GUICHET).
-    Declaration("submit", "dépôt du dossier", frozenset({APPLICANT, OFFICER, GUICHET})),
+    Declaration(
+        "submit",
+        "dépôt du dossier",
+        frozenset({APPLICANT, OFFICER, GUICHET}),
+        mail=Mail("Dépôt de votre dossier", _filing_confirmed),
+    ),
     Declaration(
         "request_pieces",
         "demande de pièces manquantes",

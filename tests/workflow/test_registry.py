@@ -184,3 +184,12 @@ def test_firing_imports_neither_the_sweep_nor_the_follow_ups():
             elif isinstance(node, ast.Import):
                 imported |= {a.name for a in node.names}
         assert not imported & {"workflow.timers", "workflow.children"}, module
+
+
+def test_only_an_online_filing_is_confirmed_by_mail(team):
+    declared = registry.declaration("submit")
+    d = filed_dossier(team, on=date(2026, 1, 5))
+    assert declared.mail.text(d, {}) is None  # counter, follow-up, import: no confirmation
+    text = declared.mail.text(d, {"channel": "online"})
+    assert f"déposée le 5 janvier 2026 sous le numéro {d.display_number}" in text
+    assert "(R423-5)" in text
