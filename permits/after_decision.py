@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from accounts.models import Role
 from accounts.permissions import communes_for
-from permits.decisions.issuing import issue_letter
-from permits.instructing import posted_lines, required_signatory
+from permits.act_forms import posted_lines
+from permits.instructing import required_signatory
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus
-from permits.notify import email_applicant
 from workflow.errors import TransitionRefused
 from workflow.models.instruction import RETRAIT_REPLY_DAYS, RETRAIT_SOURCES
+from workflow.registry import retrait_reply_until
 from workflow.states import State
 from workflow.transitions import fire
 
@@ -37,25 +36,12 @@ AFTER_KINDS = (
 )
 
 
-def _decision_date(dossier: Dossier):
-    """The date the retrait window runs from (L424-5): signature, or the tacit decision."""
-    if dossier.decision_signed_at:
-        return timezone.localdate(dossier.decision_signed_at), False
-    return dossier.tacit_on, True
-
-
-def _reply_until(letter_on):
-    """The last day for the holder's observations; `retract` is possible the day after."""
-    return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
-
-
-def _retrait_deadline(dossier: Dossier, today):
-    """The end of the L424-5 window printed in the letters; the machine refuses when it is
-    closed or when there is none (`Instruction.retrait_refusal`), before any letter."""
+def _machine_allows_retrait(dossier: Dossier, today) -> None:
+    """The machine's reason first when the L424-5 window is closed or there is none
+    (`Instruction.retrait_refusal`), before any other check of the act."""
     refusal = dossier.retrait_refusal(today)
     if refusal is not None:
         raise refusal
-    return dossier.deadline("retrait_deadline").date
 
 
 # --- the officer's acts -----------------------------------------------------------------------
@@ -69,36 +55,16 @@ def announce_retrait(dossier: Dossier, request) -> str:
     today = timezone.localdate()
     if not grounds:
         raise TransitionRefused("Indiquez les motifs d'illégalité justifiant le retrait envisagé.")
-    retrait_deadline = _retrait_deadline(dossier, today)
+    _machine_allows_retrait(dossier, today)
     required_signatory(dossier)  # the retrait itself will need one (L424-5)
-    decided, tacit = _decision_date(dossier)
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "announce_retrait",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            payload={"grounds": grounds},
-            on=today,
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.RETRAIT_NOTICE,
-            grounds=tuple(grounds),
-            decision_date=decided,
-            tacit=tacit,
-            retrait_deadline=retrait_deadline,
-            reply_until=_reply_until(today),
-        )
-    email_applicant(
+    # The letter and the mail are announce_retrait's own (workflow.registry, permits.signals).
+    fire(
         dossier,
-        "Procédure de retrait de votre autorisation",
-        "La commune envisage de retirer votre autorisation (article L424-5 du code de "
-        "l'urbanisme). La lettre qui en expose les motifs est sur la page du dossier. Vous "
-        f"pouvez présenter vos observations jusqu'au {_reply_until(today):%d/%m/%Y} inclus, "
-        "par la messagerie du dossier (articles L121-1 et L122-1 du code des relations entre "
-        "le public et l'administration).",
+        "announce_retrait",
+        actor=request.user,
+        expected_state=request.POST.get("state"),
+        payload={"grounds": grounds},
+        on=today,
     )
     return "Procédure de retrait engagée : la lettre au titulaire est en cours de signature."
 
@@ -108,38 +74,14 @@ def retract(dossier: Dossier, request) -> str:
     and signed by the signatory (request.user)."""
     reason = (request.POST.get("reason") or "").strip()
     today = timezone.localdate()
-    retrait_deadline = _retrait_deadline(dossier, today)
-    decided, tacit = _decision_date(dossier)
-    letter_on = dossier.retrait_letter_on
-    observations = (
-        letter_on is not None
-        and dossier.messages.filter(from_applicant=True, sent_at__date__gte=letter_on).exists()
-    )
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "retract",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            reason=reason,
-            on=today,
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.RETRAIT,
-            reason=reason,
-            decision_date=decided,
-            tacit=tacit,
-            retrait_deadline=retrait_deadline,
-            letter_on=letter_on,
-            observations_received=observations,
-        )
-    email_applicant(
+    _machine_allows_retrait(dossier, today)
+    fire(  # with its arrêté and its mail (workflow.registry, permits.signals)
         dossier,
-        "Retrait de votre autorisation",
-        "Votre autorisation a été retirée (article L424-5 du code de l'urbanisme). L'arrêté de "
-        "retrait, avec les voies de recours, est sur la page du dossier.",
+        "retract",
+        actor=request.user,
+        expected_state=request.POST.get("state"),
+        reason=reason,
+        on=today,
     )
     return "Retrait prononcé : l'arrêté de retrait est en cours de signature."
 
@@ -147,48 +89,25 @@ def retract(dossier: Dossier, request) -> str:
 def contest_conformity(dossier: Dossier, request) -> str:
     """R462-6, R462-9: the contest within the window, with the formal notice."""
     items = posted_lines(request.POST.get("non_conformities"))
-    window = dossier.deadline("conformity_contest_deadline")
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "contest_conformity",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            reason="\n".join(items),
-            on=timezone.localdate(),
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.CONFORMITY_NOTICE,
-            non_conformities=tuple(items),
-            daact_received=dossier.daact_received_on,
-            contest_deadline=window.date,
-        )
-    email_applicant(
+    fire(  # with its formal notice and its mail (workflow.registry, permits.signals)
         dossier,
-        "Conformité des travaux contestée",
-        "La commune conteste la conformité de vos travaux et vous met en demeure de déposer un "
-        "permis modificatif ou de mettre les travaux en conformité (article R462-9 du code de "
-        "l'urbanisme). Le courrier est sur la page du dossier.",
+        "contest_conformity",
+        actor=request.user,
+        expected_state=request.POST.get("state"),
+        reason="\n".join(items),
+        on=timezone.localdate(),
     )
     return "Conformité contestée : la mise en demeure est en cours de signature."
 
 
 def declare_interruption(dossier: Dossier, request) -> str:
     """R424-17: works interrupted for more than a year, as found by the officer."""
-    dossier = fire(
+    fire(  # with its mail (workflow.registry, permits.signals)
         dossier,
         "declare_interruption_lapse",
         actor=request.user,
         expected_state=request.POST.get("state"),
         reason=request.POST.get("reason", ""),
-    )
-    email_applicant(
-        dossier,
-        "Autorisation périmée",
-        "Les travaux ayant été interrompus pendant plus d'un an, votre autorisation est "
-        "périmée (article R424-17 du code de l'urbanisme). Le détail est sur la page du dossier.",
     )
     return "Péremption constatée."
 
@@ -217,7 +136,7 @@ def officer_context(dossier: Dossier) -> dict:
         letter_on = dossier.retrait_letter_on
         if letter_on is not None:
             ctx["retrait_letter_on"] = letter_on
-            ctx["retrait_reply_until"] = _reply_until(letter_on)
+            ctx["retrait_reply_until"] = retrait_reply_until(letter_on)
             ctx["retrait_from"] = letter_on + timedelta(days=RETRAIT_REPLY_DAYS)
     if state == State.WORKS_COMPLETED:
         window = dossier.deadline("conformity_contest_deadline")
@@ -257,7 +176,7 @@ def parapheur_retraits(user) -> list[dict]:
         rows.append({
             "dossier": dossier,
             "grounds": "\n".join((event.payload or {}).get("grounds", []) if event else []),
-            "reply_until": _reply_until(dossier.retrait_letter_on),
+            "reply_until": retrait_reply_until(dossier.retrait_letter_on),
             "from": dossier.retrait_letter_on + timedelta(days=RETRAIT_REPLY_DAYS),
             "until": window.date if window else None,
         })  # fmt: skip
@@ -271,7 +190,7 @@ def applicant_context(dossier: Dossier) -> dict:
     """For the depositor's dossier page: the retrait reply period, the attestation."""
     out = {}
     if dossier.state in RETRAIT_SOURCES and dossier.retrait_letter_on is not None:
-        out["retrait_reply_until"] = _reply_until(dossier.retrait_letter_on)
+        out["retrait_reply_until"] = retrait_reply_until(dossier.retrait_letter_on)
     if dossier.state == State.CONFORM:
         attestation = dossier.issued_documents.filter(
             kind=DocumentKind.CONFORMITY_ATTESTATION

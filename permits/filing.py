@@ -58,10 +58,12 @@ def file_dossier(
     actor=None,
     electronic_notification_consent: bool | None = None,
     receipt: dict | None = None,
+    payload: dict | None = None,
 ) -> Dossier:
     """Files the draft for `actor` (by default its depositor; an officer registers a paper
     filing; `now` is then the receipt date, R423-3), recording the applicant's consent to
-    electronic notification when given; `receipt` goes to the receipt's content.
+    electronic notification when given; `receipt` goes to the receipt's content, `payload` to
+    the submit event (its channel: an online filing is confirmed by mail).
     Refusals raise FilingError, with nothing written."""
     # The row lock makes concurrent filings of the same draft wait, then see it filed. The
     # parent (follow-ups only) is read when needed: joining it doubles the query's columns.
@@ -81,7 +83,7 @@ def file_dossier(
     dossier.save(update_fields=fields)
     try:
         # The transition writes the "submit" event and starts the timers (workflow).
-        filed = fire(dossier, "submit", actor=actor or dossier.depositor)
+        filed = fire(dossier, "submit", actor=actor or dossier.depositor, payload=payload)
     except TransitionRefused as refusal:
         raise FilingError(str(refusal)) from refusal
     # Loaded with the lock above and unchanged by the transition: the receipt reads them.

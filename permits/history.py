@@ -1,10 +1,9 @@
-"""What the history (the event log, workflow.events) calls each event, in French: the
-transitions' labels and the acts recorded beside them. Read by the dossier page and the
-instruction page."""
+"""The French label of each kind of event in a dossier's history: every transition's own
+label (workflow.registry), then the events that are not transitions."""
 
-from workflow.transitions import LABELS
+from workflow.registry import DECLARATIONS
 
-EVENT_LABELS = LABELS | {
+EVENT_LABELS = {d.name: d.label for d in DECLARATIONS} | {
     "piece_received": "pièce reçue",
     "document_signed": "document signé",
     "signature_abandoned": "décision non signée : délai expiré ou dossier modifié entre-temps",

@@ -21,11 +21,6 @@ def instructed(user):
     )
 
 
-def posted_lines(text: str | None) -> list[str]:
-    """The non-blank lines of a textarea (grounds, prescriptions, non-conformities…)."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def required_signatory(dossier: Dossier):
     """The commune's signatory for a letter (receipts.commune_signatory), or a refusal."""
     membership = commune_signatory(dossier)

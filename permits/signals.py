@@ -1,43 +1,63 @@
-"""An e-mail to the applicant at each step of the dossier's legal life, whoever or whatever
-fired it (an officer's act, a timer): one receiver on django-fsm's post_transition. The mail
-leaves after the commit (permits.notify), so a refused or rolled-back act sends nothing. The
-notification of the decision writes its own mail, with the date it is deemed received."""
+"""A transition's side effects, as declared on it (workflow.registry), whoever or whatever fired
+it (an officer's act, the applicant, a timer): one receiver on `transition_fired`, the hook of
+`workflow.transitions.fire`, inside its transaction.
+
+The letter is issued there: if it cannot be, the transition is rolled back with a French reason
+(nothing half-done: no act without its letter). The mail to the applicant leaves after the
+commit (permits.notify), so a refused or rolled-back act sends nothing."""
+
+from __future__ import annotations
+
+import logging
 
 from django.dispatch import receiver
-from django_fsm.signals import post_transition
 
+from permits.act_letters import letter_arguments
+from permits.decisions.content import ContentError
+from permits.decisions.issuing import issue_letter
 from permits.models import Dossier
+from permits.models.documents import DocumentKind
 from permits.notify import email_applicant
+from workflow.errors import TransitionRefused
+from workflow.signals import transition_fired
 
-SEE_PAGE = "Le détail et les dates sont sur la page du dossier, dans votre espace."
-MAILS = {
-    "request_pieces": ("Pièces manquantes", "Le service urbanisme vous demande des pièces "
-                       "manquantes : vous avez trois mois pour les fournir depuis votre espace "
-                       "(R423-39). Le courrier est disponible sur la page du dossier."),
-    "notify_majoration": ("Délai d'instruction modifié", "Le délai d'instruction de votre "
-                          "demande est majoré (R423-42). " + SEE_PAGE),
-    "declare_complete": ("Dossier complet", "Votre dossier est complet : son instruction est "
-                         "en cours. " + SEE_PAGE),
-    "deem_complete": ("Dossier complet", "Aucune pièce ne vous a été demandée dans le mois : "
-                      "votre dossier est réputé complet (R423-22). " + SEE_PAGE),
-    "receive_pieces": ("Pièces reçues", "Les pièces demandées ont été reçues : le délai "
-                       "d'instruction court à compter de leur réception (R423-39). " + SEE_PAGE),
-    "arise_tacit_decision": ("Décision tacite", "Aucune décision ne vous a été notifiée dans le "
-                             "délai d'instruction : une décision tacite est née. " + SEE_PAGE),
-    "expire_pieces_window": ("Demande rejetée", "Les pièces demandées n'ont pas été fournies "
-                             "dans les trois mois : la demande est tacitement rejetée "
-                             "(R423-39 b). " + SEE_PAGE),
-    "record_prefet_ack": ("Décision transmise au préfet", "La décision a été transmise au "
-                          "contrôle de légalité. " + SEE_PAGE),
-    "close_conformity_window": ("Conformité des travaux", "La conformité de vos travaux ne "
-                                "peut plus être contestée (R462-6). Vous pouvez demander une "
-                                "attestation de non-contestation. " + SEE_PAGE),
-    "lapse": ("Autorisation périmée", "Les travaux n'ayant pas commencé dans le délai de "
-              "validité, l'autorisation est périmée (R424-17). " + SEE_PAGE),
-}  # fmt: skip
+logger = logging.getLogger(__name__)
 
 
-@receiver(post_transition, sender=Dossier)
-def mail_the_applicant(sender, instance, name, **kwargs):
-    if name in MAILS and "exception" not in kwargs:
-        email_applicant(instance, *MAILS[name])
+class LetterNotIssued(TransitionRefused):
+    """The letter of an act could not be prepared: the act is not recorded either."""
+
+
+@receiver(transition_fired, sender=Dossier)
+def act_effects(sender, instance, name, actor, declaration, arguments, payload, **kwargs):
+    facts = arguments | payload
+    if declaration.letter:
+        _issue(instance, declaration, actor, facts)
+    if declaration.mail is not None:
+        body = declaration.mail.text(instance, facts)
+        if body:
+            email_applicant(instance, declaration.mail.subject, body)
+
+
+def _issue(dossier: Dossier, declaration, actor, facts: dict) -> None:
+    """The letter, sealed by the signing job and naming the actor as its author (CRPA L212-1,
+    L212-2); a retrait is signed in the actor's name (L424-5). It is dated the act's date, so
+    the letter and the act are checked against the same day (R423-38, R423-42)."""
+    kind = DocumentKind(declaration.letter)
+    try:
+        arguments = letter_arguments(kind, dossier, facts)
+        issue_letter(dossier, actor.user, kind, dated=facts.get("on"), **arguments)
+    except TransitionRefused:
+        raise  # a French reason already (no author in force on the commune…)
+    except ContentError as refusal:  # what the law refuses to write: its reason, as a refusal
+        raise LetterNotIssued(str(refusal)) from refusal
+    except Exception as error:  # re-raised: the whole transition rolls back
+        logger.exception(
+            "letter not issued, transition rolled back",
+            extra={"dossier": dossier.pk, "transition": declaration.name, "letter": kind.value},
+        )
+        raise LetterNotIssued(
+            f"Le courrier « {kind.label} » n'a pas pu être préparé : l'acte « "
+            f"{declaration.label} » n'est donc pas enregistré. Réessayez ; si l'erreur persiste, "
+            "signalez-la à l'administrateur."
+        ) from error

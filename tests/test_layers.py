@@ -9,11 +9,6 @@ from pathlib import Path
 
 from tests import import_graph
 
-# The cycle workflow.transitions → timers / children → transitions (function-level imports
-# of `fire`) is being removed by issue 21's "registry" slice, which owns those three files:
-# drop this once it is merged.
-PENDING = frozenset({"workflow.children", "workflow.timers", "workflow.transitions"})
-
 
 def _graph():
     return import_graph.build()
@@ -27,7 +22,7 @@ def test_no_view_module_imports_another_view_module():
 
 
 def test_no_import_cycle_between_modules():
-    cycles = [c for c in import_graph.cycles(_graph().edges()) if not set(c) <= PENDING]
+    cycles = import_graph.cycles(_graph().edges())
     assert not cycles, f"import cycles: {cycles}"
 
 
@@ -39,12 +34,7 @@ def test_no_room_imports_a_higher_one():
 
 
 def test_every_function_level_import_says_why_it_is_deferred():
-    pending_files = {f"{name.replace('.', '/')}.py" for name in PENDING}
-    missing = [
-        where
-        for where in import_graph.undeclared_function_imports()
-        if where.split(":")[0] not in pending_files
-    ]
+    missing = import_graph.undeclared_function_imports()
     assert not missing, (
         "function-level imports without `# deferred: <why>` (import at module level, or say "
         "why it cannot be):\n" + "\n".join(missing)

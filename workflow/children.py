@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from workflow import clock, timers
+from django.dispatch import receiver
+
+from workflow import clock, schedule
 from workflow.errors import TransitionRefused
+from workflow.events import record_event
 from workflow.outcomes import Outcome
+from workflow.signals import transition_fired
 from workflow.states import State
+from workflow.transitions import fire
 
 S = State
 # The autorisation is valid and its works unfinished (reference §8.5).
@@ -55,13 +60,14 @@ def _granted(child) -> bool:
     return child.decision_outcome in (Outcome.GRANT, Outcome.TACIT_GRANT)
 
 
-def after_transition(child, name: str, actor) -> None:
-    """Carries a child's outcome to its parent (events on the parent say so)."""
+@receiver(transition_fired)
+def after_transition(sender, instance, name: str, actor, **kwargs) -> None:
+    """Carries a child's outcome to its parent (events on the parent say so), in the child's
+    transaction (the hook of `transitions.fire`, connected in WorkflowConfig.ready)."""
+    child = instance
     parent = child.parent if child.parent_id else None
     if parent is None:
         return
-    from workflow.events import record_event
-    from workflow.transitions import fire
 
     if name == "submit" and child.procedure == "DOC":
         # R424-16: the works began on the date the DOC declares (by default, its filing).
@@ -83,7 +89,7 @@ def after_transition(child, name: str, actor) -> None:
             prorogations_granted=parent.prorogations_granted + 1
         )
         record_event(parent, "prorogated", actor=actor, payload={"child": child.pk})
-        timers.reschedule(parent)
+        schedule.reschedule(parent)
     elif child.procedure == "TRANSFERT" and child.state == S.NOTIFIED and _granted(child):
         record_event(parent, "transferred", actor=actor, payload={"child": child.pk})
     elif child.procedure == "MODIFICATIF" and child.state == S.EXECUTORY:

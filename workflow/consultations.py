@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from workflow import timers
+from workflow import schedule
 from workflow.actors import as_actor
 from workflow.clock import consultation_deadline
 from workflow.clock.rules import ExceptionFlag, ServiceKind
@@ -66,7 +66,7 @@ def send_consultation(
             "basis": deadline.basis,
         },
     )
-    timers.reschedule(dossier)
+    schedule.reschedule(dossier)
     return consultation
 
 
@@ -128,7 +128,7 @@ def answer_consultation(
             "documents": [{"name": d.original_name, "sha512": d.sha512} for d in stored],
         },
     )
-    timers.reschedule(consultation.dossier)
+    schedule.reschedule(consultation.dossier)
     return consultation
 
 

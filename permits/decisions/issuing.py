@@ -317,17 +317,22 @@ def author_of(dossier: Dossier, user):
     return membership
 
 
-def issue_letter(dossier: Dossier, user, kind: DocumentKind, **kwargs) -> IssuedDocument:
+def issue_letter(
+    dossier: Dossier, user, kind: DocumentKind, *, dated: date | None = None, **kwargs
+) -> IssuedDocument:
     """Receipt, pieces request, majoration, tacit certificate, conformity attestation, the
     retrait letter and arrêté, the conformity notice. A SEALED_KINDS letter is sealed by the
     commune and names `user` as its author; the arrêté de retrait is signed by `user` (a
-    signatory of the commune). `kwargs` go to the content builder (missing_pieces, reasons…)."""
+    signatory of the commune). `kwargs` go to the content builder (missing_pieces, reasons…).
+    `dated` is the date of the act the letter notifies (today by default)."""
     if kind in SEALED_KINDS:
-        return issue_letter_as(dossier, author_of(dossier, user), kind, **kwargs)
-    return issue_letter_as(dossier, signatory_of(dossier, user), kind, **kwargs)
+        return issue_letter_as(dossier, author_of(dossier, user), kind, dated=dated, **kwargs)
+    return issue_letter_as(dossier, signatory_of(dossier, user), kind, dated=dated, **kwargs)
 
 
-def issue_letter_as(dossier: Dossier, membership, kind: DocumentKind, **kwargs) -> IssuedDocument:
+def issue_letter_as(
+    dossier: Dossier, membership, kind: DocumentKind, *, dated: date | None = None, **kwargs
+) -> IssuedDocument:
     """`issue_letter` for a membership already found in force on the dossier's commune
     (author_of, signatory_of, receipts.commune_signatory), its user loaded."""
     build = {
@@ -355,4 +360,5 @@ def issue_letter_as(dossier: Dossier, membership, kind: DocumentKind, **kwargs) 
         build=lambda reference, day: build(
             facts, signer, reference=reference, issued_on=day, **kwargs
         ),
+        today=dated,
     )

@@ -26,8 +26,8 @@ from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocumen
 from workflow.errors import TransitionRefused
 from workflow.events import record_event
 from workflow.models.instruction import check_binding_opinions
+from workflow.schedule import with_facts
 from workflow.states import State
-from workflow.timers import with_facts
 from workflow.transitions import fire
 
 logger = logging.getLogger(__name__)

@@ -2,9 +2,10 @@
 conformity contest (R462-6, R462-9) and its attestation (R462-10), the lapse for interrupted
 works (R424-17). Reference §3.12 and §3.14.
 
-The officer acts on the instruction page; each act fires one transition and, where the law asks
-for a document, prepares it in the same transaction, sealed with the commune's seal by the
-signing job and naming the officer as its author (as the other letters). The retrait itself is
+The officer acts on the instruction page; each act fires one transition, whose declaration
+(workflow.registry) issues the document the law asks for in the same transaction, sealed with
+the commune's seal by the signing job and naming the officer as its author (as the other
+letters). The retrait itself is
 a decision of the authority that granted the permit (L424-5): once the holder's reply period is
 over, the signatory pronounces it from the parapheur after a fresh re-authentication, and the
 arrêté de retrait is signed in their name. The holder answers the retrait letter through the

@@ -37,12 +37,10 @@ from permits.journey.pieces_upload import pieces_page
 from permits.journey.site import attach_site, save_site
 from permits.models import Applicant, Dossier
 from permits.models.dossiers import WorksNature
-from permits.notify import email_applicant
 from permits.pieces.store import current_pieces
 from privacy.sirene import prefill_applicant_form
 from privacy.sourcing import SourcedApplicantForm
 from workflow import procedures
-from workflow.clock import format_fr
 from workflow.states import State
 
 
@@ -295,14 +293,13 @@ def step_review(request, pk: int):
                 draft.pk,
                 actor=request.user,
                 electronic_notification_consent=form.consent,
+                payload={"channel": "online"},  # the confirmation mail (workflow.registry)
             )
         except AlreadyFiled as already:
             return redirect("permits:dossier_detail", pk=already.dossier.pk)
         except FilingError as refusal:
             form.add_error(None, str(refusal))
         else:
-            filed.depositor = request.user  # the draft's own depositor (checked above)
-            _filed_mail(filed)
             messages.success(
                 request, f"Votre dossier est déposé sous le numéro {filed.display_number}."
             )
@@ -341,25 +338,6 @@ def switch_procedure(request, pk: int):
         text += " Pièces à joindre : " + ", ".join(f"{p.code} ({p.label})" for p in missing) + "."
     messages.success(request, text)
     return redirect("permits:draft", pk=draft.pk)
-
-
-def _filed_mail(dossier: Dossier) -> None:
-    tacit = dossier.deadline("tacit_decision")
-    lines = [
-        f"Votre demande ({dossier.get_procedure_display()}) a été déposée le "
-        f"{format_fr(dossier.filed_on)} sous le numéro {dossier.display_number}."
-    ]
-    if tacit is not None:
-        lines.append(
-            f"Sans réponse de l'administration, {tacit.consequence.label} "
-            f"interviendra le {format_fr(tacit.date)} ({tacit.basis})."
-        )
-    lines.append(
-        "Dans le mois qui suit le dépôt, l'administration peut vous demander des "
-        "pièces manquantes ou vous notifier un délai différent : cette date ne "
-        "vaudrait alors plus (R423-5)."
-    )
-    email_applicant(dossier, "Dépôt de votre dossier", "\n\n".join(lines))
 
 
 def _saved(request, draft: Dossier, text: str):

@@ -7,7 +7,6 @@ Every view is limited to the communes the officer's instruction service serves
 
 from __future__ import annotations
 
-import logging
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
@@ -20,14 +19,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import ConsultedService
 from accounts.permissions import role_required
+from permits.act_forms import form_arguments, posted_date
 from permits.after_decision import officer_context
 from permits.decisions.issuing import issue_letter
 from permits.history import EVENT_LABELS
-from permits.instructing import INSTRUCTORS, instructed, posted_lines
+from permits.instructing import INSTRUCTORS, instructed
 from permits.journey import procedure_fit
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus
-from permits.notify import email_applicant
 from permits.pieces import catalogue
 from permits.pieces.store import current_pieces
 from permits.platau.connector import channel_for
@@ -38,8 +37,10 @@ from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
 from workflow.consultations import send_consultation
 from workflow.errors import TransitionRefused
 from workflow.outcomes import express_outcomes
+from workflow.registry import officer_forms
 from workflow.transitions import fire
 
+OFFICER_FORMS = officer_forms()  # the transitions fired by their own form on this page
 PLATAU_LABELS = {
     "deposit": "dépôt du dossier",
     "piece": "pièce",
@@ -135,32 +136,7 @@ def _consult(dossier: Dossier, request) -> None:
 
 
 def _on(request) -> date:
-    raw = request.POST.get("on")
-    try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        raise TransitionRefused("Date invalide : utilisez le format AAAA-MM-JJ.") from None
-
-
-# act name → how to call it from the form
-ACTS = {
-    "request_pieces": lambda r: {"pieces": r.POST.getlist("pieces"), "on": _on(r)},
-    "declare_complete": lambda r: {},
-    "notify_majoration": lambda r: {"reason": r.POST.get("reason", ""), "on": _on(r)},
-    "qualify": lambda r: {"flags": r.POST.getlist("flags")},
-    "propose_decision": lambda r: {
-        "outcome": r.POST.get("outcome", ""),
-        "grounds": posted_lines(r.POST.get("grounds")),
-        "prescriptions": posted_lines(r.POST.get("prescriptions")),
-        "sursis_until": date.fromisoformat(r.POST["sursis_until"])
-        if r.POST.get("sursis_until")
-        else None,
-    },
-    "withdraw_proposal": lambda r: {},
-    "send_for_signature": lambda r: {},
-    "notify_decision": lambda r: {"on": _on(r)},
-    "record_prefet_ack": lambda r: {"on": _on(r)},
-}
+    return posted_date(request.POST.get("on"))
 
 
 @role_required(*INSTRUCTORS)
@@ -174,15 +150,14 @@ def act(request, pk: int, name: str):
             _tacit_certificate(dossier, request.user)
         elif name == "notify_electronically":
             _notify_electronically(dossier, request)
-        elif name in ACTS:
+        elif name in OFFICER_FORMS:  # its letter and mail come with it (permits.signals)
             dossier = fire(
                 dossier,
                 name,
                 actor=request.user,
                 expected_state=request.POST.get("state"),
-                **ACTS[name](request),
+                **form_arguments(OFFICER_FORMS[name], request.POST),
             )
-            _letters(dossier, name, request.user)
         else:
             raise TransitionRefused("Acte inconnu.")
     except (TransitionRefused, ValueError) as refusal:
@@ -192,29 +167,6 @@ def act(request, pk: int, name: str):
     else:
         messages.success(request, "Enregistré.")
     return redirect("permits:instruction", pk=dossier.pk)
-
-
-def _letters(dossier: Dossier, name: str, user) -> None:
-    """The letter an act requires, issued with it (R423-38 pieces request, R423-42
-    majoration): sealed with the commune's seal by the signing job, naming `user`, the officer
-    who acted, as its author (CRPA L212-1, L212-2)."""
-    kind = {"request_pieces": DocumentKind.PIECES_REQUEST,
-            "notify_majoration": DocumentKind.MAJORATION}.get(name)  # fmt: skip
-    if kind is None:
-        return
-    kwargs = {}
-    if kind == DocumentKind.MAJORATION:
-        kwargs["reasons"] = tuple(MajorationReason[m["reason"]] for m in dossier.majorations)
-    if kind == DocumentKind.PIECES_REQUEST:
-        kwargs["missing_pieces"] = tuple(
-            f"{spec.code} – {spec.label} ({spec.basis})"
-            for spec in catalogue.pieces_for(dossier.procedure)
-            if spec.code in dossier.pieces_requested
-        )
-    try:
-        issue_letter(dossier, user, kind, **kwargs)
-    except Exception:  # the act stands; the letter can be issued again from the page
-        logging.getLogger(__name__).exception("letter not issued", extra={"dossier": dossier.pk})
 
 
 def _tacit_certificate(dossier: Dossier, user) -> None:
@@ -228,7 +180,7 @@ def _tacit_certificate(dossier: Dossier, user) -> None:
 
 def _notify_electronically(dossier: Dossier, request) -> None:
     """R424-10 and décret 2021-981: with the applicant's consent, the signed decision is sent
-    electronically and deemed received the next day."""
+    electronically and deemed received the next day (the mail is notify_decision's own)."""
     if not dossier.electronic_notification_consent:
         raise TransitionRefused(
             "Le demandeur n'a pas accepté la notification électronique : "
@@ -242,12 +194,7 @@ def _notify_electronically(dossier: Dossier, request) -> None:
         actor=request.user,
         expected_state=request.POST.get("state"),
         on=received,
-    )
-    email_applicant(
-        dossier,
-        "Décision sur votre demande",
-        "La décision sur votre demande est disponible dans votre espace, sur la page "
-        f"du dossier. Elle est réputée reçue le {received:%d/%m/%Y}.",
+        payload={"electronic": True},
     )
 
 

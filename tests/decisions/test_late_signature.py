@@ -18,7 +18,7 @@ from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from tests.decisions.conftest import write_key
 from tests.factories import CommuneFactory, filed_dossier, make_team
-from workflow import timers
+from workflow import schedule, timers
 from workflow.clock import add_months, format_fr
 from workflow.errors import TransitionRefused
 from workflow.models import Event
@@ -55,7 +55,7 @@ def let_the_delai_run_out(dossier, today):
     """Time passes: the filing moves back so that the délai ended yesterday."""
     filed = add_months(today - timedelta(days=1), -2)  # PCMI: 2 months (R423-23 b)
     Dossier.objects.filter(pk=dossier.pk).update(filed_at=at(filed))
-    timers.reschedule(dossier)
+    schedule.reschedule(dossier)
     return Dossier.objects.get(pk=dossier.pk)
 
 

@@ -17,7 +17,7 @@ from tests.decisions.test_late_signature import at
 from tests.factories import filed_dossier, make_team
 from tests.officer.test_after_decision import executory, works_completed
 from tests.officer.test_officer_screens import awaiting_signature
-from workflow import timers
+from workflow import schedule, timers
 from workflow.clock import add_months
 from workflow.states import State
 from workflow.transitions import fire
@@ -215,7 +215,7 @@ def test_a_retrait_started_from_the_parapheur_keeps_its_grounds(client, team):
     d = awaiting_signature(team)
     filed = add_months(today - timedelta(days=1), -2)  # PCMI: 2 months (R423-23 b)
     Dossier.objects.filter(pk=d.pk).update(filed_at=at(filed))
-    timers.reschedule(d)
+    schedule.reschedule(d)
     timers.sweep(today)  # the tacit grant arises under signature, executory at once (L424-8)
     assert Dossier.objects.get(pk=d.pk).state == State.EXECUTORY
     grounds = "Le projet méconnaît l'article UH 10."

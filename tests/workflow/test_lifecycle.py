@@ -235,7 +235,13 @@ def test_retrait_needs_the_contradictory_letter_and_the_three_month_window(team)
         d = fire(d, name, actor=actor, **kwargs)
     with pytest.raises(TransitionRefused, match="contradictoire"):
         fire(d, "retract", actor=team.mayor, reason="Illégal", on=date(2026, 3, 1))
-    d = fire(d, "announce_retrait", actor=team.mayor, on=date(2026, 3, 1))
+    d = fire(
+        d,
+        "announce_retrait",
+        actor=team.mayor,
+        on=date(2026, 3, 1),
+        payload={"grounds": ["Méconnaissance de l'article UA 7"]},  # the letter states them
+    )
     with pytest.raises(TransitionRefused, match="contradictoire"):
         fire(d, "retract", actor=team.mayor, reason="Illégal", on=date(2026, 3, 10))
     d = fire(

@@ -1,0 +1,83 @@
+"""When a dossier's next timer falls due and when the authority must act, recomputed at every
+transition (`transitions.fire`) and after a fact changes outside one (`reschedule`). The dates
+come from the clock and from the timers declared on the transitions (workflow.registry); the
+sweep that fires them is workflow.timers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from workflow import registry
+from workflow.states import State
+
+S = State
+
+
+def due_dates(dossier) -> list[tuple[date, str]]:
+    """(date from which it is due, transition) for the dossier's current state."""
+    out = []
+    deadlines = None
+    for declared in registry.timed(dossier.state):
+        timer = declared.timer
+        if timer.applies is not None and not timer.applies(dossier):
+            continue
+        if deadlines is None:
+            deadlines = {d.name: d.date for d in dossier.deadlines()}
+        when = _timer_date(dossier, timer.on, deadlines)
+        if when is not None:
+            out.append((when + timedelta(days=timer.days), declared.name))
+    return out
+
+
+def _timer_date(dossier, on: str, deadlines: dict[str, date]) -> date | None:
+    """A clock deadline's date, else the dossier's own date field or method named `on`."""
+    if on in deadlines:
+        return deadlines[on]
+    value = getattr(dossier, on, None)
+    return value() if callable(value) else value
+
+
+def reschedule(dossier) -> None:
+    """Recomputes the dossier's next timer date after a fact changed outside a transition."""
+    fresh = with_facts(type(dossier).objects).get(pk=dossier.pk)
+    type(dossier).objects.filter(pk=dossier.pk).update(
+        next_timer_on=next_timer_date(fresh), action_due_on=action_due_date(fresh)
+    )
+
+
+def with_facts(queryset):
+    """The related rows the clock reads, fetched once per dossier instead of once per use."""
+    return queryset.select_related("parent").prefetch_related("consultations")
+
+
+def pending_consultations(dossier):
+    return [c for c in dossier.consultations.all() if c.answered_on is None] if dossier.pk else []
+
+
+# state: the deadline the authority must act before, for the worklist's risk order.
+ACTION_DEADLINES = {
+    S.DEPOSITED: "completeness_deadline",
+    S.INCOMPLETE: "pieces_deadline",
+    S.UNDER_INSTRUCTION: "instruction_end",
+    S.DECISION_PROPOSED: "instruction_end",
+    S.AWAITING_SIGNATURE: "instruction_end",
+    S.SIGNED: "instruction_end",
+    S.TRANSMITTED_TO_PREFET: "instruction_end",
+    S.WORKS_COMPLETED: "conformity_contest_deadline",
+}
+
+
+def action_due_date(dossier) -> date | None:
+    name = ACTION_DEADLINES.get(dossier.state)
+    if name is None:
+        return None
+    found = dossier.deadline(name)
+    if found is None and dossier.state == S.DEPOSITED:  # a CU has no completeness month
+        found = dossier.deadline("instruction_end")
+    return found.date if found else None
+
+
+def next_timer_date(dossier) -> date | None:
+    dates = [when for when, _ in due_dates(dossier)]
+    dates += [c.due_on + timedelta(days=1) for c in pending_consultations(dossier)]
+    return min(dates, default=None)
