@@ -60,9 +60,10 @@ def test_an_open_retrait_window_is_no_refusal(client, team):
 
 def test_the_machine_refuses_a_second_retrait_letter(team):
     d = executory(team, signed_days_ago=5)
-    d = fire(d, "announce_retrait", actor=team.officer, on=timezone.localdate())
+    grounds = {"grounds": ["Permis obtenu par fraude"]}  # the letter needs them
+    d = fire(d, "announce_retrait", actor=team.officer, on=timezone.localdate(), payload=grounds)
     with pytest.raises(TransitionRefused, match="déjà engagée"):
-        fire(d, "announce_retrait", actor=team.officer, on=timezone.localdate())
+        fire(d, "announce_retrait", actor=team.officer, on=timezone.localdate(), payload=grounds)
 
 
 def test_the_retrait_window_s_constant_moves_the_guard_and_the_letter_together(
