@@ -4,7 +4,7 @@ periodic refresh of the configured sources (cadastre.refresh)."""
 from django.conf import settings
 from procrastinate.contrib.django import app
 
-from cadastre import refresh, runs
+from cadastre import runs
 
 
 @app.task(queue="imports")
@@ -16,4 +16,8 @@ def run_import(run_id: int, apply: bool) -> str:
 @app.task(queue="imports", lock="cadastre-refresh", queueing_lock="cadastre-refresh")
 def refresh_sources(timestamp: int) -> list[int]:
     """Off unless a source URL is configured (cadastre.refresh)."""
+    # refresh imports requests: loaded by the job that downloads, not by every process that
+    # registers the tasks (django.setup() of any manage.py command).
+    from cadastre import refresh
+
     return [run.pk for run in refresh.refresh()]

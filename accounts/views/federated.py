@@ -1,8 +1,11 @@
 """Sign-in and sign-out through FranceConnect (applicants) and ProConnect (agents)."""
 
+from __future__ import annotations
+
 import logging
 import secrets
 import time
+from typing import TYPE_CHECKING
 
 from django.contrib import auth
 from django.db import transaction
@@ -13,8 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import FederatedIdentity, User
-from accounts.oidc import OIDCClient, OIDCError, ProviderConfig, VerifiedIdentity, get_provider
+from accounts.oidc import OIDCError, ProviderConfig, get_provider
 from accounts.views import sessions
+
+if TYPE_CHECKING:
+    from accounts.oidc.client import OIDCClient, VerifiedIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +38,9 @@ def _config(provider: str) -> ProviderConfig:
 
 
 def client_for(request, config: ProviderConfig) -> OIDCClient:
+    # authlib, joserfc and requests: loaded at the first sign-in, not with the URLconf.
+    from accounts.oidc.client import OIDCClient
+
     callback = reverse(f"accounts:{config.name}_callback")
     return OIDCClient(
         config,

@@ -33,8 +33,7 @@ from django.utils import timezone
 
 from permits.decisions import late_signature, storage
 from permits.decisions.content import Content
-from permits.decisions.rendering import content_sha256, render_pdf
-from permits.decisions.signing import seal_document, sign_document
+from permits.decisions.fingerprint import content_sha256
 from permits.models import Dossier, NumberSequence
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from workflow.clock import format_fr
@@ -130,6 +129,11 @@ class _SignedMeanwhile(Exception):
 
 
 def sign_pending(document_id: int) -> IssuedDocument:
+    # WeasyPrint and pyHanko are heavy: loaded by the signing job, the one caller that renders
+    # and signs, not by the views and commands that import this module to issue.
+    from permits.decisions.rendering import render_pdf
+    from permits.decisions.signing import seal_document, sign_document
+
     document = IssuedDocument.objects.select_related("dossier__commune", "signatory").get(
         pk=document_id
     )

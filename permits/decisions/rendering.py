@@ -8,8 +8,6 @@ network (no CDN, and no way for a template to reach an internal address).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from urllib.parse import urlencode
 
 import segno
@@ -19,14 +17,9 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from permits.decisions import conf
+from permits.decisions.fingerprint import content_sha256
 
 PDF_VARIANT = "pdf/a-3b"
-
-
-def content_sha256(content: dict) -> str:
-    """The hash printed in the QR code: the document's content, canonically serialised."""
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def verify_url(dossier_number: str, content_hash: str) -> str:

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from permits.pieces.active_content import find_active_content
-
 logger = logging.getLogger(__name__)
 
 SIGNATURES = {
@@ -68,8 +66,12 @@ def _hidden_markup(data: bytes):
 
 def _check_pdf(data: bytes) -> int:
     """The page count of a plain PDF (not encrypted, within the page limit, nothing active)."""
+    # pypdf (and active_content, which walks its objects) is heavy: loaded on the first PDF
+    # checked, not by every process that imports the filing code.
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
+
+    from permits.pieces.active_content import find_active_content
 
     try:
         reader = PdfReader(io.BytesIO(data))
