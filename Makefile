@@ -14,7 +14,7 @@ image-check: ## build the production image with podman, serve it, check it (CI, 
 	bash scripts/image-check.sh
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
 db-stop:     ## stop the private PostgreSQL cluster
 	bash -c 'source scripts/lib.sh && stop_database'

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accessibility.results import RGAA_VERSION, published
-from config.env import env_str
+from core.env import env_str
 
 # Content left out of the obligation by décret 2019-768 art. 3, with the alternative offered.
 EXEMPT = [

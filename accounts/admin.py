@@ -1,3 +1,5 @@
+"""Django's admin for people, communes, services and memberships (roles)."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 

@@ -1,3 +1,5 @@
+"""The accounts room: people, communes, services and roles, and how one signs in."""
+
 from django.apps import AppConfig
 
 

@@ -15,11 +15,13 @@ MAX_AGE_S = 3 * 24 * 3600
 
 
 def make_token(user: User) -> str:
-    # The address is part of the token: a link sent to an old address stops working.
+    """The signed, expiring token of the verification link; the address is part of it, so a
+    link sent to an old address stops working."""
     return signing.dumps({"user": user.pk, "email": user.email}, salt=SALT, compress=True)
 
 
 def send_verification(request, user: User):
+    """Mails the link that activates the account: nobody signs in with an unproven address."""
     link = request.build_absolute_uri(reverse("accounts:verify_email", args=[make_token(user)]))
     context = {"link": link, "days": MAX_AGE_S // 86400, "site_name": settings.PERMIS_SITE_NAME}
     send_mail(

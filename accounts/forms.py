@@ -1,3 +1,5 @@
+"""The sign-in, second-factor and sign-up forms, with their French labels and errors."""
+
 from django import forms
 from django.contrib.auth import password_validation
 

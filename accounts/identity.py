@@ -34,6 +34,8 @@ class PresumedDate:
         match = _BIRTHDATE_RE.match(value or "")
         if not match:
             return None
+        month: int | None
+        day: int | None
         year, month, day = (int(part) for part in match.groups())
         if not 1 <= month <= 12:
             month = None  # `1977-00-03`: a day without its month says nothing more than the year

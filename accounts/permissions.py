@@ -9,13 +9,18 @@ Dossiers are read through two attributes only (`commune_id`, `depositor_id`), so
 no import of permits.
 """
 
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from functools import cache, wraps
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -26,7 +31,20 @@ from accounts.models import (
     InstructionService,
     Membership,
     Role,
+    User,
 )
+
+AnyUser = User | AnonymousUser
+# A view function, kept as it is by the guards below.
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class SignedInRequest(HttpRequest):
+    """The request of a view behind role_required or login_required, for the type checker:
+    only signed-in people get through (django-stubs' pattern; never instantiated)."""
+
+    user: User
+
 
 # Who may read a dossier of their commune (its instruction, its pieces).
 DOSSIER_READERS = frozenset(
@@ -110,7 +128,7 @@ def remembered_roles(user):
         delattr(user, _REMEMBERED)
 
 
-def _pairs(user) -> frozenset[tuple[str, int]]:
+def _pairs(user) -> frozenset[tuple[str, int | None]]:
     """The user's role pairs: remembered for the request, or read now."""
     memo = getattr(user, _REMEMBERED, None)
     if memo is None:
@@ -126,7 +144,7 @@ def commune_ids_for(user, roles=AGENT_ROLES) -> list[int]:
     return sorted({c for r, c in _pairs(user) if r in roles and c is not None})
 
 
-def communes_for(user, roles=AGENT_ROLES):
+def communes_for(user: AnyUser, roles: Iterable[str] = AGENT_ROLES) -> QuerySet[Commune]:
     """The communes where the user holds one of the roles (directly or through a service)."""
     return Commune.objects.filter(pk__in=commune_ids_for(user, roles))
 
@@ -143,6 +161,8 @@ def has_role(user, roles, commune) -> bool:
 
 
 def is_agent(user) -> bool:
+    """Whether the person holds any role today, read from the memberships themselves (not the
+    pairs remembered for the request)."""
     return _memberships(user, AGENT_ROLES).exists()
 
 
@@ -163,6 +183,8 @@ def _login_redirect(request):
 
 
 def login_required(view):
+    """Django's login_required, keeping the page asked for in `next` as the other guards do."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -172,13 +194,15 @@ def login_required(view):
     return wrapper
 
 
-def role_required(*roles, commune=None):
+def role_required(
+    *roles: str, commune: Callable[..., Commune | int | str] | None = None
+) -> Callable[[View], View]:
     """Guards a view: anonymous people are sent to sign in, others need one of `roles`.
 
     `commune(request, **kwargs)` names the commune the request acts on (a Commune or an id);
     without it, holding the role in any commune suffices (lists filtered per commune)."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
@@ -193,7 +217,7 @@ def role_required(*roles, commune=None):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return cast(View, wrapper)  # the same signature (functools.wraps)
 
     return decorator
 

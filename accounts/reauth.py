@@ -16,10 +16,14 @@ SESSION_KEY = "permis_authenticated_at"
 
 
 def mark_authenticated(request):
+    """Starts the freshness window that signing needs; called wherever a person proves who they
+    are."""
     request.session[SESSION_KEY] = int(time.time())
 
 
 def is_fresh(request, max_age_s: int | None = None) -> bool:
+    """Whether the person proved who they are within the window: an unattended session must
+    not sign a decision."""
     max_age_s = settings.PERMIS_REAUTH_MAX_AGE_S if max_age_s is None else max_age_s
     at = request.session.get(SESSION_KEY)
     return isinstance(at, int) and 0 <= time.time() - at <= max_age_s

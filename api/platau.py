@@ -5,20 +5,9 @@ State hub: `noLocal` (the A423-3 number), `suffixeNoLocal`, the type code `idNom
 Where PLAT'AU has no name for a fact, the English field of the API is kept.
 """
 
+from permits.platau.messages import TYPE_CODES
 from workflow.models.consultations import PLATAU_NATURE, Opinion
 
-# §4.3 type codes, by procedure code (workflow.procedures).
-TYPE_CODES = {
-    "CUA": (1, "CUa"),
-    "CUB": (2, "CUb"),
-    "DP": (3, "DP"),
-    "DPLT": (3, "DP"),
-    "PCMI": (4, "PC"),
-    "PC": (4, "PC"),
-    "PA": (5, "PA"),
-    "PD": (6, "PD"),
-    "TRANSFERT": (7, "DT"),
-}
 NATURE_LABELS = {1: "Favorable", 2: "Favorable avec prescriptions", 3: "Défavorable"}
 TACIT = {Opinion.TACIT_FAVOURABLE, Opinion.TACIT_UNFAVOURABLE}
 

@@ -31,6 +31,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "state",
             "parent",
             "filed_at",
+            "channel",
             "site_address",
             "site_postcode",
             "site_locality",

@@ -1,9 +1,9 @@
-"""The site's rate limits (config.ratelimit) for API views: DRF answers 429 with Retry-After."""
+"""The site's rate limits (core.ratelimit) for API views: DRF answers 429 with Retry-After."""
 
 from rest_framework.throttling import BaseThrottle
 
 from api.models import ServiceAccount
-from config.ratelimit import requester, seconds_to_wait
+from core.ratelimit import requester, seconds_to_wait
 
 
 class RateLimit(BaseThrottle):

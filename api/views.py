@@ -40,7 +40,7 @@ from api.serializers import (
 )
 from api.throttling import RateLimit
 from cadastre.check import check_parcels
-from config.db_router import replica_lag_margin
+from core.db_router import replica_lag_margin
 from permits.clock_cache import dossier_deadlines
 from permits.models import Dossier
 from permits.state_counts import dossier_count
@@ -165,7 +165,7 @@ class DossierList(ScopedView, RowsListView):
                 if name in self.DATE_FILTERS:
                     value = _date_param(name, value)
                 filters &= Q(**{lookup: value})
-        # Newest first: an index walk that stops at the page (bench/load).
+        # Newest first: an index walk that stops at the page.
         return visible_dossiers(self.request).filter(filters).order_by("-id")
 
     def exact_count(self) -> int | None:

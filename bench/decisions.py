@@ -8,7 +8,8 @@ Measures, on one arrêté (accord avec prescriptions, 4 pages, QR code):
 - the median time of the PDF/A render, and of render + signature (what the signing job does,
   minus the database);
 - documents per second with two worker processes, for the bare render and for render + sign.
-Targets (issue 6): < 0.6 s per signed arrêté; render+sign / bare render ≤ 1.5.
+Targets (issue 6): the time per signed arrêté and the ratio render+sign / bare render, as
+recorded in docs/benchmarks.md.
 No database is used: the PKI is created in a temporary folder.
 """
 

@@ -7,7 +7,7 @@ Each measure is a fresh process (nothing cached but the .pyc files, warmed by on
 round), and the commands alternate round by round so that a change in the machine's load
 touches them alike. Per command: the median and the max of the wall time, the median CPU time
 (user + system, which the load of other processes inflates less than the wall time), and the
-verdict against the 1.0 s budget on the median wall time. `check` minus the bare set-up is what
+verdict of the median wall time against the budget (BUDGET_S). `check` minus the bare set-up is what
 the project adds: the URLconf and its views, and the system checks.
 
 No database is needed (none of these commands connects); the load average is printed with the

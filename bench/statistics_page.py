@@ -35,7 +35,7 @@ from accounts.models import User  # noqa: E402
 from accounts.permissions import communes_for  # noqa: E402
 from permits import stats  # noqa: E402
 from permits.models import Dossier  # noqa: E402
-from permits.views.public import STATISTICS_ROLES  # noqa: E402
+from permits.stats import STATISTICS_ROLES  # noqa: E402
 from workflow.states import AWAITING_DECISION  # noqa: E402
 
 RUNS = 7

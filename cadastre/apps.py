@@ -1,3 +1,5 @@
+"""The cadastre room: parcels, plans and servitudes read by the checks of every dossier."""
+
 from django.apps import AppConfig
 
 

@@ -13,13 +13,20 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import psycopg
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import connection
 
-from cadastre.effects import ProcedureImpact, impact_of, servitude_effects, zone_effects
+from cadastre.effects import (
+    ProcedureEffect,
+    ProcedureImpact,
+    impact_of,
+    servitude_effects,
+    zone_effects,
+)
 from cadastre.idu import Idu, InvalidIdu, cadastral_codes, parse_reference, same_municipality
 from cadastre.models import WGS84
 
@@ -121,7 +128,7 @@ class ParcelResult:
     message: str | None = None  # French, for the applicant or the officer
     suggestions: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
 
@@ -133,7 +140,7 @@ class SiteBoundaryCheck:
     parcels_not_covered_m2: float
     within_parcels: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
 
 
@@ -147,8 +154,8 @@ class ParcelCheck:
     contenance_missing: list[str] = field(default_factory=list)
     centroid_lambert93: tuple[float, float] | None = None
     centroid_wgs84: tuple[float, float] | None = None
-    zones: list[dict] = field(default_factory=list)
-    servitudes: list[dict] = field(default_factory=list)
+    zones: list[dict[str, Any]] = field(default_factory=list)
+    servitudes: list[dict[str, Any]] = field(default_factory=list)
     impact: ProcedureImpact = field(default_factory=ProcedureImpact)
     site: SiteBoundaryCheck | None = None
     messages: list[str] = field(default_factory=list)
@@ -175,7 +182,7 @@ class ParcelCheck:
             and (self.site is None or self.site.within_parcels)
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "commune": self.commune,
             "ok": self.ok,
@@ -223,7 +230,7 @@ def _levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
-def suggestions(cursor, idu: Idu, communes: Sequence[str] = ()) -> list[str]:
+def suggestions(cursor: psycopg.Cursor, idu: Idu, communes: Sequence[str] = ()) -> list[str]:
     """Parcels of the same commune (or of the arrondissements `communes`) one or two
     keystrokes away (same section or same numéro)."""
     cursor.execute(
@@ -245,7 +252,7 @@ def suggestions(cursor, idu: Idu, communes: Sequence[str] = ()) -> list[str]:
 
 
 def check_parcels(
-    references: Sequence[str], commune: str, site_geojson: dict | str | None = None
+    references: Sequence[str], commune: str, site_geojson: dict[str, Any] | str | None = None
 ) -> ParcelCheck:
     """Check the parcels `references` (IDU or section + numéro) of a dossier in `commune`
     (INSEE code; an arrondissement code is accepted for Paris, Lyon, Marseille)."""
@@ -263,7 +270,7 @@ def check_parcels(
         wanted.update(dict.fromkeys(str(idu) for idu in candidates))
     check = ParcelCheck(commune=commune, parcels=results)
     with _cursor() as cursor:
-        rows = {}
+        rows: dict[str, tuple[Any, ...]] = {}
         if wanted:
             cursor.execute(PARCELS_SQL, {"idus": list(wanted), "tolerance": CONTIGUITY_TOLERANCE_M})
             rows = {row[0]: row for row in cursor.fetchall()}
@@ -271,17 +278,24 @@ def check_parcels(
         for result, candidates in candidates_of:
             _resolve(cursor, result, candidates, rows, commune, units)
         _mark_duplicates(results)
-        found = check.found
+        found = [p.idu for p in check.found if p.idu is not None]  # a found parcel has its IDU
         check.units = len(units)
         if found:
-            _site(cursor, check, [p.idu for p in found])
+            _site(cursor, check, found)
             if drawn is not None:
-                check.site = _drawn_site(cursor, [p.idu for p in found], drawn)
+                check.site = _drawn_site(cursor, found, drawn)
     check.messages = _messages(check)
     return check
 
 
-def _resolve(cursor, result, candidates, rows, commune, units) -> None:
+def _resolve(
+    cursor: psycopg.Cursor,
+    result: ParcelResult,
+    candidates: list[Idu],
+    rows: dict[str, tuple[Any, ...]],
+    commune: str,
+    units: dict[int, int],
+) -> None:
     if result.error:
         return
     hits = [str(c) for c in candidates if str(c) in rows]
@@ -326,6 +340,8 @@ def _mark_duplicates(results: list[ParcelResult]) -> None:
     for result in results:
         if not result.found:
             continue
+        if result.idu is None:  # found: never (_resolve sets it)
+            continue
         if result.idu in first:
             result.duplicate_of = first[result.idu]
             result.message = f"Même parcelle que « {first[result.idu]} » : comptée une fois."
@@ -333,18 +349,21 @@ def _mark_duplicates(results: list[ParcelResult]) -> None:
             first[result.idu] = result.reference
 
 
-def _site(cursor, check: ParcelCheck, idus: list[str]) -> None:
+def _site(cursor: psycopg.Cursor, check: ParcelCheck, idus: list[str]) -> None:
     cursor.execute(SITE_SQL, {"idus": idus})
-    area, x, y, lon, lat, zones, servitudes = cursor.fetchone()
+    # An aggregate: always one row.
+    area, x, y, lon, lat, zones, servitudes = cast(tuple[Any, ...], cursor.fetchone())
     zones = json.loads(zones) if isinstance(zones, str) else zones
     servitudes = json.loads(servitudes) if isinstance(servitudes, str) else servitudes
     check.area_m2 = round(area, 1)
     check.centroid_lambert93 = (round(x, 2), round(y, 2))
     check.centroid_wgs84 = (round(lon, 7), round(lat, 7))
     contenances = [p.contenance_m2 for p in check.found]
-    check.contenance_missing = [p.idu for p in check.found if p.contenance_m2 is None]
+    check.contenance_missing = [
+        p.idu for p in check.found if p.idu is not None and p.contenance_m2 is None
+    ]
     check.contenance_m2 = sum(c for c in contenances if c is not None)
-    effects = []
+    effects: list[ProcedureEffect] = []
     for zone in zones:
         zone["share"] = round(zone["area"] / area, 4) if area else None
         zone["area_m2"] = round(zone.pop("area"), 1)
@@ -362,7 +381,7 @@ def _site(cursor, check: ParcelCheck, idus: list[str]) -> None:
     check.impact = impact_of(effects)
 
 
-def _effects_of(item: dict):
+def _effects_of(item: dict[str, Any]) -> list[ProcedureEffect]:
     return servitude_effects(
         item["category"],
         item["name"],
@@ -376,7 +395,7 @@ def _effects_of(item: dict):
 _NOT_A_POLYGON = "Le périmètre dessiné doit être un polygone GeoJSON (WGS84)."
 
 
-def drawn_polygon(geojson: dict | str) -> GEOSGeometry:
+def drawn_polygon(geojson: dict[str, Any] | str) -> GEOSGeometry:
     """The site boundary drawn on the map (GeoJSON geometry, WGS84); ValueError (with a French
     message, shown to the applicant) if it is not a polygon."""
     text = geojson if isinstance(geojson, str) else json.dumps(geojson)
@@ -390,12 +409,12 @@ def drawn_polygon(geojson: dict | str) -> GEOSGeometry:
     return geom
 
 
-def _drawn_site(cursor, idus: list[str], drawn: GEOSGeometry) -> SiteBoundaryCheck:
+def _drawn_site(cursor: psycopg.Cursor, idus: list[str], drawn: GEOSGeometry) -> SiteBoundaryCheck:
     cursor.execute(
         DRAWN_SITE_SQL,
         {"idus": idus, "ewkb": bytes(drawn.ewkb), "tolerance": CONTIGUITY_TOLERANCE_M},
     )
-    valid, area, outside, uncovered = cursor.fetchone()
+    valid, area, outside, uncovered = cast(tuple[Any, ...], cursor.fetchone())  # an aggregate
     return SiteBoundaryCheck(
         valid=valid,
         area_m2=round(area, 1),
@@ -408,7 +427,7 @@ def _drawn_site(cursor, idus: list[str], drawn: GEOSGeometry) -> SiteBoundaryChe
 def _messages(check: ParcelCheck) -> list[str]:
     """A French summary of what needs attention."""
     out: list[str] = [f"{p.reference} : {p.message}" for p in check.parcels if p.message]
-    invalid = [p.idu for p in check.found if p.valid_geometry is False]
+    invalid = [p.idu for p in check.found if p.idu is not None and p.valid_geometry is False]
     if invalid:
         out.append("Géométrie cadastrale invalide : " + ", ".join(invalid) + ".")
     if check.units > 1:

@@ -31,7 +31,7 @@ class ProcedureEffect:
     to_confirm: bool = False
     source: str = ""  # what caused it: "AC1 Cathédrale Notre-Dame", "zone A"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
             "label": self.label,
@@ -52,7 +52,7 @@ class ProcedureImpact:
     effects: tuple[ProcedureEffect, ...] = ()
     established: tuple[ProcedureEffect, ...] = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "established", tuple(e for e in self.effects if not e.to_confirm))
 
     @property
@@ -75,7 +75,7 @@ class ProcedureImpact:
     def to_confirm(self) -> tuple[ProcedureEffect, ...]:
         return tuple(e for e in self.effects if e.to_confirm)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "flags": sorted(f.name for f in self.flags),
             "majorations": sorted(m.name for m in self.majorations),
@@ -240,6 +240,8 @@ def servitude_effects(
 
 
 def zone_effects(typezone: str, libelle: str) -> list[ProcedureEffect]:
+    """An agricultural or natural zone (A, N) may call for the CDPENAF and a longer délai
+    (R423-24 d): flagged to confirm, since only some projects there need it."""
     if (typezone or "").upper() in ("A", "N"):
         return [_sourced(_CDPENAF, f"zone {libelle}")]
     return []

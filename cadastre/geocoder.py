@@ -5,6 +5,7 @@ talks only to our origin (the CSP allows nothing else)."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -18,18 +19,21 @@ class GeocoderUnavailable(RuntimeError):
 
 
 def enabled() -> bool:
+    """Off without PERMIS_BAN_URL (tests, offline installations): the map then offers no
+    address search and nothing is sent out."""
     return bool(settings.PERMIS_BAN_URL)
 
 
-def search(text: str, citycode: str) -> list[dict]:
+def search(text: str, citycode: str) -> list[dict[str, Any]]:
     """[{"label", "lat", "lon"}] of the addresses matching `text` in the commune `citycode`."""
     text = text.strip()
     if not enabled() or len(text) < 3:  # the BAN refuses shorter queries
         return []
+    params: dict[str, str | int] = {"q": text, "citycode": citycode, "limit": MAX_RESULTS}
     try:
         response = requests.get(
             settings.PERMIS_BAN_URL,
-            params={"q": text, "citycode": citycode, "limit": MAX_RESULTS},
+            params=params,
             timeout=settings.PERMIS_BAN_TIMEOUT_S,
         )
         response.raise_for_status()
@@ -37,7 +41,7 @@ def search(text: str, citycode: str) -> list[dict]:
     except (requests.RequestException, ValueError, KeyError, TypeError) as error:
         logger.warning("ban search failed", extra={"error": repr(error)})
         raise GeocoderUnavailable(str(error)) from error
-    found = []
+    found: list[dict[str, Any]] = []
     for feature in features[:MAX_RESULTS]:
         geometry, properties = feature.get("geometry") or {}, feature.get("properties") or {}
         if geometry.get("type") == "Point" and properties.get("label"):

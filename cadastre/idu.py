@@ -72,6 +72,8 @@ def cadastral_codes(insee: str) -> tuple[str, ...]:
 
 
 def same_municipality(a: str, b: str) -> bool:
+    """A parcel of an arrondissement belongs to its city's dossiers (Paris, Lyon, Marseille are
+    cadastred by arrondissement but file as one commune)."""
     return municipality_code(a) == municipality_code(b)
 
 

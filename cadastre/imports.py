@@ -6,6 +6,7 @@ transaction and closed after it, so a refused delivery still counts as a failed 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.db.models import Count, Max
@@ -15,7 +16,9 @@ from cadastre.models import ImportExecution
 
 
 @contextlib.contextmanager
-def recorded_import(kind: str):
+def recorded_import(kind: str) -> Iterator[ImportExecution]:
+    """Records the run outside the import's transaction, so that /metrics sees a refused or
+    crashed import as failed instead of not at all."""
     run = ImportExecution.objects.create(kind=kind, outcome="running")
     try:
         yield run

@@ -42,7 +42,7 @@ class Parcel(models.Model):
         # One B-tree and the GiST index only: each index costs the bulk import (benchmarks.md).
         constraints = [models.UniqueConstraint(fields=["idu"], name="cadastre_parcel_idu_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.idu
 
     @property
@@ -94,7 +94,7 @@ class Zone(models.Model):
         verbose_name_plural = "zones du PLU"
         indexes = [models.Index(fields=["idurba"], name="cadastre_zone_idurba_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.libelle} ({self.idurba})"
 
 
@@ -116,7 +116,7 @@ class Servitude(models.Model):
         verbose_name = "servitude d'utilité publique"
         verbose_name_plural = "servitudes d'utilité publique"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.category} {self.name}"
 
 
@@ -135,7 +135,7 @@ class ServitudeGenerator(models.Model):
     class Meta:
         verbose_name = "générateur de servitude"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name or self.id_gen
 
 
@@ -162,7 +162,7 @@ class ServitudeAssiette(models.Model):
     class Meta:
         verbose_name = "assiette de servitude"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.id_ass
 
 
@@ -216,7 +216,7 @@ class ImportRun(models.Model):
         verbose_name_plural = "imports de données de référence"
         ordering = ["-created_at", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
 
     @property

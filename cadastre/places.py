@@ -11,6 +11,8 @@ SELECT ST_Y(c), ST_X(c) FROM (
 
 
 def commune_center(insee: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of the centre of the commune's current parcels, None before its
+    cadastre is imported (the site step then gives its map no centre)."""
     with connection.cursor() as cursor:
         cursor.execute(CENTER_SQL, [insee])
         row = cursor.fetchone()

@@ -5,14 +5,16 @@ history of imports (who, when, which file and its SHA-256, counts, report)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Commune, Role
-from accounts.permissions import communes_for, role_required
+from accounts.permissions import SignedInRequest, communes_for, role_required
 from cadastre import runs
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.report import REJECTION_LABELS
@@ -46,7 +48,7 @@ class UploadForm(forms.Form):
 
 @require_safe
 @role_required(*ADMIN_ROLES)
-def reference_index(request):
+def reference_index(request: SignedInRequest) -> HttpResponse:
     """The menu's entry: the administrator's commune, or the list when they have several."""
     communes = list(communes_for(request.user, ADMIN_ROLES))
     if len(communes) == 1:
@@ -54,13 +56,15 @@ def reference_index(request):
     return render(request, "cadastre/reference_index.html", {"communes": communes})
 
 
-def _commune(request, insee_code, **kwargs):
+def _commune(request: HttpRequest, insee_code: str, **kwargs: object) -> Commune:
     return get_object_or_404(Commune, insee_code=insee_code)
 
 
 @require_http_methods(["GET", "POST"])
 @role_required(*ADMIN_ROLES, commune=_commune)
-def reference_page(request, insee_code: str):
+def reference_page(request: SignedInRequest, insee_code: str) -> HttpResponse:
+    """The commune's reference data and the upload: a file is only simulated here, never applied
+    before the administrator has read the simulation (apply_run)."""
     commune = _commune(request, insee_code)
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -93,11 +97,11 @@ def reference_page(request, insee_code: str):
     )
 
 
-def _run(commune, pk) -> ImportRun:
+def _run(commune: Commune, pk: int) -> ImportRun:
     return get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk, commune=commune)
 
 
-def _lines(report: dict) -> list[tuple[str, object]]:
+def _lines(report: dict[str, Any] | None) -> list[tuple[str, object]]:
     if not report:
         return []
     rows = [
@@ -113,7 +117,7 @@ def _lines(report: dict) -> list[tuple[str, object]]:
     return rows
 
 
-def _rejections(report: dict) -> list[tuple[str, int, list[str]]]:
+def _rejections(report: dict[str, Any] | None) -> list[tuple[str, int, list[str]]]:
     samples = (report or {}).get("rejected_samples") or {}
     return [
         (REJECTION_LABELS.get(reason, reason), count, samples.get(reason, []))
@@ -123,7 +127,9 @@ def _rejections(report: dict) -> list[tuple[str, int, list[str]]]:
 
 @require_safe
 @role_required(*ADMIN_ROLES, commune=_commune)
-def import_run(request, insee_code: str, pk: int):
+def import_run(request: SignedInRequest, insee_code: str, pk: int) -> HttpResponse:
+    """One run: the applied report, or the simulation to confirm, with the rejections' reasons
+    so that the administrator can fix the file first."""
     commune = _commune(request, insee_code)
     run = _run(commune, pk)
     shown = run.report or run.simulation
@@ -142,7 +148,7 @@ def import_run(request, insee_code: str, pk: int):
 
 @require_safe
 @role_required(*ADMIN_ROLES, commune=_commune)
-def import_run_state(request, insee_code: str, pk: int):
+def import_run_state(request: SignedInRequest, insee_code: str, pk: int) -> JsonResponse:
     """What the progress bar polls (static/js/import-progress.js)."""
     run = _run(_commune(request, insee_code), pk)
     return JsonResponse(
@@ -157,7 +163,9 @@ def import_run_state(request, insee_code: str, pk: int):
 
 @require_POST
 @role_required(*ADMIN_ROLES, commune=_commune)
-def apply_run(request, insee_code: str, pk: int):
+def apply_run(request: SignedInRequest, insee_code: str, pk: int) -> HttpResponse:
+    """The confirmation: applies a simulated run once (a second POST finds it no longer
+    waiting), in a job, since a département's file outlasts a request."""
     run = _run(_commune(request, insee_code), pk)
     if runs.apply(run):
         messages.success(request, "L'import est lancé : suivez son avancement ci-dessous.")

@@ -30,7 +30,7 @@ def sources(commune: Commune) -> list[tuple[str, str]]:
     """(kind, URL) of each configured source of `commune`: one cadastre file per cadastral
     code (Paris, Lyon and Marseille are published by arrondissement, §5.1)."""
     insee = commune.insee_code
-    out = []
+    out: list[tuple[str, str]] = []
     if template := settings.PERMIS_CADASTRE_REFRESH_URL:
         for code in cadastral_codes(insee):
             url = template.format(insee=code, dep=departement_of(code))
@@ -58,6 +58,9 @@ def refresh() -> list[ImportRun]:
 
 
 def refresh_one(commune: Commune, kind: str, url: str) -> ImportRun | None:
+    """Downloads one source and imports it like an upload (simulated, then applied when the
+    simulation passes); None when the download failed or the same file is already applied, so
+    an unchanged source costs no import."""
     name = Path(urlsplit(url).path).name or "source"
     with tempfile.TemporaryDirectory(prefix="refresh-") as tmp:
         path = Path(tmp) / name

@@ -13,17 +13,27 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.report import ImportReport
 from cadastre.imports import recorded_import
 from cadastre.models import ImportRun
 
+if TYPE_CHECKING:
+    from accounts.models import Commune, User
+
+# The import job (cadastre.tasks, which imports this module) is deferred by its name, so that
+# this module does not import it back.
+RUN_IMPORT_JOB = "cadastre.tasks.run_import"
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 1 << 30  # a département's Etalab file, gzipped, is a few hundred MB
@@ -32,7 +42,7 @@ MAGIC = {".gz": b"\x1f\x8b", ".bz2": b"BZh", ".zip": b"PK\x03\x04"}
 
 
 # ImportExecution's kinds are the commands' names (cadastre, plu, sup).
-RECORDED_KIND = {
+RECORDED_KIND: dict[str, str] = {
     ImportRun.Kind.PARCELS: "cadastre",
     ImportRun.Kind.URBA: "plu",
     ImportRun.Kind.SUP: "sup",
@@ -72,7 +82,27 @@ def _zip_kind(path: Path) -> str:
     return ImportRun.Kind.URBA
 
 
-def start(commune, user, upload, *, millesime=None, allow_retire=False) -> ImportRun:
+class Upload(Protocol):
+    """What `start` reads of the form's uploaded file, which always has a name and a size
+    (django-stubs' UploadedFile allows None for both)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    def seek(self, offset: int, /) -> int: ...
+    def read(self, size: int = -1, /) -> bytes: ...
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
+
+
+def start(
+    commune: Commune,
+    user: User,
+    upload: Upload,
+    *,
+    millesime: date | None = None,
+    allow_retire: bool = False,
+) -> ImportRun:
     """Keep the uploaded file with its SHA-256 and enqueue its simulation."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ImportRefused(f"{upload.name} : fichier de plus de {MAX_UPLOAD_BYTES >> 20} Mo")
@@ -94,7 +124,7 @@ def start(commune, user, upload, *, millesime=None, allow_retire=False) -> Impor
         millesime=millesime,
         allow_retire=allow_retire,
     )
-    run.file.save(run.file_name, File(upload), save=False)
+    run.file.save(run.file_name, File(cast("IO[bytes]", upload)), save=False)  # a file object
     with transaction.atomic():
         run.save()
         _enqueue(run, apply=False)
@@ -113,9 +143,8 @@ def apply(run: ImportRun) -> bool:
 
 
 def _enqueue(run: ImportRun, apply: bool) -> None:
-    from cadastre.tasks import run_import
-
-    transaction.on_commit(lambda: run_import.defer(run_id=run.pk, apply=apply))
+    job = app.configure_task(RUN_IMPORT_JOB, allow_unknown=False)
+    transaction.on_commit(lambda: job.defer(run_id=run.pk, apply=apply))
 
 
 class ProgressRecorder:
@@ -126,7 +155,7 @@ class ProgressRecorder:
         self.run_id = run_id
         self.last = -1
         self.at = 0.0
-        self.queue: queue.Queue = queue.Queue()
+        self.queue: queue.Queue[int | None] = queue.Queue()
         self.thread = threading.Thread(target=self._write, daemon=True)
         self.thread.start()
 
@@ -189,7 +218,10 @@ def execute(run_id: int, apply: bool) -> ImportRun:
     return run
 
 
-def _import(run: ImportRun, path: Path, *, dry_run: bool, on_progress) -> dict:
+def _import(
+    run: ImportRun, path: Path, *, dry_run: bool, on_progress: Callable[[float], None]
+) -> dict[str, Any]:
+    # deferred: the importers load GDAL: only a run needs them
     from cadastre.importers.parcel_files import import_parcel_files
     from cadastre.importers.urba import import_plu
 

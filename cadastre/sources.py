@@ -3,13 +3,15 @@ d'urbanisme in force with their approval date (cited in the decision's visas, §
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Max
 
 from cadastre.idu import cadastral_codes
 from cadastre.models import Parcel, Zone
 
 
-def reference_data(insee: str) -> dict:
+def reference_data(insee: str) -> dict[str, Any]:
     """The commune's parcels (count, millésime, last update) and plans in force."""
     codes = cadastral_codes(insee)
     parcels = reference_data_parcels(insee)
@@ -33,7 +35,9 @@ def cadastre_label(insee: str) -> str:
     return label + f", importé le {parcels['updated']:%d/%m/%Y}"
 
 
-def reference_data_parcels(insee: str) -> dict:
+def reference_data_parcels(insee: str) -> dict[str, Any]:
+    """Count, millésime and last update of the commune's current parcels (all arrondissements),
+    the facts a decision's visas and the checks' pages cite."""
     return Parcel.objects.filter(
         commune__in=cadastral_codes(insee), retired_at__isnull=True
     ).aggregate(count=Count("id"), millesime=Max("millesime"), updated=Max("updated_at"))

@@ -7,8 +7,9 @@ from procrastinate.contrib.django import app
 from cadastre import runs
 
 
-@app.task(queue="imports")
+@app.task(name=runs.RUN_IMPORT_JOB, queue="imports")
 def run_import(run_id: int, apply: bool) -> str:
+    """A run's simulation or application, in the worker: a large file outlasts a request."""
     return runs.execute(run_id, apply).status
 
 

@@ -8,39 +8,48 @@ dossier. Errors carry an English machine `error` and a French `message`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
+from cadastre import geocoder
 from cadastre.check import MAX_REFERENCES, check_parcels
 from cadastre.idu import INSEE_RE
-from config.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 
 # The map asks for what its window shows; beyond these caps it zooms in.
 MAX_FEATURES = {"parcels": 2000, "zones": 300, "servitudes": 300}
 MAX_BBOX_DEGREES = 0.5  # about 40 km × 55 km: wider windows are refused
 
 
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
 def _error(status: int, error: str, message: str) -> JsonResponse:
     return JsonResponse({"error": error, "message": message}, status=status)
 
 
-def login_required_json(view):
+def login_required_json(view: View) -> View:
+    """The JSON endpoints answer 401 in JSON, where login_required would redirect to a page."""
+
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return _error(401, "authentication_required", "Connectez-vous pour continuer.")
-        return view(request, *args, **kwargs)
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
 
-    return wrapper
+    return cast(View, wrapper)  # the same signature (functools.wraps)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required_json
 @rate_limited("parcel_check", json=True)
-def parcel_check(request):
+def parcel_check(request: HttpRequest) -> JsonResponse:
     """GET ?commune=91216&ref=AB37&ref=AB38, or POST JSON
     {"commune": "91216", "refs": ["AB37"], "site": <GeoJSON geometry, WGS84>}."""
     if request.method == "POST":
@@ -121,7 +130,7 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 @require_http_methods(["GET"])
 @login_required_json
-def map_features(request):
+def map_features(request: HttpRequest) -> HttpResponse:
     """GET ?bbox=west,south,east,north (WGS84)&layers=parcels,zones,servitudes."""
     bbox = _bbox(request.GET.get("bbox"))
     if bbox is None:
@@ -160,10 +169,8 @@ def map_features(request):
 @require_http_methods(["GET"])
 @login_required_json
 @rate_limited("parcel_check", json=True)
-def address_search(request):
+def address_search(request: HttpRequest) -> JsonResponse:
     """The map's address search (cadastre.geocoder): ?q=…&commune=INSEE."""
-    from cadastre import geocoder
-
     commune = request.GET.get("commune", "")
     if not INSEE_RE.match(commune):
         return _error(400, "invalid_commune", "Code INSEE de la commune invalide.")

@@ -1,5 +1,9 @@
 from django.conf import settings
 
+from accounts.models import Role
+from accounts.permissions import holds_role
+from permits.stats import STATISTICS_ROLES
+
 
 def site(request):
     """The service's name and operator, shown in every page's header and footer."""
@@ -15,10 +19,6 @@ def agent_menu(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from accounts.models import Role
-    from accounts.permissions import holds_role
-    from permits.views.public import STATISTICS_ROLES
-
     # The roles the request already read (accounts.middleware): no query of its own.
     return {
         "agent_menu": {

@@ -1,6 +1,6 @@
 """The job queue and its workers as procrastinate's tables show them: read by /sante/ and by
 /metrics (config/metrics.py). One statement each, on the primary (the queue is never routed to
-the replica: config/db_router.py)."""
+the replica: core/db_router.py)."""
 
 from __future__ import annotations
 

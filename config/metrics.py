@@ -19,6 +19,8 @@ import time
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -34,7 +36,9 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from cadastre.imports import runs_by_kind
 from config.jobs_health import jobs_by_task, queue_health
+from permits.decisions.issuing import SIGN_JOB
 
 MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 if MULTIPROC_DIR:  # the values live in files there, created at the first request
@@ -72,12 +76,6 @@ class RequestMetricsMiddleware:
         return response
 
 
-def _signing_task_name() -> str:
-    from permits.decisions.tasks import sign_document_job
-
-    return sign_document_job.name
-
-
 class DatabaseCollector:
     """The figures an operator alerts on, read from the database at each scrape."""
 
@@ -87,7 +85,7 @@ class DatabaseCollector:
             "Jobs by task and state: queued, running, stalled (worker silent), failed.",
             labels=["task", "state"],
         )
-        signing = _signing_task_name()
+        signing = SIGN_JOB
         signing_failed = 0
         for task, state, count in jobs_by_task():
             jobs.add_metric([task, state], count)
@@ -134,8 +132,6 @@ class DatabaseCollector:
 
 def _signing_retries(task: str) -> int:
     """Signing jobs waiting for another attempt after a failure (a token or TSA unreachable)."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM procrastinate_jobs "
@@ -146,8 +142,6 @@ def _signing_retries(task: str) -> int:
 
 
 def _timers() -> tuple[int, int]:
-    from django.db.models import Count, Q
-
     model = apps.get_model(settings.WORKFLOW_INSTRUCTION_MODEL)
     today = timezone.localdate()
     counts = model.objects.using("default").aggregate(
@@ -158,8 +152,6 @@ def _timers() -> tuple[int, int]:
 
 
 def _imports():
-    from cadastre.imports import runs_by_kind
-
     runs = GaugeMetricFamily(
         "permis_imports",
         "Imports run (cadastre, PLU, servitudes), by kind and outcome, since installation.",

@@ -2,6 +2,9 @@
 
 import logging
 import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 logger = logging.getLogger("permis.request")
 
@@ -22,10 +25,6 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=()"
 def content_security_policy() -> str:
     """The policy, with the map's tile server as an image origin when one is configured
     (settings.PERMIS_TILE_URL): the only other origin a page may load from."""
-    from urllib.parse import urlsplit
-
-    from django.conf import settings
-
     tiles = urlsplit(settings.PERMIS_TILE_URL)
     if not (tiles.scheme and tiles.netloc):
         return CONTENT_SECURITY_POLICY

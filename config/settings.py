@@ -5,11 +5,12 @@ with the demo secret key, DEBUG on, or no allowed host.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.RequestLogMiddleware",
-    "config.db_router.ReplicaReadsMiddleware",
+    "core.db_router.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,8 +103,8 @@ DATABASES = {
     )
 }
 # Parameters bound on the server, and a statement run 5 times on a connection prepared there:
-# PostgreSQL then skips parsing and planning the pages' queries (bench/load: 1.5–3 ms less per
-# dossier page). Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
+# PostgreSQL then skips parsing and planning the pages' queries (gain: docs/benchmarks.md).
+# Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
 # with max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns them off.
 DATABASE_OPTIONS = {
     "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
@@ -119,7 +120,7 @@ if test_db_name := env_str("PERMIS_TEST_DB_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": test_db_name}
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured("DATABASE_URL must use the postgis:// scheme (PostgreSQL + PostGIS)")
-# A streaming read replica for the reads that tolerate a few seconds of lag (config/db_router.py,
+# A streaming read replica for the reads that tolerate a few seconds of lag (core/db_router.py,
 # docs/scaling.md); in tests, Django's TEST MIRROR makes it the default test database.
 if replica_url := env_str("PERMIS_REPLICA_DATABASE_URL", ""):
     DATABASES["replica"] = dj_database_url.parse(
@@ -134,7 +135,7 @@ if replica_url := env_str("PERMIS_REPLICA_DATABASE_URL", ""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
         raise ImproperlyConfigured("PERMIS_REPLICA_DATABASE_URL must use the postgis:// scheme")
-DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 # Beyond this lag the replica must be taken out of service (monitoring): the event feed holds
 # back this many more seconds when it reads from the replica.
 PERMIS_REPLICA_MAX_LAG_SECONDS = env_int("PERMIS_REPLICA_MAX_LAG", 10)
@@ -225,7 +226,7 @@ STATIC_ROOT = Path(env_str("PERMIS_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("PERMIS_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Signed PDFs (permits.decisions.storage), under PERMIS_DOCUMENTS_ROOT.
     "documents": {"BACKEND": "permits.decisions.storage.DocumentFileSystemStorage"},
@@ -277,7 +278,7 @@ PERMIS_BAN_TIMEOUT_S = env_int("PERMIS_BAN_TIMEOUT", 5)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Rate limits of the costly public endpoints (config.ratelimit): requests per person or address.
+# Rate limits of the costly public endpoints (core.ratelimit): requests per person or address.
 PERMIS_RATE_LIMITS_ENABLED = env_bool("PERMIS_RATE_LIMITS_ENABLED", True)
 PERMIS_RATE_LIMITS = {
     "verifier": env_str("PERMIS_RATE_LIMIT_VERIFIER", "20/min"),  # a PDF read and checked
@@ -323,7 +324,7 @@ LOG_LEVEL = env_str("PERMIS_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {

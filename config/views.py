@@ -3,8 +3,9 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -56,7 +57,5 @@ page_not_found = _error("errors/404.html", 404)
 
 def server_error(request):
     # No context processors that could fail again: a plain render of a static template.
-    from django.http import HttpResponseServerError
-    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -6,6 +6,7 @@ class PermitsConfig(AppConfig):
     verbose_name = "Dossiers"
 
     def ready(self):
+        # deferred: the signal receivers need the models, ready only here
         from permits import (
             follow_ups,  # noqa: F401 (a granted transfert changes the holder)
             signals,  # noqa: F401 (connects the e-mails of each step)

@@ -87,6 +87,7 @@ def file_dossier(
     # Loaded with the lock above and unchanged by the transition: the receipt reads them.
     filed.commune, filed.parent = dossier.commune, dossier.parent
     if filed.procedure not in ("DOC",):  # a DOC is a declaration: no receipt (R424-16)
+        # deferred: receipts loads WeasyPrint and pyHanko; permits' ready() imports this module
         from permits.receipts import issue_receipt
 
         issue_receipt(filed, **(receipt or {}))

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django_fsm.signals import post_transition
 
+from accounts.models import User
 from permits.filing import FilingError, create_draft, file_dossier
 from permits.models import Applicant, Dossier, DossierParcel, FloorArea
 from workflow import children
@@ -247,7 +248,6 @@ def _transfer_holder(sender, instance, name, source, target, **kwargs):
         and instance.parent_id
     ):
         return
-    from accounts.models import User
 
     transferee = instance.applicants.order_by("rank").first()
     email = transferee.email.strip() if transferee else ""

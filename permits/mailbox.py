@@ -3,11 +3,11 @@
 
 from django.core.mail.backends.base import BaseEmailBackend
 
+from permits.models import SentMail
+
 
 class DatabaseBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        from permits.models import SentMail
-
         for message in email_messages:
             SentMail.objects.create(
                 to=", ".join(message.to), subject=message.subject, body=message.body

@@ -24,6 +24,7 @@ from django.db.models.functions import Greatest, TruncDate, TruncMonth
 from django.db.models.query import QuerySet
 from django.utils.formats import date_format
 
+from accounts.models import Role
 from permits.charts import BarChart, bar_chart
 from permits.models.channels import Channel
 from workflow.states import AWAITING_DECISION, State
@@ -31,6 +32,15 @@ from workflow.states import AWAITING_DECISION, State
 PARIS = ZoneInfo("Europe/Paris")
 RISK_DAYS = 7
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.PLATAU)
+# Who sees the statistics page, over the communes where they hold one of these roles (the page,
+# permits.views.public, and the agents' menu, config.context_processors).
+STATISTICS_ROLES = (
+    Role.OFFICER,
+    Role.SERVICE_HEAD,
+    Role.SIGNATORY,
+    Role.COMMUNE_ADMIN,
+    Role.ADMINISTRATOR,
+)
 
 
 class Median(Aggregate):

@@ -3,7 +3,7 @@ else from the environment (docs/deploy.md)."""
 
 from django.conf import settings
 
-from config.env import env_int, env_str
+from core.env import env_int, env_str
 
 
 def _get(name: str, reader, default):

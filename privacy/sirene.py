@@ -15,10 +15,12 @@ from dataclasses import asdict, dataclass
 from typing import Protocol
 
 import requests
+from django.contrib import messages
 from django.utils import timezone
 
 from privacy import conf
 from privacy.models import CompanyRecord
+from privacy.sourcing import SourcedApplicantForm
 
 logger = logging.getLogger(__name__)
 
@@ -192,10 +194,6 @@ def prefill_applicant_form(request, applicant):
     """The applicant step's "Compléter depuis le SIRET": an unbound form showing the company's
     fields from the register, marked as sourced (privacy.sourcing: name and legal form locked,
     the address open to a reasoned difference); nothing is saved yet."""
-    from django.contrib import messages
-
-    from privacy.sourcing import SourcedApplicantForm
-
     initial, text, found = applicant_initial(request.POST, request.POST.get("siret", ""))
     form = SourcedApplicantForm(initial=initial, instance=applicant, depositor=request.user)
     (messages.success if found else messages.warning)(request, text)

@@ -23,6 +23,7 @@ from django import forms
 from accounts.identity import applicant_fields_from_claims
 from accounts.models import FederatedIdentity
 from permits.forms import ApplicantForm
+from permits.models import Applicant
 from privacy.models import CompanyRecord
 
 SIRENE = "sirene"
@@ -147,7 +148,6 @@ class SourcedApplicantForm(ApplicantForm):
 def describe(applicant) -> dict:
     """For the review and instruction pages: each source, its fields (French labels), when it
     was read, and every recorded difference with its reason."""
-    from permits.models import Applicant
 
     def label(name):
         return Applicant._meta.get_field(name).verbose_name

@@ -9,6 +9,8 @@ export DJANGO_SETTINGS_MODULE=config.settings
 log "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check . >/dev/null || { .venv/bin/ruff format --diff . | head -50; exit 1; }
+log "mypy"
+.venv/bin/mypy
 log "Migrations are up to date"
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
 log "pytest"

@@ -161,7 +161,7 @@ def test_request_log_is_one_json_object(client, caplog):
     import json
     import logging
 
-    from config.logging import JsonFormatter
+    from core.logging import JsonFormatter
 
     with caplog.at_level(logging.INFO, logger="permis.request"):
         client.get("/sante/")

@@ -2,7 +2,15 @@
 
 
 class TransitionRefused(Exception):
-    """A guard said no: the law or the dossier's facts forbid this act now."""
+    """A guard said no: the law or the dossier's facts forbid this act now.
+
+    `article` is the legal basis when a rule of law refuses (a délai, L424-5…), so that a page or
+    an act can cite it on its own; the message already cites it for the reader."""
+
+    def __init__(self, reason: str, article: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.article = article
 
 
 class NotAllowed(TransitionRefused):

@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from workflow.actors import as_actor
 from workflow.models import Event
 
 GENESIS = "0" * 64
@@ -63,7 +64,6 @@ def record_event(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("record_event must run inside transaction.atomic()")
-    from workflow.actors import as_actor
 
     actor = as_actor(actor)
     model = type(dossier)

@@ -50,7 +50,7 @@ def _due_dates(dossier) -> list[tuple[date, str]]:
     """(date from which it is due, transition) for the dossier's current state."""
     out = []
     if dossier.state == S.TACIT_GRANTED:
-        if not (dossier.is_certificate or dossier.procedure in ("PROROGATION", "TRANSFERT")):
+        if dossier.has_executory_branch:
             out.append((dossier.tacit_on, "become_executory"))
         return out
     entries = AUTOMATIC.get(dossier.state, [])

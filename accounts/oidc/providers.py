@@ -37,6 +37,9 @@ def _is_loopback(url: str) -> bool:
 
 
 def get_provider(name: str) -> ProviderConfig:
+    """The provider's settings, checked: an enabled provider without credentials, or with an
+    issuer that is not https (loopback excepted), is a configuration error, never a silent
+    unsafe sign-in."""
     setting, label = SETTINGS[name]
     values = getattr(settings, setting)
     config = ProviderConfig(

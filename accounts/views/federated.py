@@ -12,12 +12,13 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import sign_in
 from accounts.models import FederatedIdentity, User
 from accounts.oidc import OIDCError, ProviderConfig, get_provider
-from accounts.views import sessions
 
 if TYPE_CHECKING:
     from accounts.oidc.client import OIDCClient, VerifiedIdentity
@@ -38,7 +39,9 @@ def _config(provider: str) -> ProviderConfig:
 
 
 def client_for(request, config: ProviderConfig) -> OIDCClient:
-    # authlib, joserfc and requests: loaded at the first sign-in, not with the URLconf.
+    """The OpenID client with this site's callback URLs, unless the settings fix them (a proxy
+    may hide the public host)."""
+    # deferred: authlib, joserfc and requests are heavy, loaded at the first sign-in
     from accounts.oidc.client import OIDCClient
 
     callback = reverse(f"accounts:{config.name}_callback")
@@ -77,6 +80,8 @@ def _failure(request, config: ProviderConfig, error: OIDCError):
 @never_cache
 @require_safe
 def start(request, provider: str):
+    """Sends to the provider; the state, nonce and PKCE verifier stay in the session (a few
+    at once, each for a limited time) to check its answer."""
     config = _config(provider)
     client = client_for(request, config)
     try:
@@ -92,7 +97,7 @@ def start(request, provider: str):
         "provider": config.name,
         "nonce": authorization.nonce,
         "code_verifier": authorization.code_verifier,
-        "next": sessions.safe_next(request, request.GET.get("next")),
+        "next": sign_in.safe_next(request, request.GET.get("next")),
         "at": int(time.time()),
     }
     request.session[PENDING] = dict(list(pending.items())[-PENDING_MAX:])
@@ -102,6 +107,8 @@ def start(request, provider: str):
 @never_cache
 @require_safe
 def callback(request, provider: str):
+    """The provider's answer: a state serves once, then the ID token is checked and the
+    account found by its `sub` before anyone is signed in."""
     config = _config(provider)
     # A state serves once: it leaves the session before anything else is checked.
     pending_all = request.session.get(PENDING, {})
@@ -120,7 +127,7 @@ def callback(request, provider: str):
     except OIDCError as error:
         return _failure(request, config, error)
     logout = {"provider": config.name, "id_token": identity.id_token}
-    return sessions.begin(request, user, next_url=pending["next"], logout=logout)
+    return sign_in.begin(request, user, next_url=pending["next"], logout=logout)
 
 
 @transaction.atomic
@@ -128,8 +135,6 @@ def _user_for(identity: VerifiedIdentity) -> User:
     """The account of a federated identity: found by `sub`, never by e-mail for applicants
     (reference §6.1). Agents from ProConnect are linked once to the account an administrator
     created for their professional address; their roles stay local (reference §6.3)."""
-    from django.utils import timezone
-
     record = (
         FederatedIdentity.objects.select_for_update()
         .select_related("user")
@@ -184,7 +189,7 @@ def logout(request):
     """Ends the session here, then at the provider (id_token_hint, state, declared
     post_logout_redirect_uri: reference §6.1). The provider's logout is a link followed by a
     script (a cross-origin redirect after a form post would break the form-action policy)."""
-    oidc = request.session.get(sessions.LOGOUT)
+    oidc = request.session.get(sign_in.LOGOUT)
     auth.logout(request)
     end_session_url = None
     if oidc:
@@ -208,6 +213,8 @@ def logout(request):
 @never_cache
 @require_safe
 def logged_out(request):
+    """Where the provider sends back after its own logout; an unknown state is only logged,
+    since the local session is already closed."""
     expected = request.session.pop(LOGOUT_STATE, None)
     returned = request.GET.get("state")
     if returned is not None and returned != expected:

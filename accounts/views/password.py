@@ -8,11 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import reauth, throttle, totp
+from accounts import reauth, sign_in, throttle, totp
 from accounts.forms import CodeForm, PasswordLoginForm, ReauthenticationForm
 from accounts.oidc import get_provider
 from accounts.permissions import login_required
-from accounts.views import sessions
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +20,8 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login(request):
+    """Password sign-in, with lockout: the same message whether the login or the password is
+    wrong, so accounts cannot be discovered."""
     next_url = request.POST.get("next") or request.GET.get("next", "")
     form = PasswordLoginForm(request.POST or None)
     error = ""
@@ -39,7 +40,7 @@ def login(request):
                 error = "Identifiant ou mot de passe incorrect."
             else:
                 throttle.clear(key)
-                return sessions.begin(request, user, next_url=sessions.safe_next(request, next_url))
+                return sign_in.begin(request, user, next_url=sign_in.safe_next(request, next_url))
     return render(
         request,
         "accounts/login.html",
@@ -69,7 +70,9 @@ def _code_attempt(request, user, code: str, *, confirming: bool = False) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def second_factor(request):
-    user = sessions.pending_user(request)
+    """The TOTP code of a signatory whose password was right: the session holds only a pending
+    user until the code is accepted."""
+    user = sign_in.pending_user(request)
     if user is None or not totp.has_confirmed_device(user):
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
@@ -77,7 +80,7 @@ def second_factor(request):
     if request.method == "POST" and form.is_valid():
         error = _code_attempt(request, user, form.cleaned_data["code"])
         if not error:
-            return sessions.finish(request, user)
+            return sign_in.finish(request, user)
     return render(request, "accounts/second_factor.html", {"form": form, "error": error})
 
 
@@ -85,7 +88,7 @@ def second_factor(request):
 @require_http_methods(["GET", "POST"])
 def totp_setup(request):
     """First sign-in of a signatory: the authenticator app is paired with a code it shows."""
-    user = sessions.pending_user(request)
+    user = sign_in.pending_user(request)
     if user is None or totp.has_confirmed_device(user):
         return redirect("accounts:login")
     device = totp.pending_device(user)
@@ -94,7 +97,7 @@ def totp_setup(request):
     if request.method == "POST" and form.is_valid():
         error = _code_attempt(request, user, form.cleaned_data["code"], confirming=True)
         if not error:
-            return sessions.finish(request, user)
+            return sign_in.finish(request, user)
     return render(
         request,
         "accounts/totp_setup.html",
@@ -117,7 +120,7 @@ def reauthenticate(request):
     user = request.user
     needs_password = user.has_usable_password()
     needs_code = totp.has_confirmed_device(user)
-    next_url = sessions.safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    next_url = sign_in.safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = ReauthenticationForm(
         request.POST or None, needs_password=needs_password, needs_code=needs_code
     )

@@ -25,6 +25,7 @@ CIVILITY_LABELS = {"madame": "Madame", "monsieur": "Monsieur"}
 @require_safe
 @login_required
 def account(request):
+    """The person's account: their roles, each with its commune or service."""
     memberships = request.user.memberships.select_related("commune", "service")
     return render(request, "accounts/account.html", {"memberships": memberships})
 

@@ -6,16 +6,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import email_verification
+from accounts import email_verification, sign_in
 from accounts.forms import SignupForm
 from accounts.models import User
-from accounts.views import sessions
 
 
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """An e-mail account for applicants without FranceConnect; the same page whether the
+    address is known or not (no enumeration), the account inactive until verified."""
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -38,7 +39,9 @@ def signup(request):
 @never_cache
 @require_safe
 def verify_email(request, token: str):
+    """The link of the verification e-mail: activates the account, then signs in as a password
+    sign-in would (second factor included)."""
     user = email_verification.verify(token)
     if user is None:
         return render(request, "accounts/verify_email_invalid.html", status=400)
-    return sessions.begin(request, user, next_url=sessions.safe_next(request, None))
+    return sign_in.begin(request, user, next_url=sign_in.safe_next(request, None))

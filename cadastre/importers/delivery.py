@@ -19,9 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cadastre.importers.errors import ImportRefused
 from cadastre.models import LAMBERT_93
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 TABLE_EXTENSIONS = (".shp", ".tab", ".csv", ".dbf", ".gpkg")
 # Lambert-93 covers metropolitan France within these bounds (metres, EPSG:2154).
@@ -91,6 +95,7 @@ def _extract(path: Path, into: Path) -> None:
 
 def tables(root: Path) -> list[Table]:
     """Every table of the delivery (a shapefile's .dbf is the shapefile, not a second table)."""
+    # deferred: geopandas, pyogrio and shapely load GDAL and GEOS: only an import needs them
     import pyogrio
 
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
@@ -136,9 +141,10 @@ def _sibling(path: Path, suffix: str) -> Path | None:
     return None
 
 
-def read(table: Table, spatial: bool = True):
+def read(table: Table, spatial: bool = True) -> Any:  # a (Geo)DataFrame: geopandas is untyped
     """The table as a (Geo)DataFrame with lower-case column names, geometries 2D in Lambert-93;
     DeliveryError naming the file when it cannot be read as a delivery table."""
+    # deferred: geopandas, pyogrio and shapely load GDAL and GEOS: only an import needs them
     import geopandas
     import pyogrio
     import shapely
@@ -186,9 +192,10 @@ def read(table: Table, spatial: bool = True):
     return frame
 
 
-def checked_polygons(geometry) -> tuple[bytes | None, str | None]:
+def checked_polygons(geometry: BaseGeometry | None) -> tuple[bytes | None, str | None]:
     """(WKB of a valid MultiPolygon or None, why it was invalid or None): shapely says why
     (`is_valid_reason`) and repairs (`make_valid`), keeping the polygonal parts."""
+    # deferred: geopandas, pyogrio and shapely load GDAL and GEOS: only an import needs them
     import shapely
     from shapely.geometry import MultiPolygon, Polygon
 
@@ -215,14 +222,14 @@ def checked_polygons(geometry) -> tuple[bytes | None, str | None]:
     return shapely.to_wkb(MultiPolygon(polygons)), reason
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A table cell as text: a missing value (None, pandas' NaN) is empty."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value).strip()
 
 
-def cell_date(value) -> date | None:
+def cell_date(value: object) -> date | None:
     """A table cell as a date: a date, or YYYYMMDD with or without separators (CNIG's DATAPPRO,
     DATEDECIS); anything else is None."""
     if isinstance(value, datetime):

@@ -51,6 +51,9 @@ def sheet_of(path: Path) -> tuple[str, str]:
 def read(
     path: str | Path, report: ImportReport, departement: str | None = None
 ) -> Iterator[ParcelRow]:
+    """The parcels of one DGFiP EDIGEO sheet (.tar.bz2), as the Etalab reader gives them, so
+    both formats share one loader; the archive is extracted with the `data` filter and a size
+    cap, since it comes from an upload."""
     path = Path(path)
     sheet, file_departement = sheet_of(path)
     departement = departement or file_departement

@@ -2,10 +2,17 @@
 rolled back and the message (French, shown to the operator) names the file, the feature and the
 field at fault."""
 
+from __future__ import annotations
+
 import contextlib
 import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from cadastre.importers.report import ImportReport
 
 
 class ImportRefused(ValueError):
@@ -17,7 +24,7 @@ class DryRun(Exception):
 
 
 @contextlib.contextmanager
-def one_transaction(report, dry_run: bool):
+def one_transaction(report: ImportReport, dry_run: bool) -> Iterator[None]:
     """The delivery's single transaction, rolled back at the end of a dry run (which the report
     then says); the time spent is added to the report's duration."""
     started = time.perf_counter()

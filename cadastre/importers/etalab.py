@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from cadastre.idu import IDU_RE, SECTION_RE
 from cadastre.importers.geojson import FeatureStream, GeoJSONError, multipolygon_wkb
@@ -13,7 +14,7 @@ from cadastre.importers.report import ImportReport, Progress
 WGS84 = 4326  # RFC 7946: GeoJSON is WGS84 lon/lat
 
 
-def parcel_row(feature: dict, report: ImportReport, where: str = "") -> ParcelRow | None:
+def parcel_row(feature: dict[str, Any], report: ImportReport, where: str = "") -> ParcelRow | None:
     """The row for one feature, or None after recording why it is rejected (`where` names the
     feature in the file: `n° 12`)."""
     props = feature.get("properties") or {}
@@ -76,14 +77,15 @@ def parcel_row(feature: dict, report: ImportReport, where: str = "") -> ParcelRo
     )
 
 
-def _lon_lat(geometry: dict) -> bool:
+def _lon_lat(geometry: dict[str, Any]) -> bool:
     """Whether the first point is a longitude and latitude: a file in Lambert-93 or another
     projected system is not WGS84 whatever it claims (RFC 7946 allows no other CRS)."""
     point = geometry["coordinates"]
     while isinstance(point, list) and point and isinstance(point[0], list):
         point = point[0]
     try:
-        return -180 <= point[0] <= 180 and -90 <= point[1] <= 90
+        lon_lat: bool = -180 <= point[0] <= 180 and -90 <= point[1] <= 90
+        return lon_lat
     except (TypeError, IndexError):
         return False
 

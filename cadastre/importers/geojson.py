@@ -17,6 +17,7 @@ from array import array
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from cadastre.importers.errors import ImportRefused
 
@@ -65,7 +66,7 @@ class FeatureStream:
     def __enter__(self) -> FeatureStream:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def byte_offset(self, pos: int | None = None) -> int:
@@ -110,7 +111,7 @@ class FeatureStream:
             raise self.error(f"{what} attendu, {shown} trouvé" + _TRUNCATED * (not found))
         self._pos += 1
 
-    def _value(self, what: str):
+    def _value(self, what: str) -> Any:
         """Decode one JSON value, reading on while it is cut by the end of the buffer."""
         self._peek()
         decoder = _DECODER
@@ -129,7 +130,7 @@ class FeatureStream:
             self._pos = end
             return value
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         first = self._peek()
         if first == "[":
             raise self.error("un tableau JSON n'est pas une FeatureCollection GeoJSON")
@@ -161,7 +162,7 @@ class FeatureStream:
         if not features_seen:
             raise self.error("FeatureCollection sans tableau « features »")
 
-    def _features(self) -> Iterator[dict]:
+    def _features(self) -> Iterator[dict[str, Any]]:
         """The hot loop (a million features for a département): buffer and position in
         locals, the instance's attributes only written back around a refill or a yield."""
         self._expect("[", "tableau « features »")
@@ -188,7 +189,7 @@ class FeatureStream:
             yield feature
 
 
-def _not_a_collection(kind) -> str:
+def _not_a_collection(kind: object) -> str:
     if kind == "Topology":
         return "TopoJSON (type « Topology ») : exportez le fichier en GeoJSON FeatureCollection"
     return f"type « {kind} » au premier niveau : seule une FeatureCollection est acceptée"
@@ -200,7 +201,7 @@ _U32 = struct.Struct("<I").pack
 _BIG_ENDIAN = sys.byteorder == "big"
 
 
-def _ring(ring: list) -> bytes:
+def _ring(ring: list[list[float]]) -> bytes:
     if len(ring[0]) != 2:  # drop a third dimension if any
         ring = [p[:2] for p in ring]
     values = array("d", chain.from_iterable(ring))
@@ -209,11 +210,11 @@ def _ring(ring: list) -> bytes:
     return _U32(len(ring)) + values.tobytes()
 
 
-def _polygon(rings: list) -> bytes:
+def _polygon(rings: list[list[list[float]]]) -> bytes:
     return _POLY + _U32(len(rings)) + b"".join(_ring(r) for r in rings if r)
 
 
-def multipolygon_wkb(geometry: dict) -> bytes:
+def multipolygon_wkb(geometry: dict[str, Any]) -> bytes:
     """Little-endian WKB MultiPolygon for a GeoJSON Polygon or MultiPolygon.
 
     Raises GeoJSONError for other types (the caller rejects the feature)."""

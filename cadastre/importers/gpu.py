@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any, Protocol
 
 from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry
 from django.contrib.gis.geos import GEOSGeometry
@@ -36,7 +37,13 @@ def _find(root: Path, pattern: str) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and regex.search(p.name))
 
 
-def _records(path: Path) -> Iterator[tuple[dict, OGRGeometry | None]]:
+class Properties(Protocol):
+    """A feature's attributes as OGR reads them from a shapefile or DBF: any field type."""
+
+    def get(self, key: str, default: Any = None, /) -> Any: ...
+
+
+def _records(path: Path) -> Iterator[tuple[Properties, OGRGeometry | None]]:
     """(properties keyed in lower case, 2D Lambert-93 geometry) for each feature of a
     shapefile or DBF."""
     try:
@@ -51,7 +58,7 @@ def _records(path: Path) -> Iterator[tuple[dict, OGRGeometry | None]]:
     except UnknownCRSError as exc:
         raise DeliveryError(f"{path.name} : {exc}") from exc
     for feature in layer:
-        props = {}
+        props: dict[str, Any] = {}
         for name in names:
             value = feature.get(name)
             props[name.lower()] = value.strip() if isinstance(value, str) else value
@@ -75,7 +82,7 @@ def _count_replacement(report: ImportReport, old: int, new: int) -> None:
     report.retired += old - kept
 
 
-def _lambert93(geom: OGRGeometry, report: ImportReport, ref: str) -> GEOSGeometry | None:
+def _lambert93(geom: OGRGeometry | None, report: ImportReport, ref: str) -> GEOSGeometry | None:
     """Valid, or None after recording the rejection (`_records` made it 2D Lambert-93)."""
     if geom is None:
         report.reject("geometry_missing", ref)
@@ -91,7 +98,9 @@ def _lambert93(geom: OGRGeometry, report: ImportReport, ref: str) -> GEOSGeometr
     return result
 
 
-def _surrounded_generator(shape: GEOSGeometry, generators: dict) -> str | None:
+def _surrounded_generator(
+    shape: GEOSGeometry, generators: dict[str, list[ServitudeGenerator]]
+) -> str | None:
     centre = shape.centroid
     inside = [
         (g.geom.distance(centre), id_gen)
@@ -134,7 +143,7 @@ def _import_sup(root: Path, report: ImportReport) -> ImportReport:
         if "SERVITUDE_ACTE" not in f.name.upper()
         for p, _ in _records(f)
     }
-    acts_of: dict[str, list[dict]] = {}
+    acts_of: dict[str, list[dict[str, str]]] = {}
     for f in _find(root, r"_SERVITUDE_ACTE_SUP\.dbf$"):
         for p, _ in _records(f):
             if p.get("idacte") in acts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
+from django.contrib.gis.gdal.layer import Layer
 
 from cadastre.models import LAMBERT_93
 
@@ -11,7 +12,7 @@ class UnknownCRSError(ValueError):
     pass
 
 
-def layer_srid(layer) -> int:
+def layer_srid(layer: Layer) -> int:
     """The EPSG code of a layer. GDAL names Lambert-93 without its code in EDIGEO sheets and
     in the .prj of GPU deliveries (`RGF93 Lambert 93`): recognised by name."""
     srs = layer.srs
@@ -27,9 +28,9 @@ def layer_srid(layer) -> int:
     return srs.srid
 
 
-def to_lambert93(layer) -> CoordTransform | None:
-    """One transformation per layer (building one per geometry costs ~50 ms), None when the
-    layer is already in Lambert-93."""
+def to_lambert93(layer: Layer) -> CoordTransform | None:
+    """One transformation per layer (building one is costly: never one per geometry), None when
+    the layer is already in Lambert-93."""
     srid = layer_srid(layer)
     if srid == LAMBERT_93:
         return None

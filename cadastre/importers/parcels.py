@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from django.db import connection
 
@@ -53,8 +54,8 @@ CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (
 CREATE TEMP TABLE IF NOT EXISTS {_SEEN} (idu text);
 TRUNCATE {_STAGE}, {_SEEN};
 """
-# The planner prices PostGIS functions so high that it JIT-compiles every chunk's statement
-# (1.7 s lost per 50,000 rows, measured); the materialised chunk needs more than 4 MB of memory.
+# The planner prices PostGIS functions so high that it JIT-compiles every chunk's statement, for
+# a loss (docs/benchmarks.md); the materialised chunk needs more than 4 MB of memory.
 _SESSION_SQL = "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'"
 
 # One chunk (unique IDUs: the loader keeps the last occurrence): reproject, repair
@@ -177,6 +178,8 @@ class ParcelRow:
 
 
 def encode_row(row: ParcelRow) -> bytes:
+    """The row in PostgreSQL's binary COPY format: the loader streams rows to the staging table
+    without formatting text that the server would parse again."""
     contenance = _NULL if row.contenance is None else _INT4(4, row.contenance)
     arpente = _NULL if row.arpente is None else (_TRUE if row.arpente else _FALSE)
     return b"".join(
@@ -216,7 +219,7 @@ class ParcelLoader:
         self.communes: set[str] = set()
         self.sheets: set[str] = set()
         self._worker: threading.Thread | None = None
-        self._outcome: tuple | BaseException | None = None
+        self._outcome: tuple[Any, ...] | BaseException | None = None
         self._cursor = connection.cursor()
         self._cursor.execute(_SESSION_SQL)
         self._cursor.execute(_STAGE_DDL)

@@ -7,7 +7,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 # Machine codes of rejections, with the French sentence shown to the operator.
 REJECTION_LABELS = {
@@ -37,7 +37,7 @@ class ImportReport:
     updated: int = 0
     retired: int = 0
     repaired: int = 0
-    rejected: Counter = field(default_factory=Counter)
+    rejected: Counter[str] = field(default_factory=Counter)
     samples: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # per kind of object, when several
     seconds: float = 0.0  # reading and loading, without the program's start-up
@@ -63,7 +63,7 @@ class ImportReport:
             parts.append(f"{label} ×{count}" + (f" (ex. {samples})" if samples else ""))
         return " ; ".join(parts)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "read": self.read,
             "inserted": self.inserted,

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
-from django.contrib.gis.geos import GEOSGeometry
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
 from cadastre.importers import delivery
 from cadastre.importers.delivery import DeliveryError
@@ -59,13 +60,13 @@ class Document:
         return f"{match['code']}_{match['type'] or self.typedoc or 'DU'}".upper()[:40]
 
 
-def _rows(frame) -> list[dict]:
+def _rows(frame: Any) -> list[dict[str, str]]:  # a DataFrame: pandas is untyped here
     """The attributes of each row as stripped text ('' for a missing value)."""
     attributes = frame.drop(columns=["geometry"], errors="ignore")
     return [{k: _text(v) for k, v in row.items()} for row in attributes.to_dict("records")]
 
 
-def read_documents(all_tables) -> dict[str, Document]:
+def read_documents(all_tables: list[delivery.Table]) -> dict[str, Document]:
     """DOC_URBA (and DOC_URBA_COM) of the delivery, by IDURBA in upper case."""
     documents: dict[str, Document] = {}
     for table in delivery.find(all_tables, "DOC_URBA"):
@@ -91,7 +92,9 @@ def read_documents(all_tables) -> dict[str, Document]:
     return documents
 
 
-def resolve(documents: dict[str, Document], insee: str, approved: date | None):
+def resolve(
+    documents: dict[str, Document], insee: str, approved: date | None
+) -> tuple[Document | None, str | None]:
     """(the document of a zone without IDURBA, or None and why not)."""
     candidates = list(documents.values())
     if not candidates:
@@ -160,7 +163,9 @@ def _covers(zones: list[Zone], documents: dict[str, Document], commune: str) -> 
     return any(commune in d.communes for key, d in documents.items() if key in idurbas)
 
 
-def _zones(table, documents, report: ImportReport) -> list[Zone]:
+def _zones(
+    table: delivery.Table, documents: dict[str, Document], report: ImportReport
+) -> list[Zone]:
     sectors = delivery.find([table], "SECTEUR_CC") == [table]
     frame = delivery.read(table)
     is_csv = table.path.suffix.lower() == ".csv"
@@ -181,6 +186,7 @@ def _zones(table, documents, report: ImportReport) -> list[Zone]:
             if kind.upper() not in TYPEZONES:
                 report.reject("invalid_typezone", f"{ref} : TYPEZONE « {kind} »")
                 continue
+        document: Document | None
         if row.get("idurba"):
             key = row["idurba"].upper()
             document = documents.get(key) or Document(idurba=row["idurba"])
@@ -228,7 +234,8 @@ def _zones(table, documents, report: ImportReport) -> list[Zone]:
                 regulation_page=int(page.group(1)) if page else None,
                 regulation_url=row.get("urlfic", "")[:254],
                 insee=insee[:5],
-                geom=GEOSGeometry(memoryview(wkb), srid=LAMBERT_93),
+                # GEOSGeometry takes the class of its WKB: checked_polygons made a MultiPolygon.
+                geom=cast(MultiPolygon, GEOSGeometry(memoryview(wkb), srid=LAMBERT_93)),
             )
         )
     if not zones:
@@ -262,7 +269,10 @@ def _keep_latest_approval(document_code: str) -> int:
     """Only the latest approval of a document is in force; returns how many zones it made
     no longer current."""
     documents = Zone.objects.filter(document_code=document_code)
-    latest = documents.order_by("-approved_on", "-imported_at").values_list("idurba").first()
+    # The document's zones were just saved: there is a latest one.
+    latest = cast(
+        tuple[str], documents.order_by("-approved_on", "-imported_at").values_list("idurba").first()
+    )
     superseded = (
         documents.exclude(idurba=latest[0]).filter(is_current=True).update(is_current=False)
     )

@@ -864,18 +864,12 @@ def pieces_request_content(
     reference: str,
     issued_on: date,
 ) -> Content:
-    """R423-38/R423-39: one exhaustive request within one month of filing (R423-41)."""
+    """R423-38/R423-39: one exhaustive request. The month of R423-41 is the state machine's
+    guard (`Instruction.pieces_request_refusal`), passed before this letter is issued."""
     if not missing_pieces:
         raise ContentError("Indiquez la liste exhaustive des pièces manquantes (article R423-38).")
-    deadlines = _clock(facts)
-    window = deadlines.get("completeness_deadline")
-    if window is None:
+    if "completeness_deadline" not in _clock(facts):
         raise ContentError("Ce type de demande ne donne pas lieu à une demande de pièces.")
-    if issued_on > window.date:
-        raise ContentError(
-            f"Le délai d'un mois pour demander des pièces a expiré le {format_fr(window.date)} : "
-            f"une demande tardive n'interromprait pas le délai (article R423-41)."
-        )
     negative = (
         "une décision tacite d'opposition"
         if _type_code(facts) in DECLARATIONS
@@ -915,17 +909,12 @@ def majoration_content(
     flags: frozenset[ExceptionFlag] = frozenset(),
 ) -> Content:
     """R423-42/R423-43: the new délai, its reasons and, where silence means rejection, that
-    warning; notified within one month of filing, otherwise without effect (CE n°462511)."""
+    warning. The month to notify it (R423-42) is the state machine's guard
+    (`Instruction.notify_majoration`), passed before this letter is issued."""
     if not reasons:
         raise ContentError("Indiquez le ou les motifs de la majoration du délai.")
-    window = _clock(facts).get("majoration_notice_deadline")
-    if window is None:
+    if "majoration_notice_deadline" not in _clock(facts):
         raise ContentError("Ce type de demande ne donne pas lieu à majoration du délai.")
-    if issued_on > window.date:
-        raise ContentError(
-            f"Le délai d'un mois pour notifier une majoration a expiré le "
-            f"{format_fr(window.date)} : elle serait sans effet (article R423-42)."
-        )
     majorations = tuple(Majoration(r, notified=issued_on) for r in reasons)
     deadlines = _clock(facts, majorations=majorations, flags=flags)
     end, tacit = deadlines["instruction_end"], deadlines["tacit_decision"]
@@ -967,7 +956,8 @@ def tacit_certificate_content(
     issued_on: date,
     flags: frozenset[ExceptionFlag] = frozenset(),
 ) -> Content:
-    """R424-13: on request, a certificate stating the date of the tacit decision."""
+    """R424-13: on request, a certificate stating the date of the tacit decision (that one
+    exists is the state machine's answer: `Instruction.tacit_certificate_refusal`)."""
     deadlines = _clock(
         facts,
         flags=flags,
@@ -981,11 +971,6 @@ def tacit_certificate_content(
     ):
         raise ContentError(
             "Aucune décision tacite favorable ne peut être certifiée pour ce dossier."
-        )
-    if issued_on < tacit.date:
-        raise ContentError(
-            f"La décision tacite ne naîtra que le {format_fr(tacit.date)} : elle ne peut pas "
-            f"encore être certifiée."
         )
     body = (
         f"qu'aucune décision expresse n'a été notifiée dans le délai d'instruction de la demande "
@@ -1020,17 +1005,13 @@ def conformity_attestation_content(
     issued_on: date,
     flags: frozenset[ExceptionFlag] = frozenset(),
 ) -> Content:
-    """R462-10: once the R462-6/R462-7 window has passed without contest, an attestation."""
+    """R462-10: once the R462-6/R462-7 window has passed without contest, an attestation (the
+    state machine says so: the dossier is `conform`, reached by `close_conformity_window`)."""
     window = _clock(facts, daact_received=daact_received, flags=flags).get(
         "conformity_contest_deadline"
     )
     if window is None:
         raise ContentError("Ce dossier ne donne pas lieu à une attestation de conformité.")
-    if issued_on <= window.date:
-        raise ContentError(
-            f"La conformité peut être contestée jusqu'au {format_fr(window.date)} : "
-            f"l'attestation ne peut être délivrée qu'après cette date (article R462-10)."
-        )
     body = (
         f"que la déclaration attestant l'achèvement et la conformité des travaux réalisés en "
         f"vertu de l'autorisation n° {facts.number}, sur un terrain situé {_site(facts)}, a été "
@@ -1088,15 +1069,12 @@ def retrait_notice_content(
 ) -> Content:
     """CRPA L121-1 and L122-1: before withdrawing a decision that created rights, the holder is
     told of the intended retrait and its grounds and may answer in writing (or orally on
-    request), assisted or represented. L424-5: only an illegal decision, within 3 months."""
+    request), assisted or represented. L424-5: only an illegal decision, within the window
+    that ends on `retrait_deadline` (the state machine's guard, `Instruction.retrait_refusal`,
+    passed before this letter is issued)."""
     grounds = tuple(g.strip() for g in grounds if g and g.strip())
     if not grounds:
         raise ContentError("Indiquez les motifs d'illégalité qui justifieraient le retrait.")
-    if issued_on > retrait_deadline:
-        raise ContentError(
-            f"Le retrait n'est possible que jusqu'au {format_fr(retrait_deadline)} "
-            f"(article L424-5)."
-        )
     body = (
         f"J'envisage de retirer {_decision_phrase(facts, decision_date, tacit)}, portant sur : "
         f"{_object(facts)}, sur un terrain situé {_site(facts)}.",
@@ -1140,16 +1118,12 @@ def retrait_content(
     issued_on: date,
 ) -> Content:
     """The arrêté de retrait (L424-5): motivated (CRPA L211-2), after the contradictory step
-    (CRPA L121-1, L122-1), within 3 months of the decision; notified and transmitted like the
-    decision it withdraws (CGCT L2131-2)."""
+    (CRPA L121-1, L122-1), within the window ending on `retrait_deadline` (the state machine's
+    guard, `Instruction.retrait_refusal`); notified and transmitted like the decision it
+    withdraws (CGCT L2131-2)."""
     reason = (reason or "").strip()
     if not reason:
         raise ContentError("Indiquez le motif d'illégalité justifiant le retrait.")
-    if issued_on > retrait_deadline:
-        raise ContentError(
-            f"Le retrait n'est possible que jusqu'au {format_fr(retrait_deadline)} "
-            f"(article L424-5)."
-        )
     type_code = _type_code(facts)
     decision, noun, feminine = _granted(facts, decision_date, tacit)
     visas = (
@@ -1231,16 +1205,12 @@ def conformity_notice_content(
     reference: str,
     issued_on: date,
 ) -> Content:
-    """R462-6 and R462-9: within the contest window, the authority serves a formal notice to
-    file a modificatif or to bring the works into line with the authorisation."""
+    """R462-6 and R462-9: within the contest window (the state machine's guard,
+    `Instruction.contest_conformity`), the authority serves a formal notice to file a
+    modificatif or to bring the works into line with the authorisation."""
     items = tuple(n.strip() for n in non_conformities if n and n.strip())
     if not items:
         raise ContentError("Indiquez les non-conformités constatées.")
-    if issued_on > contest_deadline:
-        raise ContentError(
-            f"La conformité ne peut plus être contestée depuis le {format_fr(contest_deadline)} "
-            f"(article R462-6)."
-        )
     body = (
         f"Vous avez déposé le {format_fr(daact_received)} la déclaration attestant l'achèvement "
         f"et la conformité des travaux réalisés en vertu de l'autorisation n° {facts.number}, "

@@ -29,22 +29,36 @@ from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
+from accounts.models import SERVICE_ROLES, Membership, Role
+from permits.decisions import content as builders
 from permits.decisions import late_signature, storage
-from permits.decisions.content import Content
+from permits.decisions.content import Content, Judgement, decision_content
+from permits.decisions.facts import (
+    author_from_membership,
+    facts_from_dossier,
+    signatory_from_membership,
+)
 from permits.decisions.fingerprint import content_sha256
 from permits.models import Dossier, NumberSequence
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
-from workflow.clock import format_fr
-from workflow.errors import TransitionRefused
+from workflow.clock import ExceptionFlag, format_fr
+from workflow.errors import NotAllowed, TransitionRefused
 from workflow.events import record_event
+from workflow.models.instruction import check_binding_opinions
 from workflow.outcomes import Outcome
 from workflow.states import State
+from workflow.transitions import fire
 
 logger = logging.getLogger(__name__)
 
 
+# The signing job (permits.decisions.tasks, which imports this module) is deferred by its name,
+# so that this module does not import it back.
+SIGN_JOB = "permits.decisions.tasks.sign_document_job"
 SEALED_KINDS = frozenset(
     {
         DocumentKind.RECEPISSE,
@@ -74,8 +88,6 @@ def prepare(
     today: date | None = None,
 ) -> IssuedDocument:
     """`build(reference, day)` returns the content (permits.decisions.content builders)."""
-    from permits.decisions.tasks import sign_document_job
-
     today = today or timezone.localdate()
     locked = (
         Dossier.objects.select_for_update(of=("self",)).select_related("commune").get(pk=dossier.pk)
@@ -102,7 +114,7 @@ def prepare(
         signatory=signatory_user,
         signatory_label=register_label(content),
     )
-    sign_document_job.defer(document_id=document.pk)
+    app.configure_task(SIGN_JOB, allow_unknown=False).defer(document_id=document.pk)
     return document
 
 
@@ -129,8 +141,7 @@ class _SignedMeanwhile(Exception):
 
 
 def sign_pending(document_id: int) -> IssuedDocument:
-    # WeasyPrint and pyHanko are heavy: loaded by the signing job, the one caller that renders
-    # and signs, not by the views and commands that import this module to issue.
+    # deferred: WeasyPrint and pyHanko are heavy, and only the signing job renders and signs
     from permits.decisions.rendering import render_pdf
     from permits.decisions.signing import seal_document, sign_document
 
@@ -219,8 +230,6 @@ def _record_signed(document: IssuedDocument, dossier: Dossier, signatory, now) -
         "signed_with": signed_with(document.content),
     }
     if document.kind == DocumentKind.DECISION:
-        from workflow.transitions import fire
-
         # The decision's signature is the workflow's `sign` transition (AWAITING_SIGNATURE →
         # SIGNED): it checks the signatory's role and refuses a dossier that moved on.
         fire(
@@ -244,9 +253,6 @@ def read_file(document: IssuedDocument) -> bytes:
 
 def signatory_of(dossier: Dossier, user):
     """The user's signatory membership on the dossier's commune, in force today (§7.1)."""
-    from accounts.models import Membership, Role
-    from workflow.errors import NotAllowed
-
     membership = (
         Membership.objects.active()
         .filter(user=user, role=Role.SIGNATORY, commune_id=dossier.commune_id)
@@ -260,8 +266,6 @@ def signatory_of(dossier: Dossier, user):
 
 def judgement_of(dossier: Dossier):
     """What the officer decided (outcome, grounds, prescriptions), as the arrêté prints it."""
-    from permits.decisions.content import Judgement
-
     return Judgement(
         outcome=Outcome(dossier.decision_outcome),
         considerants=tuple(dossier.decision_grounds),
@@ -273,10 +277,6 @@ def judgement_of(dossier: Dossier):
 def issue_decision(dossier: Dossier, user, **facts_kwargs) -> IssuedDocument:
     """The signatory signs the decision proposed by the officer (state AWAITING_SIGNATURE).
     `facts_kwargs`: planning, servitudes, opinions (see facts.facts_from_dossier)."""
-    from permits.decisions.content import decision_content
-    from permits.decisions.facts import facts_from_dossier, signatory_from_membership
-    from workflow.models.instruction import check_binding_opinions
-
     if dossier.state != State.AWAITING_SIGNATURE:
         raise TransitionRefused("Aucune décision n'attend la signature sur ce dossier.")
     late = dossier.tacit_decision_notice(timezone.localdate())  # no number taken for nothing
@@ -300,11 +300,6 @@ def author_of(dossier: Dossier, user):
     """The membership under which `user` issues a sealed letter on the dossier: an officer,
     head or administrator of a service instructing for its commune, or a member of the commune
     (signatory, guichet); the first in force today."""
-    from django.db.models import Q
-
-    from accounts.models import SERVICE_ROLES, Membership, Role
-    from workflow.errors import NotAllowed
-
     membership = (
         Membership.objects.active()
         .filter(user=user)
@@ -338,14 +333,6 @@ def issue_letter(dossier: Dossier, user, kind: DocumentKind, **kwargs) -> Issued
 def issue_letter_as(dossier: Dossier, membership, kind: DocumentKind, **kwargs) -> IssuedDocument:
     """`issue_letter` for a membership already found in force on the dossier's commune
     (author_of, signatory_of, receipts.commune_signatory), its user loaded."""
-    from permits.decisions import content as builders
-    from permits.decisions.facts import (
-        author_from_membership,
-        facts_from_dossier,
-        signatory_from_membership,
-    )
-    from workflow.clock import ExceptionFlag
-
     build = {
         DocumentKind.RECEPISSE: builders.recepisse_content,
         DocumentKind.PIECES_REQUEST: builders.pieces_request_content,

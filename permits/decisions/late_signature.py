@@ -24,8 +24,11 @@ from django.db import transaction
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from workflow.errors import TransitionRefused
+from workflow.events import record_event
+from workflow.models.instruction import check_binding_opinions
 from workflow.states import State
 from workflow.timers import with_facts
+from workflow.transitions import fire
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +47,6 @@ def reason_not_to_sign(document: IssuedDocument, on: date) -> str:
     if notice:
         return notice
     # An avis conforme that arrived after the click (PLAT'AU) binds the decision (L632-2).
-    from workflow.models.instruction import check_binding_opinions
 
     try:
         check_binding_opinions(dossier, dossier.decision_outcome)
@@ -56,9 +58,6 @@ def reason_not_to_sign(document: IssuedDocument, on: date) -> str:
 def abandon(document: IssuedDocument, reason: str, on: date) -> IssuedDocument:
     """Marks the pending decision abandoned, records why on the dossier and, if the délai ran
     out, the tacit decision; tells the signatory and the officer. Idempotent."""
-    from workflow.events import record_event
-    from workflow.transitions import fire
-
     with transaction.atomic():
         locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
         if locked.status != DocumentStatus.PENDING:
@@ -77,8 +76,8 @@ def abandon(document: IssuedDocument, reason: str, on: date) -> IssuedDocument:
                 "reason": reason,
             },
         )
-        tacit = dossier.deadline("tacit_decision")
-        if dossier.state == State.AWAITING_SIGNATURE and tacit and on >= tacit.date:
+        # The machine says whether a tacit decision exists on `on` (L424-2, R424-1).
+        if dossier.state == State.AWAITING_SIGNATURE and dossier.tacit_decision_notice(on):
             try:  # the timers would do it within the hour; the parapheur must not wait
                 dossier = fire(dossier, "arise_tacit_decision", actor=None, today=on)
             except TransitionRefused:

@@ -13,8 +13,6 @@ from urllib.parse import urlencode
 import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from permits.decisions import conf
 from permits.decisions.fingerprint import content_sha256
@@ -49,6 +47,10 @@ def render_html(content: dict) -> str:
 
 def html_to_pdf(html: str, *, pdfa: bool = True) -> bytes:
     """`pdfa=False` is the bare render the benchmark compares with."""
+    # deferred: WeasyPrint is heavy, and the signatory's HTML preview does without it
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     options = {"pdf_variant": PDF_VARIANT, "custom_metadata": True} if pdfa else {}
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(**options)

@@ -8,16 +8,17 @@ from django.conf import settings
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
+from permits.decisions.issuing import SIGN_JOB, sign_pending
+
 
 # Retries cover what passes: a token or a TSA briefly unreachable, a lock timeout. A content
 # or key error fails the same way each time and ends in the failed-jobs list after 5 attempts.
 @app.task(
+    name=SIGN_JOB,
     queue="documents",
     retry=RetryStrategy(max_attempts=5, wait=10, exponential_wait=2),
 )
 def sign_document_job(document_id: int) -> dict:
-    from permits.decisions.issuing import sign_pending
-
     document = sign_pending(document_id)  # a decision come too late is abandoned, not raised
     return {"reference": document.reference, "status": document.status, "sha256": document.sha256}
 

@@ -8,7 +8,7 @@ and whether it is byte for byte the file the commune issued.
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from config.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 from permits.decisions.forms import QrLinkForm, VerifyForm
 from permits.decisions.issuing import read_file
 from permits.models.documents import DocumentStatus, IssuedDocument

@@ -89,7 +89,7 @@ class Site:
 
     def facts(self, planning_label: str = "") -> tuple[str, ...]:
         """The facts in French, as the applicant reads them (`planning_label`: the document's
-        name and approval date, privacy.site_facts.planning_document)."""
+        name and approval date, cadastre.planning.planning_document)."""
         name = planning_label or PLANNING_NAMES.get(self.planning, self.planning)
         out = [f"Règles applicables : {name}" + (" (L111-1)." if self.planning == "RNU" else ".")]
         plural = "s" if len(self.zones) > 1 else ""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from cadastre.planning import planning_document
 from permits.journey.advisor import ARCHITECT_THRESHOLD_M2, Advice, Answers, Site, advise
 from permits.models import Dossier
 from permits.pieces import catalogue
@@ -51,10 +52,7 @@ class Mismatch:
 
 
 def planning_of(insee_code: str) -> dict:
-    """The commune's planning document ({"kind", "label"}). privacy.site_facts reads it (cached);
-    imported here only, as the journey's other views do, because privacy imports permits."""
-    from privacy.site_facts import planning_document
-
+    """The commune's planning document ({"kind", "label"}), read cached by cadastre.planning."""
     return planning_document(insee_code)
 
 

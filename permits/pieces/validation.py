@@ -66,11 +66,11 @@ def _hidden_markup(data: bytes):
 
 def _check_pdf(data: bytes) -> int:
     """The page count of a plain PDF (not encrypted, within the page limit, nothing active)."""
-    # pypdf (and active_content, which walks its objects) is heavy: loaded on the first PDF
-    # checked, not by every process that imports the filing code.
+    # deferred: pypdf, only when a PDF is checked
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    # deferred: it walks pypdf's objects, so it imports pypdf too
     from permits.pieces.active_content import find_active_content
 
     try:

@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Protocol
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from permits.decisions.storage import read_signed
 from permits.models import Dossier, Piece, PlatauAccount, PlatauExchange, PlatauLink
+from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from permits.models.platau import ExchangeStatus
 from permits.pieces.store import current_pieces
+from permits.pieces.validation import SIGNATURES
 from permits.platau import messages
 from permits.platau.errors import PlatauUnavailable
 from workflow.consultations import AttachedFile, answer_consultation
@@ -106,8 +109,6 @@ class Platau:
 
     def decision_signed(self, dossier):
         """Transmission of the signed act to legality control through the hub (@CTES)."""
-        from permits.models.documents import DocumentKind, DocumentStatus
-
         decision = dossier.issued_documents.filter(
             kind=DocumentKind.DECISION, status=DocumentStatus.SIGNED
         ).first()
@@ -237,9 +238,6 @@ class Platau:
         return found["idActeur"]
 
     def _send_act(self, exchange, document_pk):
-        from permits.decisions.storage import read_signed
-        from permits.models.documents import IssuedDocument
-
         decision = IssuedDocument.objects.get(pk=document_pk)
         id_dossier = self._dossier_id(decision.dossier_id)
         content = read_signed(decision)
@@ -398,8 +396,6 @@ class Platau:
 
     def _document(self, remote: dict) -> AttachedFile:
         """Downloads a document and checks it against the SHA-512 the hub announced."""
-        from permits.pieces.validation import SIGNATURES
-
         content = self.client.download(remote["url"], remote["token"])
         if remote.get("algoHash") != "SHA-512" or messages.sha512(content) != remote.get("hash"):
             raise Refused(
@@ -422,7 +418,6 @@ class Platau:
         )
         if local is None:
             raise Refused("Acte PLAT'AU inconnu : rien n'a été modifié.")
-        from permits.models.documents import IssuedDocument
 
         dossier = IssuedDocument.objects.get(pk=local).dossier
         exchange.dossier = dossier

@@ -6,9 +6,20 @@ from __future__ import annotations
 import hashlib
 import re
 
-from api.platau import TYPE_CODES
 from workflow.models import Opinion
 
+# §4.3 type codes by procedure code (workflow.procedures); also read by api.platau.
+TYPE_CODES = {
+    "CUA": (1, "CUa"),
+    "CUB": (2, "CUb"),
+    "DP": (3, "DP"),
+    "DPLT": (3, "DP"),
+    "PCMI": (4, "PC"),
+    "PC": (4, "PC"),
+    "PA": (5, "PA"),
+    "PD": (6, "PD"),
+    "TRANSFERT": (7, "DT"),
+}
 # Nomenclature NATURE_AVIS (reference §3.6, PlatauConsultation::versementAvis).
 NATURES = {1: Opinion.FAVOURABLE, 2: Opinion.WITH_PRESCRIPTIONS, 3: Opinion.UNFAVOURABLE}
 # nomTypeDelai as PlatauConsultation::envoiPEC reads it: 'Jours calendaires' or 'Mois'.

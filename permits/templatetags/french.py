@@ -1,6 +1,9 @@
+from datetime import date
+
 from django import template
 
 from permits.french import of_place
+from workflow.clock import format_fr
 
 register = template.Library()
 
@@ -15,10 +18,6 @@ def of_place_filter(name) -> str:
 def date_fr(value) -> str:
     """`{{ "2026-03-01"|date_fr }}` (an ISO date or a date): « 1er mars 2026 », as the letters
     write dates; the registers' rows keep ISO dates for their JSON and CSV exports."""
-    from datetime import date
-
-    from workflow.clock import format_fr
-
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value)

@@ -9,212 +9,32 @@ a decision of the authority that granted the permit (L424-5): once the holder's 
 over, the signatory pronounces it from the parapheur after a fresh re-authentication, and the
 arrêté de retrait is signed in their name. The holder answers the retrait letter through the
 dossier's messages and asks for the attestation from the dossier page.
+
+The views; the acts and what the pages show of them are in permits.after_decision.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.permissions import communes_for, role_required
+from accounts.permissions import role_required
 from accounts.reauth import is_fresh
+from permits.after_decision import OFFICER_ACTS, retract, retraits_to_pronounce
 from permits.decisions.content import ContentError
 from permits.decisions.issuing import issue_letter
+from permits.instructing import INSTRUCTORS, instructed, required_signatory
 from permits.models import Dossier
-from permits.models.documents import DocumentKind, DocumentStatus
-from permits.notify import email_applicant
-from permits.views.officer import INSTRUCTORS, instructed, posted_lines, required_signatory
-from permits.views.typed import keep_typed
+from permits.models.documents import DocumentKind
+from permits.typed_fields import keep_typed
 from workflow.errors import TransitionRefused
-from workflow.models.instruction import GRANTED, RETRAIT_REPLY_DAYS
 from workflow.states import State
-from workflow.transitions import fire
-
-AFTER_KINDS = (
-    DocumentKind.RETRAIT_NOTICE,
-    DocumentKind.RETRAIT,
-    DocumentKind.CONFORMITY_NOTICE,
-    DocumentKind.CONFORMITY_ATTESTATION,
-)
-RETRAIT_STATES = (*GRANTED, State.WORKS_OPENED)  # announce_retrait / retract sources
-
-
-def _decision_date(dossier: Dossier):
-    """The date the retrait window runs from (L424-5): signature, or the tacit decision."""
-    if dossier.decision_signed_at:
-        return timezone.localdate(dossier.decision_signed_at), False
-    return dossier.tacit_on, True
-
-
-def _reply_until(letter_on):
-    """The last day for the holder's observations; `retract` is possible the day after."""
-    return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
-
-
-def _retrait_window(dossier: Dossier):
-    window = dossier.deadline("retrait_deadline")
-    if window is None:
-        raise TransitionRefused("Cette décision ne peut pas faire l'objet d'un retrait (L424-5).")
-    return window
-
-
-# --- the officer's acts -----------------------------------------------------------------------
-
-
-def announce_retrait(dossier: Dossier, request) -> str:
-    """CRPA L121-1, L122-1: the letter announcing the intended retrait and its grounds, with the
-    time to answer. Sent only while the retrait itself is still possible (L424-5)."""
-    grounds = posted_lines(request.POST.get("grounds"))
-    today = timezone.localdate()
-    if not grounds:
-        raise TransitionRefused("Indiquez les motifs d'illégalité justifiant le retrait envisagé.")
-    if dossier.retrait_letter_on is not None:
-        raise TransitionRefused(
-            f"Une procédure de retrait est déjà engagée depuis le "
-            f"{dossier.retrait_letter_on:%d/%m/%Y}."
-        )
-    window = _retrait_window(dossier)
-    if today > window.date:
-        raise TransitionRefused(
-            f"Le retrait n'est possible que jusqu'au {window.date:%d/%m/%Y} (L424-5)."
-        )
-    required_signatory(dossier)  # the retrait itself will need one (L424-5)
-    decided, tacit = _decision_date(dossier)
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "announce_retrait",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            payload={"grounds": grounds},
-            on=today,
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.RETRAIT_NOTICE,
-            grounds=tuple(grounds),
-            decision_date=decided,
-            tacit=tacit,
-            retrait_deadline=window.date,
-            reply_until=_reply_until(today),
-        )
-    email_applicant(
-        dossier,
-        "Procédure de retrait de votre autorisation",
-        "La commune envisage de retirer votre autorisation (article L424-5 du code de "
-        "l'urbanisme). La lettre qui en expose les motifs est sur la page du dossier. Vous "
-        f"pouvez présenter vos observations jusqu'au {_reply_until(today):%d/%m/%Y} inclus, "
-        "par la messagerie du dossier (articles L121-1 et L122-1 du code des relations entre "
-        "le public et l'administration).",
-    )
-    return "Procédure de retrait engagée : la lettre au titulaire est en cours de signature."
-
-
-def retract(dossier: Dossier, request) -> str:
-    """L424-5: the arrêté de retrait, after the reply period, within the 3 months, pronounced
-    and signed by the signatory (request.user)."""
-    reason = (request.POST.get("reason") or "").strip()
-    today = timezone.localdate()
-    window = _retrait_window(dossier)
-    decided, tacit = _decision_date(dossier)
-    letter_on = dossier.retrait_letter_on
-    observations = (
-        letter_on is not None
-        and dossier.messages.filter(from_applicant=True, sent_at__date__gte=letter_on).exists()
-    )
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "retract",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            reason=reason,
-            on=today,
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.RETRAIT,
-            reason=reason,
-            decision_date=decided,
-            tacit=tacit,
-            retrait_deadline=window.date,
-            letter_on=letter_on,
-            observations_received=observations,
-        )
-    email_applicant(
-        dossier,
-        "Retrait de votre autorisation",
-        "Votre autorisation a été retirée (article L424-5 du code de l'urbanisme). L'arrêté de "
-        "retrait, avec les voies de recours, est sur la page du dossier.",
-    )
-    return "Retrait prononcé : l'arrêté de retrait est en cours de signature."
-
-
-def contest_conformity(dossier: Dossier, request) -> str:
-    """R462-6, R462-9: the contest within the window, with the formal notice."""
-    items = posted_lines(request.POST.get("non_conformities"))
-    window = dossier.deadline("conformity_contest_deadline")
-    with transaction.atomic():
-        dossier = fire(
-            dossier,
-            "contest_conformity",
-            actor=request.user,
-            expected_state=request.POST.get("state"),
-            reason="\n".join(items),
-            on=timezone.localdate(),
-        )
-        issue_letter(
-            dossier,
-            request.user,
-            DocumentKind.CONFORMITY_NOTICE,
-            non_conformities=tuple(items),
-            daact_received=dossier.daact_received_on,
-            contest_deadline=window.date,
-        )
-    email_applicant(
-        dossier,
-        "Conformité des travaux contestée",
-        "La commune conteste la conformité de vos travaux et vous met en demeure de déposer un "
-        "permis modificatif ou de mettre les travaux en conformité (article R462-9 du code de "
-        "l'urbanisme). Le courrier est sur la page du dossier.",
-    )
-    return "Conformité contestée : la mise en demeure est en cours de signature."
-
-
-def declare_interruption(dossier: Dossier, request) -> str:
-    """R424-17: works interrupted for more than a year, as found by the officer."""
-    dossier = fire(
-        dossier,
-        "declare_interruption_lapse",
-        actor=request.user,
-        expected_state=request.POST.get("state"),
-        reason=request.POST.get("reason", ""),
-    )
-    email_applicant(
-        dossier,
-        "Autorisation périmée",
-        "Les travaux ayant été interrompus pendant plus d'un an, votre autorisation est "
-        "périmée (article R424-17 du code de l'urbanisme). Le détail est sur la page du dossier.",
-    )
-    return "Péremption constatée."
-
-
-OFFICER_ACTS = {
-    "engager-retrait": announce_retrait,
-    "contester-conformite": contest_conformity,
-    "interruption": declare_interruption,
-}
 
 
 @role_required(*INSTRUCTORS)
@@ -231,70 +51,6 @@ def officer_act(request, pk: int, name: str):
         return redirect(reverse("permits:instruction", args=[dossier.pk]) + f"#{name}")
     messages.success(request, done)
     return redirect(reverse("permits:instruction", args=[dossier.pk]) + "#apres-decision")
-
-
-def officer_context(dossier: Dossier) -> dict:
-    """What the instruction page's "Après la décision" section shows (one query for documents;
-    the clock is computed from the row)."""
-    today = timezone.localdate()
-    state = dossier.state
-    ctx = {"today": today, "reply_days": RETRAIT_REPLY_DAYS}
-    ctx["documents"] = list(
-        dossier.issued_documents.filter(kind__in=AFTER_KINDS).order_by("created_at")
-    )
-    if state in RETRAIT_STATES:
-        window = dossier.deadline("retrait_deadline")
-        if window is not None:
-            ctx["retrait_deadline"] = window.date
-            ctx["retrait_open"] = today <= window.date
-        letter_on = dossier.retrait_letter_on
-        if letter_on is not None:
-            ctx["retrait_letter_on"] = letter_on
-            ctx["retrait_reply_until"] = _reply_until(letter_on)
-            ctx["retrait_from"] = letter_on + timedelta(days=RETRAIT_REPLY_DAYS)
-    if state == State.WORKS_COMPLETED:
-        window = dossier.deadline("conformity_contest_deadline")
-        if window is not None:
-            ctx["contest_deadline"] = window.date
-            ctx["contest_basis"] = window.basis
-    ctx["can_declare_interruption"] = state == State.WORKS_OPENED
-    ctx["shown"] = bool(
-        ctx["documents"]
-        or "retrait_deadline" in ctx
-        or "contest_deadline" in ctx
-        or ctx["can_declare_interruption"]
-        or state in (State.CONFORM, State.NON_CONFORM, State.RETRACTED)
-    )
-    return {"after": ctx}
-
-
-# --- the signatory ---------------------------------------------------------------------------
-
-
-def retraits_to_pronounce(user):
-    """Procedures of retrait the signatory may conclude: the letter sent, the decision still
-    in force (the reply period and the 3 months are checked by `retract`)."""
-    return Dossier.objects.filter(
-        commune__in=communes_for(user, [Role.SIGNATORY]),
-        state__in=RETRAIT_STATES,
-        retrait_letter_on__isnull=False,
-    ).select_related("commune")
-
-
-def parapheur_retraits(user) -> list[dict]:
-    """The parapheur's "Retraits à prononcer": each with its grounds, dates and window."""
-    rows = []
-    for dossier in retraits_to_pronounce(user).order_by("retrait_letter_on"):
-        window = dossier.deadline("retrait_deadline")
-        event = dossier.events.filter(kind="announce_retrait").order_by("-sequence").first()
-        rows.append({
-            "dossier": dossier,
-            "grounds": "\n".join((event.payload or {}).get("grounds", []) if event else []),
-            "reply_until": _reply_until(dossier.retrait_letter_on),
-            "from": dossier.retrait_letter_on + timedelta(days=RETRAIT_REPLY_DAYS),
-            "until": window.date if window else None,
-        })  # fmt: skip
-    return rows
 
 
 @role_required(Role.SIGNATORY)
@@ -314,25 +70,6 @@ def pronounce_retrait(request, pk: int):
     else:
         messages.success(request, done)
     return redirect(reverse("permits:parapheur") + "#retraits")
-
-
-# --- the holder ------------------------------------------------------------------------------
-
-
-def applicant_context(dossier: Dossier) -> dict:
-    """For the depositor's dossier page: the retrait reply period, the attestation."""
-    out = {}
-    if dossier.state in RETRAIT_STATES and dossier.retrait_letter_on is not None:
-        out["retrait_reply_until"] = _reply_until(dossier.retrait_letter_on)
-    if dossier.state == State.CONFORM:
-        attestation = dossier.issued_documents.filter(
-            kind=DocumentKind.CONFORMITY_ATTESTATION
-        ).first()
-        out["can_request_attestation"] = attestation is None
-        out["attestation_pending"] = (
-            attestation is not None and attestation.status == DocumentStatus.PENDING
-        )
-    return out
 
 
 @login_required

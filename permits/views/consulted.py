@@ -22,6 +22,7 @@ from accounts.permissions import (
     consultee_required,
     role_required,
 )
+from permits.instructing import instructed
 from permits.pieces import catalogue
 from permits.pieces.scan import ScanUnavailable, scan
 from permits.pieces.store import current_pieces
@@ -169,8 +170,6 @@ def opinion_document(request, pk: int, document_id: int):
 @require_safe
 def instructor_opinion_document(request, pk: int, document_id: int):
     """The same document for the officers instructing the dossier."""
-    from permits.views.officer import instructed
-
     dossier = get_object_or_404(instructed(request.user), pk=pk)
     document = get_object_or_404(
         OpinionDocument.objects.filter(consultation__dossier=dossier), pk=document_id

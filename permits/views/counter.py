@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role
 from accounts.permissions import communes_for, has_role, login_required, role_required
 from cadastre.check import check_parcels
-from config.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 from permits import counter
 from permits.counter_forms import (
     ClaimForm,
@@ -30,11 +30,12 @@ from permits.counter_forms import (
 from permits.filing import FilingError
 from permits.forms import ProjectForm, SiteForm
 from permits.journey import drafts
+from permits.journey.pieces_upload import pieces_page
+from permits.journey.site import save_site
 from permits.models import Applicant, CounterFiling, Dossier
 from permits.models.documents import DocumentKind, IssuedDocument
 from permits.pieces.scan import ScanUnavailable
 from permits.pieces.validation import PieceRefused
-from permits.views.journey import _save_site, pieces_page
 from workflow.states import State
 
 COUNTER_ROLES = (Role.GUICHET, Role.OFFICER, Role.SERVICE_HEAD)
@@ -136,7 +137,7 @@ def counter_site(request, pk: int):
                         if p.suggestions else ""  # fmt: skip
                     form.add_error("parcels", f"{p.reference} : {p.message}{hint}")
             if not form.errors:
-                _save_site(form, dossier, check)
+                save_site(form, dossier, check)
                 return _saved(request, dossier, "Terrain enregistré.")
     return _step(request, dossier, form, "Le terrain")
 

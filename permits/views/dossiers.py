@@ -14,29 +14,13 @@ from permits import follow_ups, progress
 from permits.access import visible_dossier
 from permits.clock_cache import dossier_deadlines
 from permits.decisions.storage import open_signed
+from permits.dossier_page import applicant_context
 from permits.forms import MessageForm
+from permits.history import EVENT_LABELS
 from permits.models import Message
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
-from permits.views.follow import applicant_context
 from privacy.access_log import record_access
 from workflow.states import State
-from workflow.transitions import LABELS
-
-EVENT_LABELS = LABELS | {
-    "piece_received": "pièce reçue",
-    "document_signed": "document signé",
-    "signature_abandoned": "décision non signée : délai expiré ou dossier modifié entre-temps",
-    "consultation_sent": "consultation d'un service",
-    "opinion_received": "avis reçu",
-    "opinion_tacit": "avis tacite",
-    "platau_pec": "prise en compte de la consultation (PLAT'AU)",
-    "prorogated": "prorogation accordée",
-    "transferred": "transfert accordé",
-    "modified": "modification accordée",
-    "partial_completion": "achèvement partiel des travaux (DAACT)",
-    "counter_registered": "enregistrement au guichet de la mairie",
-    "claimed_online": "suivi en ligne par le demandeur (code de suivi)",
-}
 
 # Only what the page shows, compiled once (config.compiled): compiling every column, or the
 # ORM's statement at each view, cost more than reading the rows.

@@ -10,16 +10,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
-from django_fsm import can_proceed
 
-from permits import follow_ups
 from permits.access import visible_dossier
 from permits.filing import FilingError
 from permits.forms import MessageForm
+from permits.journey.pieces_upload import pieces_page
 from permits.models import Dossier, Message, SentMail
 from permits.notify import email_applicant
-from permits.pieces.store import current_pieces
-from permits.views.journey import pieces_page
 from workflow.errors import TransitionRefused
 from workflow.states import State
 from workflow.transitions import fire
@@ -107,30 +104,3 @@ def mailbox(request):
         else SentMail.objects.none()
     )
     return render(request, "permits/follow/mailbox.html", {"mails": mails[:100]})
-
-
-def applicant_context(dossier: Dossier, user) -> dict:
-    """What the dossier page shows the applicant beyond the facts."""
-    from permits.views.after_decision import applicant_context as after_decision_context
-
-    if dossier.depositor_id != user.pk:
-        return {}
-    awaited = set(dossier.pieces_requested) if dossier.state == State.INCOMPLETE else set()
-    received = (
-        {code for code, p in current_pieces(dossier).items() if p.after_filing}
-        if awaited
-        else set()
-    )
-    return {
-        "is_applicant": True,
-        "awaited_pieces": sorted(awaited),
-        "awaited_missing": sorted(awaited - received),
-        "can_withdraw": can_proceed(dossier.withdraw),
-        # Follow-up forms (permits.views.follow_ups), each pre-filled from this permit.
-        "can_declare_doc": follow_ups.can_declare_doc(dossier),
-        "can_declare_daact": follow_ups.can_declare_daact(dossier),
-        "can_ask_prorogation": follow_ups.can_ask_prorogation(dossier),
-        "can_modify_or_transfer": follow_ups.can_modify_or_transfer(dossier),
-        "can_confirm": can_proceed(dossier.confirm_after_sursis),
-        **after_decision_context(dossier),  # retrait letter, conformity attestation
-    }

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods
 from permits import follow_ups as logic
 from permits.filing import FilingError
 from permits.models import Applicant, Dossier
+from privacy.sirene import prefill_applicant_form  # the SIRENE connector (issue 10)
+from privacy.sourcing import SourcedApplicantForm
 from workflow import procedures
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -199,9 +201,6 @@ def _prorogation(request, parent):
 
 def _transfert(request, parent):
     """The new holder (a person, or a company completed from its SIRET) and both consents."""
-    from privacy.sirene import prefill_applicant_form  # the SIRENE connector (issue 10)
-    from privacy.sourcing import SourcedApplicantForm
-
     applicant = Applicant(rank=1)  # attached to the transfert when it is filed
     if request.method == "POST" and "siret_lookup" in request.POST:
         form = prefill_applicant_form(request, applicant)

@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import referential
-from accounts.identity import applicant_fields_from_claims
-from accounts.models import Commune, FederatedIdentity
+from accounts.models import Commune
 from cadastre.check import check_parcels
 from cadastre.places import commune_center
 from config.compiled import prefetch_child_rows
@@ -28,19 +27,20 @@ from permits.forms import (
     FilingForm,
     FloorAreaFormSet,
     NewDossierForm,
-    PieceUploadForm,
     ProjectForm,
     SiteForm,
 )
 from permits.journey import drafts, procedure_fit
 from permits.journey.advisor import NO_FORMALITY, Answers, Site, advise, questions_to_ask
-from permits.models import Applicant, Dossier, DossierParcel
+from permits.journey.applicant import prefill_applicant
+from permits.journey.pieces_upload import pieces_page
+from permits.journey.site import attach_site, save_site
+from permits.models import Applicant, Dossier
 from permits.models.dossiers import WorksNature
 from permits.notify import email_applicant
-from permits.pieces import catalogue
-from permits.pieces.scan import ScanUnavailable
-from permits.pieces.store import add_piece, current_pieces
-from permits.pieces.validation import PieceRefused
+from permits.pieces.store import current_pieces
+from privacy.sirene import prefill_applicant_form
+from privacy.sourcing import SourcedApplicantForm
 from workflow import procedures
 from workflow.clock import format_fr
 from workflow.states import State
@@ -120,10 +120,10 @@ def start_draft(request):
             procedure=data["procedure"], commune=commune, depositor=request.user,
             **_project_answers(data), **_site_place(commune),
         )  # fmt: skip
-        _prefill_applicant(draft, request.user)
+        prefill_applicant(draft, request.user)
         check = _checked_site(data["parcels"], commune)[0] if data["parcels"].strip() else None
         if check is not None:  # checked again: the questionnaire's page may be old
-            _attach_site(draft, check)
+            attach_site(draft, check)
     return redirect("permits:draft", pk=draft.pk)
 
 
@@ -144,35 +144,6 @@ def _site_place(commune: Commune) -> dict:
     """The site's postcode and town, known from the commune (tell us once); editable."""
     codes = referential.postcodes(commune.insee_code)
     return {"site_locality": commune.name, "site_postcode": codes[0] if len(codes) == 1 else ""}
-
-
-# What the applicant wrote of themself in their previous dossier, offered again (editable).
-CONTACT_FIELDS = ("address", "postcode", "locality", "country", "phone")
-
-
-def _prefill_applicant(draft: Dossier, user) -> None:
-    """Tell us once: the applicant block from FranceConnect's certified identity (§6.2), and
-    the address and phone from the depositor's last dossier."""
-    identity = FederatedIdentity.objects.filter(
-        user=user, provider=FederatedIdentity.Provider.FRANCECONNECT
-    ).first()
-    applicant = Applicant(dossier=draft, rank=1, email=user.email)
-    last = (
-        Applicant.objects.filter(dossier__depositor=user, rank=1)
-        .exclude(dossier=draft).exclude(address="")
-        .order_by("-dossier__created_at", "-pk").values(*CONTACT_FIELDS).first()
-    )  # fmt: skip
-    for name, value in (last or {}).items():
-        if value:
-            setattr(applicant, name, value)
-    if identity is not None:
-        prefill = applicant_fields_from_claims(identity.claims)
-        for name, value in prefill.fields.items():
-            if value:  # claims erased after their retention period pre-fill nothing
-                setattr(applicant, name, value)
-        applicant.certified_fields = sorted(prefill.certified)
-        applicant.certified_at = identity.claims_received_at
-    applicant.save()
 
 
 @login_required
@@ -205,8 +176,6 @@ def step_applicant(request, pk: int):
              "next_rank": (draft.applicants.order_by("-rank").values_list("rank", flat=True)
                            .first() or 0) + 1}  # fmt: skip
     # Tell us once (issue 10): sourced fields shown as such, a lawful difference with a reason.
-    from privacy.sirene import prefill_applicant_form
-    from privacy.sourcing import SourcedApplicantForm
 
     if request.method == "POST" and "siret_lookup" in request.POST:
         form = prefill_applicant_form(request, applicant)
@@ -251,7 +220,7 @@ def step_site(request, pk: int):
                 hint = f" Vouliez-vous dire : {', '.join(p.suggestions)} ?" if p.suggestions else ""
                 form.add_error("parcels", f"{p.reference} : {p.message}{hint}")
             if not problems:
-                _save_site(form, draft, check)
+                save_site(form, draft, check)
                 return _saved(request, draft, "Terrain enregistré.")
     elif draft.parcel_check:
         check = draft.parcel_check
@@ -272,22 +241,6 @@ def step_site(request, pk: int):
             "tiles_attribution": settings.PERMIS_TILE_ATTRIBUTION,
             "address_search": bool(settings.PERMIS_BAN_URL),
         },
-    )
-
-
-@transaction.atomic
-def _save_site(form, draft: Dossier, check) -> None:
-    _attach_site(form.save(commit=False), check)
-
-
-def _attach_site(draft: Dossier, check) -> None:
-    if not draft.site_area_m2 and check.area_m2:
-        draft.site_area_m2 = round(check.area_m2)  # from the cadastral geometry (tell us once)
-    draft.parcel_check = check.as_dict()
-    draft.save()
-    draft.parcels.all().delete()
-    DossierParcel.objects.bulk_create(
-        DossierParcel(dossier=draft, idu=p.idu, area_m2=p.contenance_m2) for p in check.found
     )
 
 
@@ -314,67 +267,6 @@ def step_project(request, pk: int):
 def step_pieces(request, pk: int):
     draft = _own_draft(request, pk)
     return pieces_page(request, draft, "permits/journey/pieces.html")
-
-
-def pieces_page(request, dossier: Dossier, template: str, codes=None):
-    """Upload or replace one piece per POST, or several files at once (each named after its
-    piece: « DP1 plan.pdf »); a refusal keeps everything already saved."""
-    specs = [s for s in catalogue.pieces_for(dossier.procedure) if codes is None or s.code in codes]
-    form = PieceUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and "files" in request.FILES:
-        form = PieceUploadForm()
-        if _add_several(request, dossier, specs, request.FILES.getlist("files")):
-            return redirect(request.path)
-    elif request.method == "POST" and form.is_valid():
-        piece, refusal = _add_one(dossier, form.cleaned_data["code"], form.cleaned_data["file"],
-                                  request.user)  # fmt: skip
-        if refusal:
-            form.add_error("file", refusal)
-        else:
-            messages.success(request, f"Pièce {piece.code} enregistrée (version {piece.version}).")
-            return redirect(request.path)
-    have = current_pieces(dossier)
-    answers = dossier.piece_answers
-    rows = [
-        {"spec": spec, "required": spec.required(answers), "piece": have.get(spec.code)}
-        for spec in specs
-    ]
-    kept = procedure_fit.kept_pieces(dossier) if codes is None else []
-    return render(request, template, {"dossier": dossier, "rows": rows, "form": form, "kept": kept})
-
-
-def _add_one(dossier: Dossier, code: str, file, user):
-    """(the piece, None) or (None, the French refusal)."""
-    try:
-        return add_piece(dossier, code, file, user), None
-    except PieceRefused as refusal:
-        return None, str(refusal)
-    except ScanUnavailable:
-        return None, ("L'analyse antivirus est momentanément indisponible : "
-                      "réessayez dans quelques minutes.")  # fmt: skip
-
-
-def _add_several(request, dossier: Dossier, specs, files) -> bool:
-    """Each file to the piece its name starts with (case and spaces aside; the longest code
-    first, so that a PC10 would not go to PC1); each saved or refused on its own, told in a
-    message. True if all were saved."""
-    by_length = sorted(specs, key=lambda spec: -len(spec.code))
-    all_saved = True
-    for file in files:
-        name = file.name.upper().replace(" ", "")
-        spec = next((s for s in by_length if name.startswith(s.code)), None)
-        if spec is None:
-            all_saved = False
-            messages.error(request, f"{file.name} : le nom du fichier doit commencer par le code "
-                           "de sa pièce, par exemple « DP1 plan de situation.pdf ».")  # fmt: skip
-            continue
-        piece, refusal = _add_one(dossier, spec.code, file, request.user)
-        if refusal:
-            all_saved = False
-            messages.error(request, f"{file.name} ({spec.code}) : {refusal}")
-        else:
-            messages.success(request, f"Pièce {piece.code} enregistrée (version {piece.version}).")
-    return all_saved
 
 
 @login_required

@@ -7,7 +7,9 @@ Every view is limited to the communes the officer's instruction service serves
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
+from xml.sax.saxutils import escape
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -16,23 +18,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.models import ConsultedService, Role
-from accounts.permissions import communes_for, role_required
+from accounts.models import ConsultedService
+from accounts.permissions import role_required
+from permits.after_decision import officer_context
+from permits.decisions.issuing import issue_letter
+from permits.history import EVENT_LABELS
+from permits.instructing import INSTRUCTORS, instructed, posted_lines
 from permits.journey import procedure_fit
 from permits.models import Dossier
+from permits.models.documents import DocumentKind, DocumentStatus
+from permits.notify import email_applicant
 from permits.pieces import catalogue
 from permits.pieces.store import current_pieces
+from permits.platau.connector import channel_for
 from permits.site_map import site_map
-from permits.views.dossiers import EVENT_LABELS
-from permits.views.typed import keep_typed, typed_back
+from permits.typed_fields import keep_typed, typed_back
+from permits.worklist_query import neighbours
 from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind
 from workflow.consultations import send_consultation
 from workflow.errors import TransitionRefused
 from workflow.outcomes import express_outcomes
-from workflow.states import State
 from workflow.transitions import fire
 
-INSTRUCTORS = (Role.OFFICER, Role.SERVICE_HEAD)
 PLATAU_LABELS = {
     "deposit": "dépôt du dossier",
     "piece": "pièce",
@@ -45,19 +52,9 @@ PLATAU_LABELS = {
 }
 
 
-def instructed(user):
-    """The dossiers of the communes the user instructs (never a draft)."""
-    return Dossier.objects.filter(commune__in=communes_for(user, INSTRUCTORS)).exclude(
-        state=State.DRAFT
-    )
-
-
 @role_required(*INSTRUCTORS)
 @require_safe
 def instruction_page(request, pk: int):
-    from permits.views.after_decision import officer_context  # it imports this module
-    from permits.views.worklist import neighbours  # it imports this module
-
     dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
     impact = (dossier.parcel_check or {}).get("procedure", {})
     proposed_flags = set(impact.get("flags", []))
@@ -98,7 +95,7 @@ def instruction_page(request, pk: int):
             "today": timezone.localdate(),
             "typed": typed_back(request, dossier.pk),
             "neighbours": neighbours(request, dossier.pk),
-            **officer_context(dossier),  # retrait, conformity (permits.views.after_decision)
+            **officer_context(dossier),  # retrait, conformity (permits.after_decision)
         },
     )
 
@@ -119,8 +116,6 @@ def _consulted_services(impact: dict) -> list[tuple[ConsultedService, bool]]:
 
 def _consult(dossier: Dossier, request) -> None:
     """One consultation per registered service ticked, and one for a service typed by name."""
-    from permits.platau.connector import channel_for
-
     chosen = list(ConsultedService.objects.filter(pk__in=request.POST.getlist("services")))
     sent = [send_consultation(dossier, service=service, sent_on=_on(request), actor=request.user)
             for service in chosen]  # fmt: skip
@@ -145,21 +140,6 @@ def _on(request) -> date:
         return date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         raise TransitionRefused("Date invalide : utilisez le format AAAA-MM-JJ.") from None
-
-
-def posted_lines(text: str | None) -> list[str]:
-    """The non-blank lines of a textarea (grounds, prescriptions, non-conformities…)."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def required_signatory(dossier: Dossier):
-    """The commune's signatory for a letter (receipts.commune_signatory), or a refusal."""
-    from permits.receipts import commune_signatory
-
-    membership = commune_signatory(dossier)
-    if membership is None:
-        raise TransitionRefused("Aucun signataire n'est désigné pour la commune.")
-    return membership
 
 
 # act name → how to call it from the form
@@ -218,9 +198,6 @@ def _letters(dossier: Dossier, name: str, user) -> None:
     """The letter an act requires, issued with it (R423-38 pieces request, R423-42
     majoration): sealed with the commune's seal by the signing job, naming `user`, the officer
     who acted, as its author (CRPA L212-1, L212-2)."""
-    from permits.decisions.issuing import issue_letter
-    from permits.models.documents import DocumentKind
-
     kind = {"request_pieces": DocumentKind.PIECES_REQUEST,
             "notify_majoration": DocumentKind.MAJORATION}.get(name)  # fmt: skip
     if kind is None:
@@ -237,27 +214,21 @@ def _letters(dossier: Dossier, name: str, user) -> None:
     try:
         issue_letter(dossier, user, kind, **kwargs)
     except Exception:  # the act stands; the letter can be issued again from the page
-        import logging
-
         logging.getLogger(__name__).exception("letter not issued", extra={"dossier": dossier.pk})
 
 
 def _tacit_certificate(dossier: Dossier, user) -> None:
     """R424-13: on request, the certificate stating the date of the tacit decision, sealed by
     the signing job and naming `user`, the officer who issues it."""
-    from permits.decisions.issuing import issue_letter
-    from permits.models.documents import DocumentKind
-
-    if dossier.tacit_on is None or dossier.decision_outcome != "tacit_grant":
-        raise TransitionRefused("Aucune décision tacite favorable n'est née sur ce dossier.")
+    refusal = dossier.tacit_certificate_refusal()
+    if refusal is not None:
+        raise refusal
     issue_letter(dossier, user, DocumentKind.TACIT_CERTIFICATE)
 
 
 def _notify_electronically(dossier: Dossier, request) -> None:
     """R424-10 and décret 2021-981: with the applicant's consent, the signed decision is sent
     electronically and deemed received the next day."""
-    from permits.notify import email_applicant
-
     if not dossier.electronic_notification_consent:
         raise TransitionRefused(
             "Le demandeur n'a pas accepté la notification électronique : "
@@ -286,10 +257,6 @@ def actes_export(request, pk: int):
     """The transmission to the préfet as an ACTES-style envelope (nature 3 "actes individuels",
     matière 2.2; reference §7.5), for a transmission operator; the acknowledgement date is then
     entered (record_prefet_ack) or received by a connector."""
-    from xml.sax.saxutils import escape
-
-    from permits.models.documents import DocumentKind, DocumentStatus
-
     dossier = get_object_or_404(instructed(request.user), pk=pk)
     decision = dossier.issued_documents.filter(
         kind=DocumentKind.DECISION, status=DocumentStatus.SIGNED

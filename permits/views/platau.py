@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
+from permits.instructing import INSTRUCTORS, instructed
 from permits.models.platau import ExchangeStatus, PlatauAccount
 from permits.platau.connector import Platau
-from permits.views.officer import INSTRUCTORS, instructed
 from workflow.errors import TransitionRefused
 
 

@@ -14,7 +14,8 @@ from accounts.permissions import login_required
 from cadastre.check import check_parcels
 from permits import portal
 from permits.filing import create_draft
-from permits.views.journey import _attach_site, _prefill_applicant
+from permits.journey.applicant import prefill_applicant
+from permits.journey.site import attach_site
 from workflow import procedures
 
 
@@ -90,7 +91,7 @@ def start(request, service_id: int):
         draft = create_draft(
             procedure=form.cleaned_data["procedure"], commune=commune, depositor=request.user
         )
-        _prefill_applicant(draft, request.user)
+        prefill_applicant(draft, request.user)
         if routing.parcels:
-            _attach_site(draft, check_parcels(routing.parcels, commune.insee_code))
+            attach_site(draft, check_parcels(routing.parcels, commune.insee_code))
     return redirect("permits:draft", pk=draft.pk)

@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from accounts.models import Role
 from accounts.permissions import communes_for, role_required
-from config.ratelimit import rate_limited
+from core.ratelimit import rate_limited
 from permits import stats
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
+from permits.stats import STATISTICS_ROLES
 from workflow.states import AWAITING_DECISION
 
 # R423-6: the notice of filing stays displayed during the whole instruction; R424-15: a
@@ -75,15 +75,6 @@ def registers(request):
             writer.writerows(table)
         return response
     return render(request, "permits/public/registers.html", rows)
-
-
-STATISTICS_ROLES = (
-    Role.OFFICER,
-    Role.SERVICE_HEAD,
-    Role.SIGNATORY,
-    Role.COMMUNE_ADMIN,
-    Role.ADMINISTRATOR,
-)
 
 
 @role_required(*STATISTICS_ROLES)

@@ -19,17 +19,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
+from django_fsm import can_proceed
 
 from accounts.models import Role
 from accounts.permissions import communes_for, role_required
 from accounts.reauth import is_fresh
-from permits.decisions.content import ContentError
+from permits.after_decision import announce_retrait, parapheur_retraits
+from permits.decisions.content import ContentError, decision_content
+from permits.decisions.facts import facts_from_dossier, signatory_from_membership
 from permits.decisions.issuing import issue_decision, judgement_of, signatory_of
+from permits.decisions.rendering import render_html
 from permits.models import Dossier
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
-from permits.views.typed import keep_typed, typed_back
+from permits.typed_fields import keep_typed, typed_back
 from workflow import clock
 from workflow.errors import TransitionRefused
+from workflow.models.instruction import RETRAIT_SOURCES
 from workflow.states import State
 from workflow.transitions import fire
 
@@ -96,12 +101,10 @@ def late_tacit_decisions(user, today):
     long as the law still lets the commune act on it (the L424-5 retrait window) and no retrait
     procedure was started: each with the explanation and, for a tacit grant still in force,
     the offer to start the retrait."""
-    from permits.views.after_decision import RETRAIT_STATES
-
     dossiers = (
         Dossier.objects.filter(
             commune__in=communes_for(user, [Role.SIGNATORY]),
-            state__in=[State.TACIT_GRANTED, State.TACIT_REJECTED, *RETRAIT_STATES],
+            state__in=[State.TACIT_GRANTED, State.TACIT_REJECTED, *RETRAIT_SOURCES],
             tacit_on__isnull=False,
             retrait_letter_on__isnull=True,
             events__kind="arise_tacit_decision",
@@ -113,15 +116,14 @@ def late_tacit_decisions(user, today):
     )
     rows = []
     for dossier in dossiers:
-        retrait = dossier.deadline("retrait_deadline")
-        if dossier.state != State.TACIT_REJECTED and (retrait is None or today > retrait.date):
+        if dossier.state != State.TACIT_REJECTED and dossier.retrait_refusal(today) is not None:
             continue  # nothing left to decide: the tacit grant can no longer be withdrawn
         if dossier.state == State.TACIT_REJECTED and today > clock.add_months(dossier.tacit_on, 2):
             continue  # the applicant's appeal period is over too (CJA R421-1)
         rows.append({
             "dossier": dossier,
             "notice": dossier.tacit_decision_notice(today),
-            "can_start_retrait": dossier.state in RETRAIT_STATES,
+            "can_start_retrait": can_proceed(dossier.announce_retrait),
         })  # fmt: skip
     return rows
 
@@ -151,8 +153,6 @@ def parapheur(request):
     for dossier in to_sign(request.user).order_by("action_due_on"):
         rows.append({"dossier": dossier, "end": dossier.action_due_on,
                      **deadline_status(dossier, today)})  # fmt: skip
-    from permits.views.after_decision import parapheur_retraits  # it imports officer views
-
     return render(
         request,
         "permits/signatory/parapheur.html",
@@ -171,10 +171,6 @@ def parapheur(request):
 @require_safe
 def preview(request, pk: int):
     """The arrêté as it will be printed, marked as a draft (nothing is numbered or signed)."""
-    from permits.decisions.content import decision_content
-    from permits.decisions.facts import facts_from_dossier, signatory_from_membership
-    from permits.decisions.rendering import render_html
-
     dossier = get_object_or_404(awaiting(request.user), pk=pk)
     signatory = signatory_from_membership(signatory_of(dossier, request.user))
     judgement = judgement_of(dossier)
@@ -263,9 +259,6 @@ def start_retrait(request, pk: int):
     """After a tacit grant arose while the decision waited here: the signatory starts the
     retrait's contradictory procedure (L424-5; CRPA L121-1, L122-1), as the officer can from
     the instruction page; the retrait itself is pronounced later from this parapheur."""
-    from permits.decisions.content import ContentError
-    from permits.views.after_decision import announce_retrait
-
     today = timezone.localdate()
     rows = {r["dossier"].pk: r for r in late_tacit_decisions(request.user, today)}
     if pk not in rows or not rows[pk]["can_start_retrait"]:

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,93 +23,21 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from accounts.permissions import commune_ids_for, communes_for, role_required
-from permits.models import Applicant, Channel, Dossier, DossierParcel
+from permits.instructing import INSTRUCTORS, instructed
+from permits.models import Channel, Dossier
 from permits.numbering import parse
 from permits.state_counts import counts_by_state
-from permits.views.officer import INSTRUCTORS, instructed
+from permits.worklist_query import FILTERS, filtered, list_query
 from workflow.clock import format_fr
 from workflow.states import AWAITING_DECISION, State
 
 PAGE_SIZE = 25  # a first screen; the next ones through ?page=
 CACHE_SECONDS = 60  # the filter options may lag this much
 OPEN_STATES = [s for s in State if s not in (State.DRAFT,)]
-FILTERS = ("commune", "type", "state", "assignee", "channel", "q")
-PARCEL_RE = re.compile(r"^([0-9A-Z]{1,2})\s*0*(\d{1,4})$")  # « AB 26 » → AB0026 in the IDU
 TYPES = ("PCMI", "PC", "PA", "PD", "DP", "DPLT", "CUA", "CUB")
 ROW_FIELDS = ("pk", "number", "procedure", "state", "action_due_on", "commune__name",
               "assignee__first_name", "assignee__last_name", "channel")  # fmt: skip
 PROCEDURE_LABELS = dict(Dossier._meta.get_field("procedure").flatchoices)
-
-
-def _filtered(request):
-    dossiers = instructed(request.user)
-    params = request.GET
-    if params.get("commune"):
-        dossiers = dossiers.filter(commune__insee_code=params["commune"])
-    if params.get("type"):
-        dossiers = dossiers.filter(procedure=params["type"])
-    if params.get("state"):
-        dossiers = dossiers.filter(state=params["state"])
-    else:
-        dossiers = dossiers.filter(state__in=AWAITING_DECISION)
-    if params.get("channel") in Channel.values:
-        dossiers = dossiers.filter(channel=params["channel"])
-    if params.get("q", "").strip():
-        dossiers = _search(dossiers, params["q"].strip())
-    if params.get("assignee") == "me":
-        dossiers = dossiers.filter(assignee=request.user)
-    elif params.get("assignee") == "none":
-        dossiers = dossiers.filter(assignee__isnull=True)
-    # Risk first: the nearest date the authority must act by (the completeness month of a new
-    # dossier, otherwise the end of the délai, after which a tacit decision arises).
-    # The id last: pages cut by offset need a total order.
-    return dossiers.order_by("action_due_on", "filed_at", "pk")
-
-
-def _search(dossiers, text: str):
-    """The search box: a number (any spacing), the site's address, an applicant's name or
-    company, a parcel (« AB 26 » or its IDU)."""
-    compact = text.replace(" ", "").upper()
-    parcel = PARCEL_RE.match(text.upper())
-    idu = f"{parcel[1]:0>2}{parcel[2]:0>4}" if parcel else compact
-    names = Q()
-    for field in ("birth_name", "usage_name", "given_names", "company_name"):
-        names |= Q(**{f"{field}__icontains": text})
-    return dossiers.filter(
-        Q(number__icontains=compact)
-        | Q(site_address__icontains=text)
-        | Exists(Applicant.objects.filter(names, dossier=OuterRef("pk")))
-        | Exists(DossierParcel.objects.filter(dossier=OuterRef("pk"), idu__icontains=idu))
-    )
-
-
-def list_query(request) -> str:
-    """The worklist's filters as a query string, carried by its links to the dossiers."""
-    kept = QueryDict(mutable=True)
-    for name in FILTERS:
-        if request.GET.get(name):
-            kept[name] = request.GET[name]
-    return kept.urlencode()
-
-
-def neighbours(request, pk: int) -> dict:
-    """The previous and next dossiers of the worklist, in its order, for the filters the
-    instruction page's address carries; {} when the dossier is not in that list."""
-    pks = list(_filtered(request).values_list("pk", flat=True))
-    if pk not in pks:
-        return {}
-    at, query = pks.index(pk), list_query(request)
-    url = reverse("permits:worklist")
-
-    def link(other: int) -> str:
-        return f"{url}{other}/" + (f"?{query}" if query else "")
-
-    return {
-        "position": at + 1,
-        "count": len(pks),
-        "previous": link(pks[at - 1]) if at > 0 else None,
-        "next": link(pks[at + 1]) if at + 1 < len(pks) else None,
-    }
 
 
 def _row(values: tuple, today) -> dict:
@@ -136,7 +62,7 @@ def _row(values: tuple, today) -> dict:
 @role_required(*INSTRUCTORS)
 @require_safe
 def worklist(request):
-    dossiers = _filtered(request)
+    dossiers = filtered(request)
     if request.GET.get("format") == "csv":
         return _csv(dossiers)
     today = timezone.localdate()

@@ -3,6 +3,7 @@ instruction pages (privacy.sourcing)."""
 
 from django import template
 
+from privacy.site_facts import site_facts as facts
 from privacy.sourcing import describe
 
 register = template.Library()
@@ -15,6 +16,4 @@ def applicant_sources(applicant):
 
 @register.inclusion_tag("privacy/_site_facts.html")
 def site_facts(dossier, check=None):
-    from privacy.site_facts import site_facts as facts
-
     return facts(dossier, check if check is not None else dossier.parcel_check)

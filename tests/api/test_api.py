@@ -80,6 +80,7 @@ def test_detail_deadlines_and_events(world, system):
     dossier = world.dossiers["a1"]
     detail = system.get(f"/api/dossiers/{dossier.pk}/").json()
     assert detail["number"] == dossier.number and detail["state"] == dossier.state
+    assert detail["channel"] == dossier.channel == "online"  # how it came in (issue 23)
     deadlines = system.get(f"/api/dossiers/{dossier.pk}/deadlines/").json()
     expected = {d.name: d.date.isoformat() for d in dossier.deadlines()}
     assert {d["name"]: d["date"] for d in deadlines} == expected

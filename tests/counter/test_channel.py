@@ -1,10 +1,11 @@
-"""The channel is a fact (issue 23, §4): stored at filing, shown, filterable on the worklist and
-counted in the statistics as the share filed online per month."""
+"""The channel is a fact (issue 23, §4): stored at filing, shown, filterable on the worklist,
+served by the API and counted in the statistics as the share filed online per month."""
 
 from datetime import date
 
 import pytest
 
+from api.models import Scope, ServiceAccount
 from permits import stats
 from permits.models import Channel, Dossier
 from tests.factories import filed_dossier
@@ -46,3 +47,11 @@ def test_the_worklist_filters_and_shows_the_channel(counter_team, client):
     assert online.display_number in everything
     detail = client.get(f"/instruction/{paper.pk}/").content.decode()
     assert "Canal de dépôt" in detail and "Papier, déposé en mairie" in detail
+
+
+def test_the_api_serves_the_channel(counter_team, client):
+    team = counter_team
+    paper = filed_dossier(team, "DP", channel=Channel.PAPER)
+    _, token = ServiceAccount.create("SIG départemental", [team.commune], Scope.values)
+    served = client.get(f"/api/dossiers/{paper.pk}/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert served.status_code == 200 and served.json()["channel"] == "paper"

@@ -33,7 +33,7 @@ from tests.decisions.conftest import (
     assert_pdfsig_valid,
     run,
 )
-from workflow.clock import MajorationReason
+from workflow.clock import ExceptionFlag, MajorationReason
 from workflow.outcomes import Outcome
 
 O = Outcome  # noqa: E741
@@ -246,15 +246,13 @@ def test_a_deputy_signs_only_under_a_named_delegation():
         Signatory(3, "Paul", "Roux", "Adjoint au maire", "roux")
 
 
-def test_a_pieces_request_after_the_first_month_is_refused():
-    with pytest.raises(ContentError, match="R423-41"):
-        pieces_request_content(
-            FACTS, MAYOR, ("PCMI2",), reference="URBA2026_00009", issued_on=date(2026, 4, 3)
-        )
-
-
-def test_a_tacit_certificate_cannot_precede_the_tacit_decision():
-    with pytest.raises(ContentError, match="3 mai 2026"):
+def test_a_tacit_certificate_cannot_state_a_tacit_refusal():
+    """That a tacit grant exists is the machine's answer (tacit_certificate_refusal)."""
+    with pytest.raises(ContentError, match="Aucune décision tacite favorable"):
         tacit_certificate_content(
-            FACTS, MAYOR, reference="URBA2026_00009", issued_on=DAY.replace(day=2, month=5)
+            FACTS,
+            MAYOR,
+            reference="URBA2026_00009",
+            issued_on=DAY.replace(day=2, month=5),
+            flags=frozenset({ExceptionFlag.SITE_CLASSE}),
         )

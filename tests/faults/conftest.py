@@ -117,7 +117,7 @@ def fault_env(transactional_db, pki_dir, documents_root, tmp_path, settings):
         "PERMIS_STATIC_FINDERS": "1",
         "PERMIS_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        # A dead worker is noticed after 3 s instead of 30, and its jobs requeued within 1 s.
+        # A dead worker is noticed after 3 seconds instead of 30, its jobs requeued within a second.
         "PERMIS_WORKER_HEARTBEAT_S": "1",
         "PERMIS_WORKER_STALLED_AFTER_S": "3",
         "PERMIS_STALLED_JOBS_CRON": "* * * * * *",

@@ -313,15 +313,16 @@ def test_an_officer_of_another_service_cannot_act(client, team, act):
 # --- the content builders alone (no database) -------------------------------------------------
 
 
-def test_the_retrait_documents_refuse_without_grounds_or_after_the_three_months():
+def test_the_retrait_documents_refuse_without_grounds():
+    """The three months are the machine's guard (tests/officer/test_guards_in_the_machine.py)."""
     common = {"decision_date": date(2026, 5, 4), "retrait_deadline": date(2026, 8, 4),
               "reference": "X"}  # fmt: skip
     with pytest.raises(ContentError, match="motifs d'illégalité"):
         retrait_notice_content(FACTS, MAYOR, (" ",), reply_until=date(2026, 6, 15),
                                issued_on=date(2026, 6, 1), **common)  # fmt: skip
-    with pytest.raises(ContentError, match="jusqu'au 4 août 2026"):
-        retrait_content(FACTS, MAYOR, "Hauteur", letter_on=date(2026, 6, 1),
-                        observations_received=False, issued_on=date(2026, 8, 5),
+    with pytest.raises(ContentError, match="motif d'illégalité"):
+        retrait_content(FACTS, MAYOR, " ", letter_on=date(2026, 6, 1),
+                        observations_received=False, issued_on=date(2026, 6, 20),
                         **common)  # fmt: skip
 
 
@@ -346,5 +347,4 @@ def test_the_formal_notice_lists_every_non_conformity_within_the_window():
     content = conformity_notice_content(FACTS, MAYOR, ("Toiture", "Clôture"),
                                         issued_on=date(2027, 3, 1), **args)  # fmt: skip
     assert "– Toiture" in content.body and "– Clôture" in content.body
-    with pytest.raises(ContentError, match="R462-6"):
-        conformity_notice_content(FACTS, MAYOR, ("Toiture",), issued_on=date(2027, 4, 11), **args)
+    # The window is the machine's guard: test_conformity_cannot_be_contested_after_the_window.

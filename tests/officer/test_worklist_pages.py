@@ -1,4 +1,4 @@
-"""What keeps the worklist and the dossier page fast at 100,000 dossiers (bench/load.py) must
+"""What keeps the worklist and the dossier page fast at 100,000 dossiers (docs/benchmarks.md) must
 not change what they show: pages of the worklist, the per-request memory of roles, the cached
 statutory clock."""
 

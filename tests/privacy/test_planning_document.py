@@ -1,5 +1,5 @@
-"""The commune's planning document shown to the applicant (privacy.site_facts): read once
-every few minutes per commune, not at every page."""
+"""The commune's planning document shown to the applicant (cadastre.planning, shown by
+privacy.site_facts): read once every few minutes per commune, not at every page."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cadastre.models import Zone
-from privacy.site_facts import planning_document
+from cadastre.planning import planning_document
 
 pytestmark = pytest.mark.django_db
 

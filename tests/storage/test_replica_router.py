@@ -1,4 +1,4 @@
-"""The read-replica router (config/db_router.py), with a `replica` alias declared as Django's TEST
+"""The read-replica router (core/db_router.py), with a `replica` alias declared as Django's TEST
 MIRROR of default: a second connection to the same test database, so the tests can see which
 connection each query took. Transactional tests: the data is committed, as it would be on a
 primary whose replica has caught up, and readable from the mirror's own connection."""
@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership, User
 from api.models import Scope, ServiceAccount
-from config.db_router import REPLICA, REPLICA_VIEWS, replica_reads
+from core.db_router import REPLICA, REPLICA_VIEWS, replica_reads
 from permits.models import Dossier
 from tests.factories import filed_dossier, make_team
 from workflow.models import Event
@@ -167,4 +167,4 @@ def test_the_replica_is_declared_by_the_environment(settings_from_env):
     replica = configured["DATABASES"]["replica"]
     assert replica["HOST"] == "replica.internal"
     assert replica["TEST"] == {"MIRROR": "default"}
-    assert configured["DATABASE_ROUTERS"] == ["config.db_router.ReplicaRouter"]
+    assert configured["DATABASE_ROUTERS"] == ["core.db_router.ReplicaRouter"]

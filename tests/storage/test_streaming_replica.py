@@ -1,4 +1,4 @@
-"""The read-replica router (config/db_router.py) against a REAL hot standby of the private
+"""The read-replica router (core/db_router.py) against a REAL hot standby of the private
 cluster: `pg_basebackup -R` into var/, started on its own port, streaming from the primary.
 The lag-tolerant reads (registers, statistics, API lists, event feed) are served by the standby
 (its pg_stat_activity shows the connection); with replay paused the feed holds back and, beyond
@@ -13,7 +13,7 @@ from django.db import connections
 from django.urls import reverse
 
 from api.models import Scope, ServiceAccount
-from config.db_router import REPLICA
+from core.db_router import REPLICA
 from tests.factories import filed_dossier, make_team
 from tests.faults.conftest import wait_until
 from tests.pg_clusters import Cluster, base_backup, private_cluster
@@ -165,7 +165,7 @@ def test_with_replay_paused_the_feed_holds_back_then_the_primary_serves_beyond_t
     assert '"permits_dossier"' in queries.on_replica()
     assert not feed & after_events  # a cursor never moves past an event not yet replayed
 
-    # Beyond it (any lag above 0 s here): the router reads the primary.
+    # Beyond it (any lag at all here): the router reads the primary.
     settings.PERMIS_REPLICA_MAX_LAG_SECONDS = 0
     with Queries() as queries:
         registers = client.get(reverse("permits:registers"), {"format": "json"}).content.decode()

@@ -29,6 +29,8 @@ from workflow.clock.months import DEFAULT_CALENDAR, SuspensionCalendar, add_days
 from workflow.clock.rules import (
     CERTIFICATES,
     DECLARATIONS,
+    DELIVERED_ONLY,
+    HOLDER_DECLARATIONS,
     INSTRUCTED,
     PERMITS,
     Consequence,
@@ -271,7 +273,7 @@ def compute_deadlines(
     out += _consultations(facts, calendar)
     out += decision_windows(facts, ins)
     if (
-        facts.procedure not in ("PROROGATION", "TRANSFERT", "DOC", "DAACT")
+        facts.procedure not in DELIVERED_ONLY | HOLDER_DECLARATIONS
         and ins.type_code not in CERTIFICATES
     ):
         out += third_party_windows(facts)

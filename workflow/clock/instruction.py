@@ -15,6 +15,7 @@ from workflow.clock.facts import Facts
 from workflow.clock.months import DEFAULT_CALENDAR, ONE_DAY, Span, SuspensionCalendar, format_fr
 from workflow.clock.rules import (
     CERTIFICATES,
+    COMPLETENESS_MONTHS,
     DECLARATIONS,
     INSTRUCTED,
     PERMITS,
@@ -292,7 +293,7 @@ def instruction(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALENDAR) -
     start: date | None = facts.filed
     start_note = f"Demande reçue le {filed}."
     if _is_instructed(facts):
-        completeness = calendar.run(facts.filed, months=1)
+        completeness = calendar.run(facts.filed, months=COMPLETENESS_MONTHS)
         start_note = (
             f"Dossier déposé le {filed}, réputé complet à cette date faute de demande "
             f"de pièces notifiée dans le mois (R423-22)."

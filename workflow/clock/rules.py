@@ -13,6 +13,14 @@ from datetime import date
 PERMITS = frozenset({"PCMI", "PC", "PA", "PD"})
 DECLARATIONS = frozenset({"DP", "DPLT"})
 CERTIFICATES = frozenset({"CUA", "CUB"})
+# R423-38: the pieces request is notified within one month of filing (R423-22 otherwise).
+COMPLETENESS_MONTHS = 1
+# L424-5: a permit or a non-opposition may be withdrawn within three months of its date.
+RETRAIT_MONTHS = 3
+# §8.5: decided and delivered, never executory (as a CU): no works branch, no retrait window.
+DELIVERED_ONLY = frozenset({"PROROGATION", "TRANSFERT"})
+# The holder's declarations (DOC R424-16, DAACT R462-1): no decision, so no window after one.
+HOLDER_DECLARATIONS = frozenset({"DOC", "DAACT"})
 # Types whose délai the completeness (R423-38) and majoration (R423-42) mechanisms govern.
 INSTRUCTED = PERMITS | DECLARATIONS
 

@@ -22,9 +22,12 @@ from workflow.clock.months import (
 )
 from workflow.clock.rules import (
     CERTIFICATES,
+    DELIVERED_ONLY,
+    HOLDER_DECLARATIONS,
     INSTRUCTED,
     L600_12_2_IN_FORCE,
     RECOLEMENT_FLAGS,
+    RETRAIT_MONTHS,
     Consequence,
 )
 
@@ -106,7 +109,7 @@ def decision_windows(facts: Facts, ins: Schedule) -> list[Deadline]:
                 f"deux mois pour déférer l'acte au tribunal administratif.",
             )
         )
-    if code in ("PROROGATION", "TRANSFERT", "DOC", "DAACT"):
+    if code in DELIVERED_ONLY | HOLDER_DECLARATIONS:
         return out
     grant = _grant(facts, ins)
     if grant is None:
@@ -127,7 +130,7 @@ def decision_windows(facts: Facts, ins: Schedule) -> list[Deadline]:
             Deadline(
                 "retrait_deadline",
                 "Fin du délai de retrait",
-                add_months(decided, 3),
+                add_months(decided, RETRAIT_MONTHS),
                 C.NO_RETRAIT_POSSIBLE,
                 "L424-5",
                 join(

@@ -21,7 +21,13 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from config.compiled import child_rows
 from workflow import clock, procedures
-from workflow.clock.rules import CERTIFICATES, DECLARATIONS, ExceptionFlag, MajorationReason
+from workflow.clock.rules import (
+    CERTIFICATES,
+    DECLARATIONS,
+    DELIVERED_ONLY,
+    ExceptionFlag,
+    MajorationReason,
+)
 from workflow.errors import TransitionRefused
 from workflow.outcomes import (
     NEEDS_GROUNDS,
@@ -50,6 +56,8 @@ BEFORE_DECISION = [
     S.AWAITING_SIGNATURE,
 ]
 GRANTED = [S.EXECUTORY, S.DEFINITIVE]
+# A decision still in force may be withdrawn (L424-5): the sources of announce_retrait and retract.
+RETRAIT_SOURCES = [*GRANTED, S.WORKS_OPENED]
 # Local policy for the contradictory step before a retrait (CRPA L121-1/L122-1 set no length).
 RETRAIT_REPLY_DAYS = 15
 # PD: demolition may start 15 days after the permit is executory (R452-1) [reference: ?].
@@ -239,6 +247,54 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     def is_declaration(self) -> bool:
         return self.effective_type in DECLARATIONS
 
+    @property
+    def has_executory_branch(self) -> bool:
+        """§8.5: a CU, a prorogation or a transfert is delivered once notified; only a permit or
+        a DP becomes executory (L424-7, L424-8), then definitive, opened, completed."""
+        return not (self.is_certificate or self.procedure in DELIVERED_ONLY)
+
+    # --- the délais that refuse an act: asked by the transitions, the views and the acts -----
+
+    def pieces_request_refusal(self, on: date) -> TransitionRefused | None:
+        """R423-38: the pieces request is notified within one month of filing; later, it would
+        not stop the clock (R423-41) and the dossier is deemed complete (R423-22). None while
+        the month runs."""
+        window = self._require_deadline("completeness_deadline")
+        if on <= window.date:
+            return None
+        return TransitionRefused(
+            f"Le délai d'un mois pour demander des pièces a expiré le {_fr(window.date)} : "
+            "une demande notifiée après ce délai n'interromprait pas le délai d'instruction "
+            "(R423-41). Le dossier est réputé complet (R423-22).",
+            article="R423-41",
+        )
+
+    def tacit_certificate_refusal(self) -> TransitionRefused | None:
+        """R424-13: the certificate states a tacit permit or non-opposition that exists, born
+        by `arise_tacit_decision` on the clock's date. None when there is one to certify."""
+        if self.tacit_on is not None and self.decision_outcome == Outcome.TACIT_GRANT:
+            return None
+        return TransitionRefused(
+            "Aucune décision tacite favorable n'est née sur ce dossier (R424-13).",
+            article="R424-13",
+        )
+
+    def retrait_refusal(self, on: date) -> TransitionRefused | None:
+        """L424-5: a permit or a non-opposition, express or tacit, may be withdrawn only within
+        three months of its date. None while the window is open (the contradictory step of CRPA
+        L121-1/L122-1 is `retract`'s own guard)."""
+        window = self.deadline("retrait_deadline")
+        if window is None:
+            return TransitionRefused(
+                "Cette décision ne peut pas faire l'objet d'un retrait (L424-5).", article="L424-5"
+            )
+        if on <= window.date:
+            return None
+        return TransitionRefused(
+            f"Le retrait n'est possible que jusqu'au {_fr(window.date)} (L424-5).",
+            article="L424-5",
+        )
+
     # --- filing and completeness ------------------------------------------------------------
 
     @transition(field=state, source=S.DRAFT, target=S.DEPOSITED)
@@ -254,13 +310,9 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         on = _today(on)
         if not pieces:
             raise TransitionRefused("Indiquez la liste exhaustive des pièces manquantes (R423-38).")
-        window = self._require_deadline("completeness_deadline")
-        if on > window.date:
-            raise TransitionRefused(
-                f"Le délai d'un mois pour demander des pièces a expiré le {_fr(window.date)} : "
-                "une demande notifiée après ce délai n'interromprait pas le délai d'instruction "
-                "(R423-41). Le dossier est réputé complet (R423-22)."
-            )
+        refusal = self.pieces_request_refusal(on)
+        if refusal is not None:
+            raise refusal
         if on < self.filed_on:
             raise TransitionRefused("La demande de pièces ne peut précéder le dépôt.")
         self.pieces_requested_on = on
@@ -467,8 +519,8 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             return S.REFUSED
         if outcome == Outcome.SURSIS_A_STATUER:
             return S.SURSIS_A_STATUER
-        if self.is_certificate or self.procedure in ("PROROGATION", "TRANSFERT"):
-            return S.NOTIFIED  # delivered; no executory branch (§8.5)
+        if not self.has_executory_branch:
+            return S.NOTIFIED  # delivered (§8.5)
         if self.prefet_ack_on is not None:
             self.executory_on = max(on, self.prefet_ack_on)
             return S.EXECUTORY
@@ -491,9 +543,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.prefet_ack_on = on
         if self.state == S.SIGNED:
             return S.TRANSMITTED_TO_PREFET
-        if self.state == S.NOTIFIED and not (
-            self.is_certificate or self.procedure in ("PROROGATION", "TRANSFERT")
-        ):
+        if self.state == S.NOTIFIED and self.has_executory_branch:
             self.executory_on = max(on, self.decision_notified_on)
             return S.EXECUTORY
         return self.state
@@ -525,7 +575,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     def become_executory(self, today: date | None = None):
         """L424-8: a tacit permit or non-opposition is executory as soon as it exists. A tacit
         CU or prorogation has no executory branch (§8.5)."""
-        if self.is_certificate or self.procedure in ("PROROGATION", "TRANSFERT"):
+        if not self.has_executory_branch:
             raise TransitionRefused("Cette décision tacite n'a pas de caractère exécutoire.")
         self.executory_on = self.tacit_on
 
@@ -561,22 +611,30 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             raise TransitionRefused("Le début de l'affichage sur le terrain est déjà déclaré.")
         self.site_posting_start_on = on
 
-    @transition(field=state, source=[*GRANTED, S.WORKS_OPENED], target=None)
+    @transition(field=state, source=RETRAIT_SOURCES, target=None)
     def announce_retrait(self, on: date | None = None):
-        """CRPA L121-1, L122-1: the holder is told of the intended retrait and may answer."""
-        self.retrait_letter_on = _today(on)
+        """CRPA L121-1, L122-1: the holder is told of the intended retrait and may answer; only
+        once, and while the retrait itself is still possible (L424-5)."""
+        on = _today(on)
+        if self.retrait_letter_on is not None:
+            raise TransitionRefused(
+                "Une procédure de retrait est déjà engagée depuis le "
+                f"{self.retrait_letter_on:%d/%m/%Y}."
+            )
+        refusal = self.retrait_refusal(on)
+        if refusal is not None:
+            raise refusal
+        self.retrait_letter_on = on
 
-    @transition(field=state, source=[*GRANTED, S.WORKS_OPENED], target=S.RETRACTED)
+    @transition(field=state, source=RETRAIT_SOURCES, target=S.RETRACTED)
     def retract(self, reason: str, on: date | None = None):
         """L424-5: only an illegal decision, within 3 months, after the contradictory step."""
         on = _today(on)
         if not reason or not reason.strip():
             raise TransitionRefused("Indiquez le motif d'illégalité justifiant le retrait.")
-        window = self._require_deadline("retrait_deadline")
-        if on > window.date:
-            raise TransitionRefused(
-                f"Le retrait n'est possible que jusqu'au {_fr(window.date)} (L424-5)."
-            )
+        refusal = self.retrait_refusal(on)
+        if refusal is not None:
+            raise refusal
         if (
             self.retrait_letter_on is None
             or (on - self.retrait_letter_on).days < RETRAIT_REPLY_DAYS

@@ -2,8 +2,9 @@
 
 import json as _json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cadastre.check import MAX_REFERENCES, check_parcels
 
@@ -16,13 +17,21 @@ class Command(BaseCommand):
         "de 14 caractères ou section et numéro (ex. AB37)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("refs", nargs="+", metavar="REF")
         parser.add_argument("--commune", required=True, help="code INSEE de la commune du dossier")
         parser.add_argument("--site", type=Path, help="périmètre dessiné (GeoJSON, WGS84)")
         parser.add_argument("--json", action="store_true", help="résultat complet en JSON")
 
-    def handle(self, *args, refs, commune, site, json: bool, **options):
+    def handle(
+        self,
+        *args: Any,
+        refs: list[str],
+        commune: str,
+        site: Path | None,
+        json: bool,
+        **options: Any,
+    ) -> None:
         if len(refs) > MAX_REFERENCES:
             raise CommandError(f"{MAX_REFERENCES} parcelles au plus.")
         geometry = None

@@ -8,8 +8,10 @@ fictitious monument. Every object is flagged `illustrative` and labelled as such
 refuses to run in production. Idempotent.
 """
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from cadastre.models import Parcel, Servitude, Zone
@@ -58,10 +60,10 @@ class Command(BaseCommand):
         "démonstration, à partir de son cadastre importé (refusé en production)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("insee")
 
-    def handle(self, *args, insee, **options):
+    def handle(self, *args: Any, insee: str, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("draw_demo_constraints refuses to run with PERMIS_ENV=production")
         if not Parcel.objects.filter(commune=insee).exists():

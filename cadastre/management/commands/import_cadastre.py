@@ -4,8 +4,9 @@ raw EDIGEO sheets (`.tar.bz2`), upserted by IDU (cadastre.importers.parcels)."""
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cadastre.importers.errors import ImportRefused
 from cadastre.importers.parcel_files import import_parcel_files, kind_of
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         "nouvel import sont retirées (jamais supprimées)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
         parser.add_argument(
             "--millesime", type=date.fromisoformat, help="millésime des données (AAAA-MM-JJ)"
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="rapport en JSON")
 
-    def handle(self, *args, paths, json: bool, **options):
+    def handle(self, *args: Any, paths: list[Path], json: bool, **options: Any) -> None:
         for path in paths:
             if not path.is_file():
                 raise CommandError(f"Fichier introuvable : {path}")
@@ -71,6 +72,8 @@ class Command(BaseCommand):
 
 
 def print_report(command: BaseCommand, report: ImportReport, as_json: bool) -> None:
+    """One output for the three import commands: French lines for the operator, or the JSON a
+    script reads (--json)."""
     if as_json:
         command.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

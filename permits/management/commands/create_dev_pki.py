@@ -4,6 +4,7 @@ Idempotent: existing files are kept, and only what has no certificate gets one. 
 encrypted with PERMIS_PKI_PASSPHRASE.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Commune, Membership, Role
@@ -18,8 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--commune", help="code INSEE de la commune (par défaut : la première)")
 
     def handle(self, *args, **options):
-        from django.conf import settings
-
         if settings.PRODUCTION:
             raise CommandError(
                 "create_dev_pki refuses PERMIS_ENV=production: use real certificates"

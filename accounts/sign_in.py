@@ -1,10 +1,12 @@
-"""Opening a session once a person is identified: the second factor first for signatories."""
+"""Opening a session once a person is identified: the second factor first for signatories.
+Shared by the sign-in views (accounts.views: password, federated, signup)."""
 
 from django.contrib import auth
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import reauth, totp
+from accounts.models import User
 
 BACKEND = "accounts.backends.PasswordBackend"
 PENDING_USER = "permis_pending_user"
@@ -14,6 +16,7 @@ LOGOUT = "permis_oidc_logout"  # {"provider": name, "id_token": …}: ends the p
 
 
 def safe_next(request, candidate: str | None, default: str = "accounts:account") -> str:
+    """Where to go after signing in: only a URL of this site, never an open redirect."""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -35,13 +38,15 @@ def begin(request, user, *, next_url: str, logout: dict | None = None):
 
 
 def pending_user(request):
-    from accounts.models import User
-
+    """The person between password and second factor, None when the session holds none (or
+    the account was deactivated meanwhile)."""
     pk = request.session.get(PENDING_USER)
     return User.objects.filter(pk=pk, is_active=True).first() if pk else None
 
 
 def finish(request, user, *, next_url: str | None = None, logout: dict | None = None):
+    """Signs in with a new session key (no fixation), drops the pending state and starts the
+    freshness window; keeps the provider's token to end its session at logout."""
     next_url = next_url or request.session.get(PENDING_NEXT)
     logout = logout or request.session.get(PENDING_LOGOUT)
     auth.login(request, user, backend=BACKEND)  # a new session key (no fixation)

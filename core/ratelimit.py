@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "min": 60, "h": 3600}
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -68,6 +71,7 @@ def too_many_requests(request, wait: int, json: bool = False):
         if wait < 120
         else f"Trop de demandes en peu de temps. Réessayez dans {minutes} minutes."
     )
+    response: HttpResponse
     if json:
         response = JsonResponse({"error": "rate_limited", "message": message}, status=429)
     else:
@@ -76,10 +80,12 @@ def too_many_requests(request, wait: int, json: bool = False):
     return response
 
 
-def rate_limited(scope: str, when=None, json: bool = False):
+def rate_limited(
+    scope: str, when: Callable[[HttpRequest], bool] | None = None, json: bool = False
+) -> Callable[[View], View]:
     """Limits a view; `when(request)` says which requests count (all by default)."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if when is None or when(request):
@@ -88,6 +94,6 @@ def rate_limited(scope: str, when=None, json: bool = False):
                     return too_many_requests(request, wait, json=json)
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return cast(View, wrapper)  # the same signature (functools.wraps)
 
     return decorator

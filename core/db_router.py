@@ -64,7 +64,7 @@ def _reading_from_replica() -> bool:
 # the tests' mirror), else the age of the last transaction it replayed. A standby whose replay
 # is paused or slow thus looks older and older, and one idle primary does not look like lag.
 # An upper bound: WAL received after an idle spell looks as old as the spell until it is
-# replayed (milliseconds), and a request then reads the primary, which is always safe.
+# replayed (a short while), and a request then reads the primary, which is always safe.
 REPLICA_LAG_SQL = """
 SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0
             WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0

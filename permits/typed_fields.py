@@ -2,7 +2,7 @@
 session for the next display of the page that holds the form, shown once.
 
 Shared by the instruction page (permits.views.officer), the after-decision acts
-(permits.views.after_decision) and the parapheur (permits.views.signatory).
+(permits.views.after_decision) and the parapheur (permits.views.signatory); not a view itself.
 """
 
 from __future__ import annotations
