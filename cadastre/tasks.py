@@ -17,8 +17,7 @@ def run_import(run_id: int, apply: bool) -> str:
 @app.task(queue="imports", lock="cadastre-refresh", queueing_lock="cadastre-refresh")
 def refresh_sources(timestamp: int) -> list[int]:
     """Off unless a source URL is configured (cadastre.refresh)."""
-    # refresh imports requests: loaded by the job that downloads, not by every process that
-    # registers the tasks (django.setup() of any manage.py command).
+    # deferred: refresh imports requests, needed by this job only, not by every django.setup()
     from cadastre import refresh
 
     return [run.pk for run in refresh.refresh()]

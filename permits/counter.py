@@ -249,7 +249,7 @@ def split_scan(dossier: Dossier, scan, ranges_text: str, agent) -> list:
     """Cuts one scanned PDF into pieces and stores each through the journey's checks. Every
     range is checked before anything is stored, and the pieces are stored together or not at
     all (PieceRefused, French)."""
-    # pypdf is heavy: loaded when a scan is split, not with the counter's views.
+    # deferred: pypdf is heavy, needed when a scan is split, not with the counter's views
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PdfReadError
 

@@ -16,7 +16,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Loaded where they are used: rendering and signing (permits.decisions.rendering, .signing),
+# Loaded where they are used: rendering and signing (rendering.html_to_pdf, .signing),
 # /verifier's check, the PDF checks of a piece, the sign-in, the HTTP clients, the API.
 HEAVY = (
     "weasyprint",
@@ -32,7 +32,6 @@ HEAVY = (
     "drf_spectacular.plumbing",
     "drf_spectacular.views",
     "api.views",
-    "permits.decisions.rendering",
     "permits.decisions.signing",
     "permits.decisions.verification",
     "permits.platau.client",

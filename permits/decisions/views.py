@@ -42,8 +42,7 @@ def _from_qr(params) -> tuple[QrLinkForm | None, IssuedDocument | None]:
 @require_http_methods(["GET", "POST"])
 @rate_limited("verifier", when=lambda request: request.method == "POST" or bool(request.GET))
 def verify(request):
-    # verification imports pyHanko, which is heavy: loaded on the first visit, not with the
-    # URLconf (that every manage.py check loads).
+    # deferred: verification imports pyHanko (heavy), not to be loaded with the URLconf
     from permits.decisions.verification import SignatureReport, check_pdf
 
     qr_form, qr_document = _from_qr(request.GET)

@@ -84,7 +84,7 @@ class Platau:
     def __init__(self, account: PlatauAccount, client: PlatauClient | None = None):
         self.account = account
         if client is None:
-            # requests: loaded when a dossier talks to the hub, not with the officer's views.
+            # deferred: the client imports requests, needed only when a dossier talks to the hub
             from permits.platau.client import PlatauClient
 
             client = PlatauClient(account.actor_id)
