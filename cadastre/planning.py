@@ -4,6 +4,8 @@ advisor (permits.journey.procedure_fit)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.cache import cache
 
 from cadastre.models import Zone
@@ -20,18 +22,19 @@ DOCUMENT_NAMES = {
 PLANNING_CACHE_SECONDS = 300  # a new PLU import shows within 5 minutes (import_plu)
 
 
-def planning_document(insee_code: str) -> dict:
+def planning_document(insee_code: str) -> dict[str, str]:
     """The commune's planning document in force as imported from the Géoportail de
     l'urbanisme; none means the règlement national d'urbanisme applies (L111-1). Read once
     every few minutes per commune: it changes with an import, not between two pages."""
-    return cache.get_or_set(
+    found = cache.get_or_set(
         f"planning-document:{insee_code}",
         lambda: _planning_document(insee_code),
         PLANNING_CACHE_SECONDS,
     )
+    return cast(dict[str, str], found)  # the cache holds what _planning_document returned
 
 
-def _planning_document(insee_code: str) -> dict:
+def _planning_document(insee_code: str) -> dict[str, str]:
     zone = (
         Zone.objects.filter(insee=insee_code, is_current=True)
         .order_by("-approved_on")
