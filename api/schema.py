@@ -1,7 +1,17 @@
 """The OpenAPI schema's additions: the token authentication, and the error responses of
-every operation."""
+every operation.
+
+drf-spectacular registers an extension when its class is defined: this module is loaded by the
+generator class named in SPECTACULAR_SETTINGS, so wherever a schema is generated (the view, the
+`spectacular` command) and never at start-up (drf-spectacular loads DRF's test client).
+"""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.generators import SchemaGenerator as SpectacularGenerator
+
+
+class SchemaGenerator(SpectacularGenerator):
+    """drf-spectacular's generator, named in settings so that generating loads this module."""
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

@@ -4,7 +4,7 @@ periodic refresh of the configured sources (cadastre.refresh)."""
 from django.conf import settings
 from procrastinate.contrib.django import app
 
-from cadastre import refresh, runs
+from cadastre import runs
 
 
 @app.task(name=runs.RUN_IMPORT_JOB, queue="imports")
@@ -17,4 +17,7 @@ def run_import(run_id: int, apply: bool) -> str:
 @app.task(queue="imports", lock="cadastre-refresh", queueing_lock="cadastre-refresh")
 def refresh_sources(timestamp: int) -> list[int]:
     """Off unless a source URL is configured (cadastre.refresh)."""
+    # deferred: refresh imports requests, needed by this job only, not by every django.setup()
+    from cadastre import refresh
+
     return [run.pk for run in refresh.refresh()]

@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Permis API",
     "VERSION": "1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_GENERATOR_CLASS": "api.schema.SchemaGenerator",  # loads the schema's extensions
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"DecisionOutcomeEnum": "workflow.outcomes.Outcome"},
     "POSTPROCESSING_HOOKS": [

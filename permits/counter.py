@@ -21,8 +21,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
 
 from permits.filing import FilingError, create_draft, file_dossier
 from permits.models import CounterFiling, Dossier, DossierParcel
@@ -251,6 +249,10 @@ def split_scan(dossier: Dossier, scan, ranges_text: str, agent) -> list:
     """Cuts one scanned PDF into pieces and stores each through the journey's checks. Every
     range is checked before anything is stored, and the pieces are stored together or not at
     all (PieceRefused, French)."""
+    # deferred: pypdf is heavy, needed when a scan is split, not with the counter's views
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+
     # The whole scan passes the journey's checks first (a PDF by its content, no hidden
     # markup); pypdf alone would read a damaged or disguised file leniently.
     if check_upload(scan).content_type != "application/pdf":

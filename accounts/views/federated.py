@@ -1,8 +1,11 @@
 """Sign-in and sign-out through FranceConnect (applicants) and ProConnect (agents)."""
 
+from __future__ import annotations
+
 import logging
 import secrets
 import time
+from typing import TYPE_CHECKING
 
 from django.contrib import auth
 from django.db import transaction
@@ -15,7 +18,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import sign_in
 from accounts.models import FederatedIdentity, User
-from accounts.oidc import OIDCClient, OIDCError, ProviderConfig, VerifiedIdentity, get_provider
+from accounts.oidc import OIDCError, ProviderConfig, get_provider
+
+if TYPE_CHECKING:
+    from accounts.oidc.client import OIDCClient, VerifiedIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +41,9 @@ def _config(provider: str) -> ProviderConfig:
 def client_for(request, config: ProviderConfig) -> OIDCClient:
     """The OpenID client with this site's callback URLs, unless the settings fix them (a proxy
     may hide the public host)."""
+    # deferred: authlib, joserfc and requests are heavy, loaded at the first sign-in
+    from accounts.oidc.client import OIDCClient
+
     callback = reverse(f"accounts:{config.name}_callback")
     return OIDCClient(
         config,

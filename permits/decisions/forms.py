@@ -1,7 +1,9 @@
 from django import forms
 
-from permits.decisions.verification import PDF_MAGIC
-
+# What every PDF starts with (ISO 32000-1 §7.5.2); verification.check_pdf asks it too. Here, not
+# in verification, so that the form does not load pyHanko.
+PDF_MAGIC = b"%PDF-"
+NOT_A_PDF = "Le fichier n'est pas un document PDF."
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # an arrêté is a few hundred kB; this bounds the work
 
 
@@ -18,7 +20,7 @@ class VerifyForm(forms.Form):
         head = upload.read(len(PDF_MAGIC))
         upload.seek(0)
         if head != PDF_MAGIC:
-            raise forms.ValidationError("Le fichier n'est pas un document PDF.")
+            raise forms.ValidationError(NOT_A_PDF)
         return upload
 
 

@@ -42,8 +42,7 @@ from permits.decisions.facts import (
     facts_from_dossier,
     signatory_from_membership,
 )
-from permits.decisions.rendering import content_sha256, render_pdf
-from permits.decisions.signing import seal_document, sign_document
+from permits.decisions.fingerprint import content_sha256
 from permits.models import Dossier, NumberSequence
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from workflow.clock import ExceptionFlag, format_fr
@@ -142,6 +141,10 @@ class _SignedMeanwhile(Exception):
 
 
 def sign_pending(document_id: int) -> IssuedDocument:
+    # deferred: WeasyPrint and pyHanko are heavy, and only the signing job renders and signs
+    from permits.decisions.rendering import render_pdf
+    from permits.decisions.signing import seal_document, sign_document
+
     document = IssuedDocument.objects.select_related("dossier__commune", "signatory").get(
         pk=document_id
     )

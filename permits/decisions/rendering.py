@@ -8,25 +8,16 @@ network (no CDN, and no way for a template to reach an internal address).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from urllib.parse import urlencode
 
 import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from permits.decisions import conf
+from permits.decisions.fingerprint import content_sha256
 
 PDF_VARIANT = "pdf/a-3b"
-
-
-def content_sha256(content: dict) -> str:
-    """The hash printed in the QR code: the document's content, canonically serialised."""
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def verify_url(dossier_number: str, content_hash: str) -> str:
@@ -56,6 +47,10 @@ def render_html(content: dict) -> str:
 
 def html_to_pdf(html: str, *, pdfa: bool = True) -> bytes:
     """`pdfa=False` is the bare render the benchmark compares with."""
+    # deferred: WeasyPrint is heavy, and the signatory's HTML preview does without it
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     options = {"pdf_variant": PDF_VARIANT, "custom_metadata": True} if pdfa else {}
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(**options)

@@ -32,11 +32,11 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from permits.decisions.forms import NOT_A_PDF, PDF_MAGIC
 from permits.decisions.signing import crls, trust_roots
 
 logger = logging.getLogger(__name__)
 
-PDF_MAGIC = b"%PDF-"
 # Each signature is validated (hash of its range, chain): a hostile upload with thousands must
 # not cost thousands. Beyond this many, the first ones decide between altered, unknown signer
 # and several signatures — an act the commune issued has exactly one.
@@ -71,9 +71,6 @@ class Verdict(enum.Enum):
     def __init__(self, code: str, message: str):
         self.code = code
         self.message = message
-
-
-NOT_A_PDF = "Le fichier n'est pas un document PDF."
 
 
 @dataclass(frozen=True)

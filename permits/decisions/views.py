@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 from core.ratelimit import rate_limited
 from permits.decisions.forms import QrLinkForm, VerifyForm
 from permits.decisions.issuing import read_file
-from permits.decisions.verification import SignatureReport, check_pdf
 from permits.models.documents import DocumentStatus, IssuedDocument
 from permits.numbering import InvalidNumber, parse
 
@@ -43,6 +42,9 @@ def _from_qr(params) -> tuple[QrLinkForm | None, IssuedDocument | None]:
 @require_http_methods(["GET", "POST"])
 @rate_limited("verifier", when=lambda request: request.method == "POST" or bool(request.GET))
 def verify(request):
+    # deferred: verification imports pyHanko (heavy), not to be loaded with the URLconf
+    from permits.decisions.verification import SignatureReport, check_pdf
+
     qr_form, qr_document = _from_qr(request.GET)
     context = {"qr_form": qr_form, "qr_document": qr_document, "form": VerifyForm()}
     if qr_document is not None:

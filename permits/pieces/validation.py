@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from permits.pieces.active_content import find_active_content
-
 logger = logging.getLogger(__name__)
 
 SIGNATURES = {
@@ -71,6 +69,9 @@ def _check_pdf(data: bytes) -> int:
     # deferred: pypdf, only when a PDF is checked
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
+
+    # deferred: it walks pypdf's objects, so it imports pypdf too
+    from permits.pieces.active_content import find_active_content
 
     try:
         reader = PdfReader(io.BytesIO(data))

@@ -14,18 +14,13 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
+from permits.platau.errors import PlatauUnavailable
+
+__all__ = ["Answer", "PlatauClient", "PlatauUnavailable"]
+
 log = logging.getLogger(__name__)
 RETRIED = {429, 500, 502, 503, 504}
 PAGE_SIZE = 100  # PLAT'AU fails on large pages (prevarisc-passerelle-platau issue 41)
-
-
-class PlatauUnavailable(Exception):
-    """The hub did not accept the call after the retries; the message is French, for the
-    officer, and the exchange stays to be sent again."""
-
-    def __init__(self, message: str, status: int | None = None, body=None):
-        super().__init__(message)
-        self.status, self.body = status, body
 
 
 @dataclass

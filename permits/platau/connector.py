@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,12 +24,15 @@ from permits.models.platau import ExchangeStatus
 from permits.pieces.store import current_pieces
 from permits.pieces.validation import SIGNATURES
 from permits.platau import messages
-from permits.platau.client import PlatauClient, PlatauUnavailable
+from permits.platau.errors import PlatauUnavailable
 from workflow.consultations import AttachedFile, answer_consultation
 from workflow.errors import TransitionRefused
 from workflow.events import record_event
 from workflow.models import Consultation
 from workflow.transitions import fire
+
+if TYPE_CHECKING:
+    from permits.platau.client import PlatauClient
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,12 @@ class Refused(Exception):
 class Platau:
     def __init__(self, account: PlatauAccount, client: PlatauClient | None = None):
         self.account = account
-        self.client = client or PlatauClient(account.actor_id)
+        if client is None:
+            # deferred: the client imports requests, needed only when a dossier talks to the hub
+            from permits.platau.client import PlatauClient
+
+            client = PlatauClient(account.actor_id)
+        self.client = client
 
     # --- outgoing ---------------------------------------------------------------------------
 
