@@ -10,11 +10,9 @@ so that bench/cadastre_check.py can run the very same statements through bare ps
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import psycopg
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import connection
@@ -31,7 +29,6 @@ SITE_OUTSIDE_TOLERANCE = 0.02
 MARGINAL_SHARE = 0.01
 MAX_REFERENCES = 50
 MAX_SUGGESTIONS = 5
-PREPARE_THRESHOLD = 2  # psycopg's default is 5; these statements repeat on every check
 
 PARCELS_SQL = """
 SELECT idu, contenance_m2, retired_at IS NOT NULL, ST_IsValid(geom), ST_Area(geom),
@@ -85,24 +82,6 @@ JOIN cadastre_parcel p ON p.idu >= scope.commune AND p.idu < scope.commune || '~
 WHERE p.retired_at IS NULL
   AND (substr(p.idu, 9, 2) = %(section)s OR substr(p.idu, 11, 4) = %(numero)s)
 """
-
-
-@contextmanager
-def _cursor() -> Iterator[psycopg.Cursor]:
-    """A psycopg cursor on Django's own connection (same transaction) that binds parameters on
-    the server and prepares its statements. Django's default cursor formats the IDU arrays into
-    the SQL text at every call, and Django turns psycopg's statement preparation off: planning
-    these PostGIS queries costs about as much as running them (bench/cadastre_check.py). The
-    connection's setting is restored afterwards; the prepared statements stay in its cache."""
-    connection.ensure_connection()
-    raw = connection.connection
-    saved = raw.prepare_threshold
-    raw.prepare_threshold = PREPARE_THRESHOLD
-    try:
-        with psycopg.Cursor(raw) as cursor:
-            yield cursor
-    finally:
-        raw.prepare_threshold = saved
 
 
 @dataclass
@@ -262,7 +241,9 @@ def check_parcels(
         candidates_of.append((result, candidates))
         wanted.update(dict.fromkeys(str(idu) for idu in candidates))
     check = ParcelCheck(commune=commune, parcels=results)
-    with _cursor() as cursor:
+    # Django's cursor: with the settings' server-side binding and prepare_threshold, these
+    # statements are prepared on the connection like the pages' queries (config/settings.py).
+    with connection.cursor() as cursor:
         rows = {}
         if wanted:
             cursor.execute(PARCELS_SQL, {"idus": list(wanted), "tolerance": CONTIGUITY_TOLERANCE_M})

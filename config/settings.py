@@ -89,7 +89,6 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "config.context_processors.agent_menu",
             ],
-            "builtins": ["config.template_urls"],  # {% url %} remembered per process
         },
     },
 ]
@@ -102,9 +101,9 @@ DATABASES = {
     )
 }
 # Parameters bound on the server, and a statement run 5 times on a connection prepared there:
-# PostgreSQL then skips parsing and planning the pages' queries (bench/load: 1.5–3 ms less per
-# dossier page). Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
-# with max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns them off.
+# PostgreSQL then skips parsing and planning the pages' queries (docs/benchmarks.md). Behind
+# pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+ with
+# max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns them off.
 DATABASE_OPTIONS = {
     "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
     "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5) or None,
@@ -239,7 +238,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("PERMIS_STATIC_FINDERS", False)
 
 # Security: cookies, headers and TLS. Behind a TLS proxy in production (docs/deploy.md).
-SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, one statement compiled once
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -8,16 +8,8 @@ with the consultations issue).
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Commune
 from accounts.permissions import DOSSIER_READERS, can_view_dossier, commune_ids_for
-from config.compiled import KEY_MARKER, Compiled
 from permits.models import Dossier
-
-# The dossier pages' reads by primary key, compiled once (config.compiled): building the
-# ORM's statement for a 65-column row cost more than PostgreSQL's reading it (bench/load).
-# One row by key: no ORDER BY (the models' default orderings).
-_DOSSIER = Compiled(lambda pk: Dossier.objects.filter(pk=pk).order_by(), pk=KEY_MARKER)
-_COMMUNE = Compiled(lambda pk: Commune.objects.filter(pk=pk).order_by(), pk=KEY_MARKER)
 
 
 def visible_dossiers(user) -> QuerySet[Dossier]:
@@ -25,7 +17,7 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     # accounts.permissions: roles per commune, service roles through the communes served,
     # delegations only between their dates (the same rule as accounts.can_view_dossier).
-    # The ids as a list, not a subquery: planning that subquery cost ~4 ms per page.
+    # The ids as a list, not a subquery: PostgreSQL plans an index scan on them.
     agent_of = commune_ids_for(user, DOSSIER_READERS)
     return Dossier.objects.filter(Q(depositor=user) | Q(commune_id__in=agent_of)).exclude(
         Q(state="draft") & ~Q(depositor=user)
@@ -33,19 +25,16 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
 
 
 def dossier_by_id(pk: int, *, with_commune: bool = False) -> Dossier | None:
-    """The dossier (with its commune if asked, as select_related gives it), or None."""
-    dossier = _DOSSIER.first(pk=pk)
-    if dossier is not None and with_commune:
-        dossier.commune = _COMMUNE.first(pk=dossier.commune_id)
-    return dossier
+    """The dossier (with its commune if asked, in the same query), or None."""
+    dossiers = Dossier.objects.select_related("commune") if with_commune else Dossier.objects
+    return dossiers.filter(pk=pk).order_by().first()
 
 
 def visible_dossier(user, pk: int, *, with_commune: bool = False) -> Dossier:
     """One dossier by id if the person may see it, else 404 (whether it exists or not).
 
     The same rule as `visible_dossiers`, checked on the row it fetched by primary key
-    (accounts.permissions.can_view_dossier): building and compiling that OR query cost
-    ~4.5 ms of a ~30 ms dossier page (bench/load).
+    (accounts.permissions.can_view_dossier): a lookup by key, not the list's OR filter.
     """
     dossier = dossier_by_id(pk, with_commune=with_commune)
     if dossier is None or not can_view_dossier(user, dossier):
