@@ -10,16 +10,20 @@ no import of permits.
 """
 
 from contextlib import contextmanager
-from functools import wraps
+from functools import cache, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from accounts.models import (
+    SERVICE_ROLES,
     Commune,
     ConsultedService,
+    InstructionService,
     Membership,
     Role,
 )
@@ -51,10 +55,46 @@ _REMEMBERED = "_permis_role_pairs"
 
 def role_pairs(user) -> frozenset[tuple[str, int | None]]:
     """Every (role, commune id) the user holds today, directly or through a service, and
-    (consultee, None) for a consulted service (MembershipQuerySet.role_pairs)."""
+    (consultee, None) for a consulted service: `MembershipQuerySet.role_pairs` (the rule)
+    as one plain SQL statement, because building the ORM's query on every page cost more
+    than a tenth of a page (docs/benchmarks.md). tests/accounts/test_role_pairs.py holds the
+    two to the same answers."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return frozenset(Membership.objects.role_pairs(user))
+    sql = _role_pairs_sql()
+    day = timezone.localdate()
+    service_roles = sorted(SERVICE_ROLES)
+    direct_roles = sorted(set(AGENT_ROLES) - SERVICE_ROLES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [user.pk, direct_roles, day, day, user.pk, service_roles, day, day, user.pk, day, day],
+        )
+        return frozenset(cursor.fetchall())
+
+
+@cache
+def _role_pairs_sql() -> str:
+    through = InstructionService.communes.through._meta
+    names = {  # identifiers from the models' metadata, never from input
+        "membership": Membership._meta.db_table,
+        "served": through.db_table,
+        "service_id": through.get_field("instructionservice").column,
+        "commune_id": through.get_field("commune").column,
+    }
+    in_force = (
+        "(m.valid_from IS NULL OR m.valid_from <= %s)"
+        " AND (m.valid_until IS NULL OR m.valid_until >= %s)"
+    )
+    return (  # noqa: S608 (identifiers from the models only; values are bound)
+        "SELECT m.role, m.commune_id FROM {membership} m WHERE m.user_id = %s"
+        " AND m.role = ANY(%s) AND m.commune_id IS NOT NULL AND {in_force}"
+        " UNION SELECT m.role, s.{commune_id} FROM {membership} m"
+        " JOIN {served} s ON s.{service_id} = m.service_id"
+        " WHERE m.user_id = %s AND m.role = ANY(%s) AND {in_force}"
+        " UNION SELECT m.role, NULL FROM {membership} m"
+        " WHERE m.user_id = %s AND m.consulted_service_id IS NOT NULL AND {in_force}"
+    ).format(in_force=in_force, **names)
 
 
 @contextmanager

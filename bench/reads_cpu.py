@@ -25,7 +25,13 @@ os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
 os.environ["PERMIS_LOG_LEVEL"] = "WARNING"
 
 import django  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+# Static files from the finders, as bench/load: no collectstatic needed.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 django.setup()
 
 
@@ -33,9 +39,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=100)
     args = parser.parse_args()
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Commune, User
     from api.models import Scope, ServiceAccount
@@ -68,8 +72,6 @@ def main():
         for name, get in pages.items():
             for i in range(20):  # warm: caches, prepared statements
                 assert get(i).status_code == 200, name
-            with CaptureQueriesContext(connection) as queries:
-                get(0)
             cpu, wall = [], []
             for i in range(args.requests):
                 c0, w0 = time.process_time(), time.perf_counter()
@@ -79,7 +81,6 @@ def main():
             results[name] = {
                 "cpu_ms": round(statistics.median(cpu) * 1000, 2),
                 "wall_ms": round(statistics.median(wall) * 1000, 2),
-                "queries": len(queries),
             }
     finally:
         ServiceAccount.objects.filter(pk=account.pk).update(is_active=False)

@@ -238,6 +238,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("PERMIS_STATIC_FINDERS", False)
 
 # Security: cookies, headers and TLS. Behind a TLS proxy in production (docs/deploy.md).
+SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, one statement compiled once
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

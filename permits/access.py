@@ -8,8 +8,16 @@ with the consultations issue).
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.models import Commune
 from accounts.permissions import DOSSIER_READERS, can_view_dossier, commune_ids_for
+from config.compiled import KEY_MARKER, Compiled
 from permits.models import Dossier
+
+# The dossier pages' reads by primary key, compiled once (config.compiled): building the
+# ORM's statement for a 65-column row cost more than PostgreSQL's reading it.
+# One row by key: no ORDER BY (the models' default orderings).
+_DOSSIER = Compiled(lambda pk: Dossier.objects.filter(pk=pk).order_by(), pk=KEY_MARKER)
+_COMMUNE = Compiled(lambda pk: Commune.objects.filter(pk=pk).order_by(), pk=KEY_MARKER)
 
 
 def visible_dossiers(user) -> QuerySet[Dossier]:
@@ -25,16 +33,19 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
 
 
 def dossier_by_id(pk: int, *, with_commune: bool = False) -> Dossier | None:
-    """The dossier (with its commune if asked, in the same query), or None."""
-    dossiers = Dossier.objects.select_related("commune") if with_commune else Dossier.objects
-    return dossiers.filter(pk=pk).order_by().first()
+    """The dossier (with its commune if asked, as select_related gives it), or None."""
+    dossier = _DOSSIER.first(pk=pk)
+    if dossier is not None and with_commune:
+        dossier.commune = _COMMUNE.first(pk=dossier.commune_id)
+    return dossier
 
 
 def visible_dossier(user, pk: int, *, with_commune: bool = False) -> Dossier:
     """One dossier by id if the person may see it, else 404 (whether it exists or not).
 
     The same rule as `visible_dossiers`, checked on the row it fetched by primary key
-    (accounts.permissions.can_view_dossier): a lookup by key, not the list's OR filter.
+    (accounts.permissions.can_view_dossier): building and compiling that OR query cost more
+    than the rest of the lookup.
     """
     dossier = dossier_by_id(pk, with_commune=with_commune)
     if dossier is None or not can_view_dossier(user, dossier):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_view_dossier
+from config.compiled import KEY_MARKER, Compiled
 from permits import follow_ups, progress
 from permits.access import visible_dossier
 from permits.clock_cache import dossier_deadlines
@@ -18,6 +19,7 @@ from permits.models import Message
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from permits.views.follow import applicant_context
 from privacy.access_log import record_access
+from workflow.models import Event
 from workflow.states import State
 from workflow.transitions import LABELS
 
@@ -37,18 +39,32 @@ EVENT_LABELS = LABELS | {
     "claimed_online": "suivi en ligne par le demandeur (code de suivi)",
 }
 
-
-def _messages(dossier) -> list[Message]:
-    """The messages with their authors' names only: the page shows no other author field."""
-    found = list(
-        Message.objects.filter(dossier=dossier)
+# Only what the page shows, compiled once (config.compiled): compiling every column, or the
+# ORM's statement at each view, cost more than reading the rows.
+_SIGNED_DOCUMENTS = Compiled(
+    lambda dossier, status: IssuedDocument.objects.filter(dossier_id=dossier, status=status).only(
+        "pk", "kind", "dossier_id"
+    ),
+    dossier=KEY_MARKER,
+    status="compiled-marker",
+)
+_EVENTS = Compiled(lambda dossier: Event.objects.filter(dossier_id=dossier), dossier=KEY_MARKER)
+_MESSAGES = Compiled(
+    lambda dossier: (
+        Message.objects.filter(dossier_id=dossier)
         .only("dossier_id", "body", "sent_at", "from_applicant")
         .annotate(
             author_first_name=F("author__first_name"),
             author_last_name=F("author__last_name"),
             author_username=F("author__username"),
         )
-    )
+    ),
+    dossier=KEY_MARKER,
+)
+
+
+def _messages(dossier) -> list[Message]:
+    found = list(_MESSAGES.raw(dossier=dossier.pk))
     for message in found:  # as User.get_full_name, else the username
         full_name = f"{message.author_first_name} {message.author_last_name}".strip()
         message.author_label = full_name or message.author_username
@@ -69,7 +85,7 @@ def dossier_detail(request, pk: int):
             "label": EVENT_LABELS.get(event.kind, event.kind.replace("_", " ")),
             "to_state": State(event.to_state).label if event.to_state else "",
         }
-        for event in dossier.events.all()  # in sequence (Event.Meta.ordering)
+        for event in _EVENTS.raw(dossier=dossier.pk)  # in sequence (Event.Meta.ordering)
     ]
     deadlines = dossier_deadlines(dossier)
     context = {
@@ -79,11 +95,7 @@ def dossier_detail(request, pk: int):
         "due_sentence": progress.due_sentence(dossier, deadlines),
         "timeline": progress.timeline(dossier, deadlines, timezone.localdate()),
         "events": events,
-        "documents": list(
-            IssuedDocument.objects.filter(dossier=dossier, status=DocumentStatus.SIGNED).only(
-                "pk", "kind", "dossier_id"
-            )
-        ),
+        "documents": list(_SIGNED_DOCUMENTS.raw(dossier=dossier.pk, status=DocumentStatus.SIGNED)),
         # The receipt is sealed by the job a moment after filing: said, then shown by itself
         # (static/js/documents-refresh.js). Only the receipt: a decision is not shown before
         # it is signed and notified.

@@ -1,5 +1,6 @@
-"""Who holds what where, from one queryset (MembershipQuerySet.role_pairs): the pages'
-checks (accounts.permissions) and the state machine's (workflow.actors.roles_for) agree."""
+"""Who holds what where: the rule is one queryset (MembershipQuerySet.role_pairs), read by the
+state machine (workflow.actors.roles_for); the pages' checks read the same pairs through one
+plain SQL statement (accounts.permissions.role_pairs, kept for speed), held to its answers."""
 
 import datetime
 
@@ -9,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ConsultedService, Membership, Role
 from accounts.permissions import role_pairs
-from permits.access import dossier_by_id
 from tests.factories import CommuneFactory, DossierFactory, InstructionServiceFactory, UserFactory
 from workflow.actors import OFFICER, as_actor, roles_for
 
@@ -43,12 +43,16 @@ def test_each_place_gives_its_pairs_in_one_query():
     with CaptureQueriesContext(connection) as queries:
         pairs = role_pairs(user)
     assert len(queries) == 1
-    assert pairs == {
-        (Role.SERVICE_HEAD, first.pk),
-        (Role.SERVICE_HEAD, second.pk),
-        (Role.GUICHET, second.pk),
-        (Role.CONSULTEE, None),  # a consulted service answers for any commune
-    }
+    assert (
+        pairs
+        == set(Membership.objects.role_pairs(user))
+        == {
+            (Role.SERVICE_HEAD, first.pk),
+            (Role.SERVICE_HEAD, second.pk),
+            (Role.GUICHET, second.pk),
+            (Role.CONSULTEE, None),  # a consulted service answers for any commune
+        }
+    )
     # The state machine reads the same pairs for the dossier's commune.
     dossier = DossierFactory(commune=second)
     assert roles_for(as_actor(user), dossier) == {Role.SERVICE_HEAD, Role.GUICHET, OFFICER}
@@ -59,10 +63,22 @@ def test_each_place_gives_its_pairs_in_one_query():
     assert roles_for(as_actor(UserFactory()), dossier) == set()
 
 
-def test_a_dossier_by_an_id_that_no_row_can_have_is_none():
-    assert dossier_by_id(2**70) is None and dossier_by_id(-1) is None
-    dossier = DossierFactory()
-    with CaptureQueriesContext(connection) as queries:
-        found = dossier_by_id(dossier.pk, with_commune=True)
-        assert found == dossier and found.commune.name == dossier.commune.name
-    assert len(queries) == 1
+def test_the_pages_sql_gives_the_querysets_pairs_on_every_day_of_a_delegation():
+    commune = CommuneFactory()
+    deputy = UserFactory()
+    Membership.objects.create(
+        user=deputy,
+        role=Role.SIGNATORY,
+        commune=commune,
+        delegation_reference="2026-AR-015",
+        valid_from=TODAY,
+        valid_until=TODAY + datetime.timedelta(days=1),
+    )
+    # A service role on a service serving no commune reaches none.
+    Membership.objects.create(user=deputy, role=Role.OFFICER, service=InstructionServiceFactory())
+    assert role_pairs(deputy) == set(Membership.objects.role_pairs(deputy))
+    assert role_pairs(deputy) == {(Role.SIGNATORY, commune.pk)}
+    Membership.objects.filter(user=deputy).update(valid_from=TODAY + datetime.timedelta(days=1))
+    assert role_pairs(deputy) == set(Membership.objects.role_pairs(deputy)) == set()
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    assert set(Membership.objects.role_pairs(deputy, on=tomorrow)) == {(Role.SIGNATORY, commune.pk)}
