@@ -139,8 +139,9 @@ class MembershipQuerySet(models.QuerySet):
         """(role, commune id) for each membership of `user` in force: a role held on a commune
         for that commune, a service role for every commune the service instructs for
         (R423-15), and (consultee, None) for a consulted service, which answers for any
-        commune. The one source of who holds what where (accounts.permissions, workflow.actors);
-        `.filter(place=…)` narrows it to one commune."""
+        commune. The rule of who holds what where: workflow.actors reads it, and
+        accounts.permissions.role_pairs runs it as plain SQL, tested equal (speed,
+        docs/benchmarks.md); `.filter(place=…)` narrows it to one commune."""
         return (
             self.active(on)
             .filter(user=user)
