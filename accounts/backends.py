@@ -4,9 +4,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from config.compiled import KEY_MARKER, Compiled
+from core.compiled import KEY_MARKER, Compiled
 
-# The user of every signed-in request, compiled once (config.compiled).
+# The user of every signed-in request, compiled once (core.compiled).
 USER = Compiled(lambda pk: User.objects.filter(pk=pk), pk=KEY_MARKER)
 
 

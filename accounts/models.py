@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 # INSEE commune code: 5 characters, Corsica uses 2A/2B (reference §2, §5.1).
@@ -132,6 +133,24 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(
             models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day),
+        )
+
+    def role_pairs(self, user, on: datetime.date | None = None):
+        """(role, commune id) for each membership of `user` in force: a role held on a commune
+        for that commune, a service role for every commune the service instructs for
+        (R423-15), and (consultee, None) for a consulted service, which answers for any
+        commune. The rule of who holds what where: workflow.actors reads it, and
+        accounts.permissions.role_pairs runs it as plain SQL, tested equal (speed,
+        docs/benchmarks.md); `.filter(place=…)` narrows it to one commune."""
+        return (
+            self.active(on)
+            .filter(user=user)
+            .filter(models.Q(service__isnull=True) | models.Q(role__in=SERVICE_ROLES))
+            .annotate(place=Coalesce("commune", "service__communes"))
+            .filter(models.Q(place__isnull=False) | models.Q(consulted_service__isnull=False))
+            .order_by()
+            .values_list("role", "place")
+            .distinct()
         )
 
 

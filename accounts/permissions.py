@@ -72,10 +72,11 @@ _REMEMBERED = "_permis_role_pairs"
 
 
 def role_pairs(user) -> frozenset[tuple[str, int | None]]:
-    """Every (role, commune id) the user holds today, directly or through a service (the
-    same rules as MembershipQuerySet.active), and (consultee, None) for a consulted service,
-    which answers for any commune. Read on every agent page, so it is one plain SQL
-    statement: the ORM's union took ~5 ms to build on the bench machine."""
+    """Every (role, commune id) the user holds today, directly or through a service, and
+    (consultee, None) for a consulted service: `MembershipQuerySet.role_pairs` (the rule)
+    as one plain SQL statement, because building the ORM's query on every page cost more
+    than a tenth of a page (docs/benchmarks.md). tests/accounts/test_role_pairs.py holds the
+    two to the same answers."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     sql = _role_pairs_sql()

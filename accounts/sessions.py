@@ -1,5 +1,5 @@
 """Sessions in the database, as Django's `db` engine, with the statement every signed-in
-request runs compiled once (config.compiled: ~0.3 ms of CPU less per page, bench/load)."""
+request runs compiled once (core.compiled, docs/benchmarks.md)."""
 
 from datetime import UTC, datetime
 
@@ -7,7 +7,7 @@ from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from config.compiled import Compiled
+from core.compiled import Compiled
 
 CURRENT = Compiled(
     lambda key, now: Session.objects.filter(session_key=key, expire_date__gt=now),

@@ -11,7 +11,7 @@ from rest_framework import authentication, exceptions, permissions
 
 from accounts.permissions import DOSSIER_READERS, commune_ids_for
 from api.models import Scope, ServiceAccount, hash_token
-from config.compiled import Compiled
+from core.compiled import Compiled
 
 
 def _account(token_hash: str):

@@ -10,15 +10,14 @@ so that bench/cadastre_check.py can run the very same statements through bare ps
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-import psycopg
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from cadastre.effects import (
     ProcedureEffect,
@@ -38,7 +37,6 @@ SITE_OUTSIDE_TOLERANCE = 0.02
 MARGINAL_SHARE = 0.01
 MAX_REFERENCES = 50
 MAX_SUGGESTIONS = 5
-PREPARE_THRESHOLD = 2  # psycopg's default is 5; these statements repeat on every check
 
 PARCELS_SQL = """
 SELECT idu, contenance_m2, retired_at IS NOT NULL, ST_IsValid(geom), ST_Area(geom),
@@ -92,24 +90,6 @@ JOIN cadastre_parcel p ON p.idu >= scope.commune AND p.idu < scope.commune || '~
 WHERE p.retired_at IS NULL
   AND (substr(p.idu, 9, 2) = %(section)s OR substr(p.idu, 11, 4) = %(numero)s)
 """
-
-
-@contextmanager
-def _cursor() -> Iterator[psycopg.Cursor]:
-    """A psycopg cursor on Django's own connection (same transaction) that binds parameters on
-    the server and prepares its statements. Django's default cursor formats the IDU arrays into
-    the SQL text at every call, and Django turns psycopg's statement preparation off: planning
-    these PostGIS queries costs about as much as running them (bench/cadastre_check.py). The
-    connection's setting is restored afterwards; the prepared statements stay in its cache."""
-    connection.ensure_connection()
-    raw = connection.connection
-    saved = raw.prepare_threshold
-    raw.prepare_threshold = PREPARE_THRESHOLD
-    try:
-        with psycopg.Cursor(raw) as cursor:
-            yield cursor
-    finally:
-        raw.prepare_threshold = saved
 
 
 @dataclass
@@ -230,7 +210,7 @@ def _levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
-def suggestions(cursor: psycopg.Cursor, idu: Idu, communes: Sequence[str] = ()) -> list[str]:
+def suggestions(cursor: CursorWrapper, idu: Idu, communes: Sequence[str] = ()) -> list[str]:
     """Parcels of the same commune (or of the arrondissements `communes`) one or two
     keystrokes away (same section or same numéro)."""
     cursor.execute(
@@ -269,7 +249,9 @@ def check_parcels(
         candidates_of.append((result, candidates))
         wanted.update(dict.fromkeys(str(idu) for idu in candidates))
     check = ParcelCheck(commune=commune, parcels=results)
-    with _cursor() as cursor:
+    # Django's cursor: with the settings' server-side binding and prepare_threshold, these
+    # statements are prepared on the connection like the pages' queries (config/settings.py).
+    with connection.cursor() as cursor:
         rows: dict[str, tuple[Any, ...]] = {}
         if wanted:
             cursor.execute(PARCELS_SQL, {"idus": list(wanted), "tolerance": CONTIGUITY_TOLERANCE_M})
@@ -289,7 +271,7 @@ def check_parcels(
 
 
 def _resolve(
-    cursor: psycopg.Cursor,
+    cursor: CursorWrapper,
     result: ParcelResult,
     candidates: list[Idu],
     rows: dict[str, tuple[Any, ...]],
@@ -349,7 +331,7 @@ def _mark_duplicates(results: list[ParcelResult]) -> None:
             first[result.idu] = result.reference
 
 
-def _site(cursor: psycopg.Cursor, check: ParcelCheck, idus: list[str]) -> None:
+def _site(cursor: CursorWrapper, check: ParcelCheck, idus: list[str]) -> None:
     cursor.execute(SITE_SQL, {"idus": idus})
     # An aggregate: always one row.
     area, x, y, lon, lat, zones, servitudes = cast(tuple[Any, ...], cursor.fetchone())
@@ -409,7 +391,7 @@ def drawn_polygon(geojson: dict[str, Any] | str) -> GEOSGeometry:
     return geom
 
 
-def _drawn_site(cursor: psycopg.Cursor, idus: list[str], drawn: GEOSGeometry) -> SiteBoundaryCheck:
+def _drawn_site(cursor: CursorWrapper, idus: list[str], drawn: GEOSGeometry) -> SiteBoundaryCheck:
     cursor.execute(
         DRAWN_SITE_SQL,
         {"idus": idus, "ewkb": bytes(drawn.ewkb), "tolerance": CONTIGUITY_TOLERANCE_M},

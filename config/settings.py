@@ -90,7 +90,6 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "config.context_processors.agent_menu",
             ],
-            "builtins": ["config.template_urls"],  # {% url %} remembered per process
         },
     },
 ]
@@ -103,9 +102,9 @@ DATABASES = {
     )
 }
 # Parameters bound on the server, and a statement run 5 times on a connection prepared there:
-# PostgreSQL then skips parsing and planning the pages' queries (gain: docs/benchmarks.md).
-# Behind pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+
-# with max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns them off.
+# PostgreSQL then skips parsing and planning the pages' queries (docs/benchmarks.md). Behind
+# pgbouncer in transaction mode, prepared statements need pgbouncer 1.21+ with
+# max_prepared_statements set; DATABASE_PREPARE_THRESHOLD=0 turns them off.
 DATABASE_OPTIONS = {
     "server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True),
     "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5) or None,

@@ -10,11 +10,11 @@ from django.http import Http404
 
 from accounts.models import Commune
 from accounts.permissions import DOSSIER_READERS, can_view_dossier, commune_ids_for
-from config.compiled import KEY_MARKER, Compiled
+from core.compiled import KEY_MARKER, Compiled
 from permits.models import Dossier
 
-# The dossier pages' reads by primary key, compiled once (config.compiled): building the
-# ORM's statement for a 65-column row cost more than PostgreSQL's reading it (docs/benchmarks.md).
+# The dossier pages' reads by primary key, compiled once (core.compiled): building the
+# ORM's statement for a 65-column row cost more than PostgreSQL's reading it.
 # One row by key: no ORDER BY (the models' default orderings).
 _DOSSIER = Compiled(lambda pk: Dossier.objects.filter(pk=pk).order_by(), pk=KEY_MARKER)
 _COMMUNE = Compiled(lambda pk: Commune.objects.filter(pk=pk).order_by(), pk=KEY_MARKER)
@@ -25,7 +25,7 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     # accounts.permissions: roles per commune, service roles through the communes served,
     # delegations only between their dates (the same rule as accounts.can_view_dossier).
-    # The ids as a list, not a subquery: the subquery's plan cost more than the page's read.
+    # The ids as a list, not a subquery: PostgreSQL plans an index scan on them.
     agent_of = commune_ids_for(user, DOSSIER_READERS)
     return Dossier.objects.filter(Q(depositor=user) | Q(commune_id__in=agent_of)).exclude(
         Q(state="draft") & ~Q(depositor=user)
@@ -44,8 +44,8 @@ def visible_dossier(user, pk: int, *, with_commune: bool = False) -> Dossier:
     """One dossier by id if the person may see it, else 404 (whether it exists or not).
 
     The same rule as `visible_dossiers`, checked on the row it fetched by primary key
-    (accounts.permissions.can_view_dossier): building and compiling that OR query was a large
-    share of the dossier page's time (docs/benchmarks.md).
+    (accounts.permissions.can_view_dossier): building and compiling that OR query cost more
+    than the rest of the lookup.
     """
     dossier = dossier_by_id(pk, with_commune=with_commune)
     if dossier is None or not can_view_dossier(user, dossier):

@@ -1,17 +1,17 @@
 """Exact counts of dossiers by commune and state without scanning the dossiers: the sums of
-the rows the database's trigger appends (permits.models.counts), read from one index.
+the rows the database's trigger appends (permits.models.counts), read from one index, instead
+of a count(*) over every matching dossier (docs/benchmarks.md).
 
-count(*) over 40,000 matching dossiers took ~5 ms of PostgreSQL per API list page at
-100,000 dossiers (bench/load); these sums read a few rows per (commune, state) once compacted.
-A bulk import of dossiers appends one row per dossier: after it, `compact()` then
-`VACUUM FULL permits_statecount`, or the sums scan the emptied pages until then.
+Operations (docs/deploy.md): after a bulk import, `compact()` then `VACUUM FULL
+permits_statecount`; after a load that bypassed the trigger, `recount()`; `drift()` checks.
 """
 
 from django.db import connections, router, transaction
 
-from permits.models import StateCount
+from permits.models import Dossier, StateCount
 
 _TABLE = StateCount._meta.db_table
+_DOSSIERS = Dossier._meta.db_table
 
 
 def counts_by_state(commune_ids) -> dict[str, int]:
@@ -52,3 +52,32 @@ def compact() -> int:
             " GROUP BY commune_id, state HAVING sum(delta) <> 0"
         )
         return cursor.rowcount
+
+
+def recount() -> int:
+    """Rebuild the counts from the dossiers, for a load that bypassed the trigger; returns the
+    rows written. The dossiers are locked against writes (SHARE) until it commits, so no
+    transition falls between the count and the new rows."""
+    using = router.db_for_write(StateCount)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {_DOSSIERS} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {_TABLE}")  # noqa: S608 (the model's table)
+        cursor.execute(
+            f"INSERT INTO {_TABLE} (commune_id, state, delta)"  # noqa: S608
+            f" SELECT commune_id, state, count(*) FROM {_DOSSIERS} GROUP BY commune_id, state"
+        )
+        return cursor.rowcount
+
+
+def drift() -> list[tuple[int, str, int, int]]:
+    """(commune id, state, counted, actual) wherever the sums differ from count(*); empty
+    when the counts are exact. Read-only; scans the dossiers once."""
+    with connections[router.db_for_read(StateCount)].cursor() as cursor:
+        cursor.execute(
+            "SELECT commune_id, state, coalesce(c.n, 0), coalesce(d.n, 0) FROM"  # noqa: S608
+            f" (SELECT commune_id, state, sum(delta) n FROM {_TABLE} GROUP BY 1, 2) c"
+            f" FULL JOIN (SELECT commune_id, state, count(*) n FROM {_DOSSIERS} GROUP BY 1, 2) d"
+            " USING (commune_id, state) WHERE coalesce(c.n, 0) <> coalesce(d.n, 0)"
+            " ORDER BY 1, 2"
+        )
+        return cursor.fetchall()

@@ -36,7 +36,7 @@ DEFERRED = "# deferred:"
 # while privacy's export, retention and reuse read permits' models.
 ALLOWED_UPWARD: tuple[tuple[str, str], ...] = (("permits.views.", "privacy."),)
 # Left out of the graph: being removed by issue 21's "plain" slice (drop it once gone).
-IGNORED = frozenset({"config.compiled"})
+IGNORED: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

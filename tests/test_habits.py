@@ -22,18 +22,7 @@ TIMING = re.compile(
     r"|\d\s*[x×]\s*(?:faster|slower)|\bbench runs?\b|\(bench/[\w.]+\)|\bbench/\w+(?:\.py)?:\s*[~\d]"
 )
 
-# Files other engineers of issue 21 are rewriting now (plain Django reads, the transitions): their
-# timings go with those rewrites. Remove each entry when its rewrite is merged; the goal is none.
-BEING_REWRITTEN = {
-    "accounts/permissions.py",  # role_pairs
-    "accounts/sessions.py",  # config.compiled
-    "bench/load.py",
-    "cadastre/check.py",  # the prepare_threshold block
-    "config/compiled.py",
-    "config/template_urls.py",
-    "permits/state_counts.py",
-    "permits/views/worklist.py",
-}
+BEING_REWRITTEN: set[str] = set()  # none left: every file is held to the rule
 
 
 def python_files():

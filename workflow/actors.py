@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from accounts.models import Membership
 
 APPLICANT = "applicant"  # the depositor of the dossier, not a membership
@@ -42,9 +40,10 @@ def roles_for(actor: Actor, dossier) -> set[str]:
     roles = set()
     if dossier.depositor_id == user.pk:
         roles.add(APPLICANT)
-    places = Q(commune_id=dossier.commune_id) | Q(service__communes=dossier.commune_id)
     # Only memberships in force today: a delegation counts between its dates (CGCT L2122-18).
-    held = set(Membership.objects.active().filter(places, user=user).values_list("role", flat=True))
+    held = {
+        role for role, _ in Membership.objects.role_pairs(user).filter(place=dossier.commune_id)
+    }
     if SERVICE_HEAD in held:
         held.add(OFFICER)  # the head of the service may do whatever its officers do
     return roles | held

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_view_dossier
-from config.compiled import KEY_MARKER, Compiled, child_rows
+from core.compiled import KEY_MARKER, Compiled
 from permits import follow_ups, progress
 from permits.access import visible_dossier
 from permits.clock_cache import dossier_deadlines
@@ -20,9 +20,10 @@ from permits.history import EVENT_LABELS
 from permits.models import Message
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument
 from privacy.access_log import record_access
+from workflow.models import Event
 from workflow.states import State
 
-# Only what the page shows, compiled once (config.compiled): compiling every column, or the
+# Only what the page shows, compiled once (core.compiled): compiling every column, or the
 # ORM's statement at each view, cost more than reading the rows.
 _SIGNED_DOCUMENTS = Compiled(
     lambda dossier, status: IssuedDocument.objects.filter(dossier_id=dossier, status=status).only(
@@ -31,6 +32,7 @@ _SIGNED_DOCUMENTS = Compiled(
     dossier=KEY_MARKER,
     status="compiled-marker",
 )
+_EVENTS = Compiled(lambda dossier: Event.objects.filter(dossier_id=dossier), dossier=KEY_MARKER)
 _MESSAGES = Compiled(
     lambda dossier: (
         Message.objects.filter(dossier_id=dossier)
@@ -67,7 +69,7 @@ def dossier_detail(request, pk: int):
             "label": EVENT_LABELS.get(event.kind, event.kind.replace("_", " ")),
             "to_state": State(event.to_state).label if event.to_state else "",
         }
-        for event in child_rows(dossier, "events")  # in sequence (Event.Meta.ordering)
+        for event in _EVENTS.raw(dossier=dossier.pk)  # in sequence (Event.Meta.ordering)
     ]
     deadlines = dossier_deadlines(dossier)
     context = {

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,6 @@ from accounts import referential
 from accounts.models import Commune
 from cadastre.check import check_parcels
 from cadastre.places import commune_center
-from config.compiled import prefetch_child_rows
 from permits.access import dossier_by_id
 from permits.filing import AlreadyFiled, FilingError, create_draft, file_dossier
 from permits.forms import (
@@ -148,7 +148,7 @@ def _site_place(commune: Commune) -> dict:
 @require_http_methods(["GET"])
 def draft_tasks(request, pk: int):
     draft = _own_draft(request, pk)
-    prefetch_child_rows(draft, *drafts.CHECKED)
+    prefetch_related_objects([draft], *drafts.CHECKED)
     tasks = drafts.tasks(draft)
     return render(
         request,
@@ -280,7 +280,7 @@ def step_review(request, pk: int):
         )
         return redirect("permits:dossier_detail", pk=draft.pk)
     # Read once for the checks and the page (drafts.CHECKED).
-    prefetch_child_rows(draft, *drafts.CHECKED)
+    prefetch_related_objects([draft], *drafts.CHECKED)
     form = FilingForm(request.POST or None)
     blocked = [t for t in drafts.tasks(draft) if not t.done]
     # The procedure against the facts (issue 16 §1): a declaration calling for a permit is

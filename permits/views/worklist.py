@@ -43,7 +43,7 @@ PROCEDURE_LABELS = dict(Dossier._meta.get_field("procedure").flatchoices)
 def _row(values: tuple, today) -> dict:
     pk, number, procedure, state, due, commune, first, last, channel = values
     days = (due - today).days if due else None
-    return {  # numbers as text: the template would localise each one (~2 ms a page)
+    return {  # numbers as text: the template would localise each one, at a cost
         "pk": str(pk),
         "number": parse(number).display if number else "",
         "procedure": PROCEDURE_LABELS.get(procedure, procedure),

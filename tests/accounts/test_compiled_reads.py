@@ -1,5 +1,5 @@
-"""The statements every request runs, compiled once (config.compiled): the session, the user,
-a system's token, a dossier and its rows give what the ORM gives, and refuse what it refuses."""
+"""The statements every request runs, compiled once (core.compiled): the session, the user,
+a system's token, a dossier give what the ORM gives, and refuse what it refuses."""
 
 from datetime import timedelta
 
@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.backends import PasswordBackend
 from accounts.sessions import SessionStore
-from config.compiled import Compiled, child_rows, prefetch_child_rows
+from core.compiled import Compiled
 from permits.access import dossier_by_id
-from tests.factories import ApplicantFactory, DossierFactory, UserFactory
+from tests.factories import DossierFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,31 +62,6 @@ def test_the_user_of_a_session_as_model_backend_gives_it():
     assert backend.get_user(user.pk) == user and backend.get_user(str(user.pk)) == user
     assert backend.get_user(inactive.pk) is None  # an inactive user is no user
     assert backend.get_user("not a number") is None and backend.get_user(10**9) is None
-
-
-def test_child_rows_are_the_related_managers_rows_in_its_order_each_knowing_its_parent():
-    dossier = ApplicantFactory(rank=2).dossier
-    ApplicantFactory(dossier=dossier, rank=1, birth_name="Dupont")
-    ApplicantFactory(rank=1)  # another dossier's
-    with CaptureQueriesContext(connection) as queries:
-        rows = child_rows(dossier, "applicants")
-        assert all(row.dossier is dossier for row in rows)
-    assert len(queries) == 1
-    assert rows == list(dossier.applicants.all()) and [a.rank for a in rows] == [1, 2]
-    assert child_rows(DossierFactory(), "applicants") == []
-
-
-def test_prefetched_child_rows_are_read_once_and_a_filter_on_them_still_queries():
-    dossier = ApplicantFactory(rank=1, birth_name="Martin").dossier
-    ApplicantFactory(dossier=dossier, rank=2, birth_name="Dupont")
-    prefetch_child_rows(dossier, "applicants", "parcels")
-    with CaptureQueriesContext(connection) as queries:
-        prefetch_child_rows(dossier, "applicants")  # already there: not read again
-        assert [a.birth_name for a in dossier.applicants.all()] == ["Martin", "Dupont"]
-        assert list(dossier.parcels.all()) == []
-        assert [a.rank for a in child_rows(dossier, "applicants")] == [1, 2]
-    assert len(queries) == 0
-    assert [a.rank for a in dossier.applicants.filter(birth_name="Dupont")] == [2]
 
 
 def test_a_dossier_by_an_id_that_no_row_can_have_is_none():

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Count
 
 from permits.models import Dossier, StateCount
-from permits.state_counts import compact, dossier_count
+from permits.state_counts import compact, dossier_count, drift, recount
 from tests.factories import CommuneFactory, DossierFactory, filed_dossier, make_team
 from workflow.states import State
 from workflow.transitions import fire
@@ -62,3 +62,20 @@ def test_emptying_the_dossiers_empties_the_counts():
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE permits_dossier CASCADE")
     assert not StateCount.objects.exists()
+
+
+def test_a_recount_rebuilds_the_counts_a_load_without_the_trigger_left_wrong():
+    team = make_team()
+    filed_dossier(team)
+    DossierFactory(commune=team.commune)  # a draft
+    assert drift() == []
+    commune = team.commune.pk
+    with connection.cursor() as cursor:  # as after a load that bypassed the trigger
+        cursor.execute("DELETE FROM permits_statecount WHERE state = 'draft'")
+        cursor.execute(
+            "INSERT INTO permits_statecount (commune_id, state, delta) VALUES (%s, 'refused', 3)",
+            [commune],
+        )
+    assert drift() == [(commune, State.DRAFT, 0, 1), (commune, State.REFUSED, 3, 0)]
+    assert recount() == len(actual()) == 2
+    assert counted() == actual() and drift() == [] and StateCount.objects.count() == 2

@@ -19,7 +19,6 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from config.compiled import child_rows
 from workflow import clock, procedures
 from workflow.clock.rules import (
     CERTIFICATES,
@@ -85,7 +84,7 @@ def _refuse_signature_after_the_delai(dossier: Instruction, on: date) -> None:
 def _binding_opinions(instruction) -> list:
     if not instruction.pk:
         return []
-    return [c for c in child_rows(instruction, "consultations") if c.binding]
+    return [c for c in instruction.consultations.all() if c.binding]
 
 
 def check_binding_opinions(instruction, outcome: str) -> None:
@@ -198,8 +197,8 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         signed = timezone.localdate(self.decision_signed_at) if self.decision_signed_at else None
         consultations = ()
         if self.pk:
-            # Prefetched ones if any, else a statement compiled once (read at every clock).
-            consultations = tuple(c.clock_view() for c in child_rows(self, "consultations"))
+            # The prefetched ones if a caller prefetched them (read at every clock).
+            consultations = tuple(c.clock_view() for c in self.consultations.all())
         facts = {
             "procedure": self.procedure,
             "filed": self.filed_on,
