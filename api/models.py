@@ -27,6 +27,8 @@ def hash_token(token: str) -> str:
 
 
 class ServiceAccount(models.Model):
+    """A system calling the API: its token's hash, its communes and its scopes."""
+
     name = models.CharField("système", max_length=200, unique=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_hint = models.CharField("début du jeton", max_length=16, editable=False)

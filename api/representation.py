@@ -56,7 +56,7 @@ class Rows:
         self.columns = tuple(dict.fromkeys(columns))
 
     def one(self, row: dict) -> dict:
-        computed = self._computed(row) if self.computed else None
+        computed = self._computed(row) if self.computed else {}
         out = {}
         for key, column, convert, plain in self.items:
             if column is None:

@@ -112,7 +112,10 @@ def visible_dossiers(request):
     )
 
 
-class ScopedView:
+class ScopedView(APIView):
+    """What every view of the API shares: token or session, the scope checked before anything
+    is read, and a 400 for an unknown query parameter."""
+
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [HasScope]
     required_scope = Scope.DOSSIERS
@@ -199,7 +202,9 @@ class DossierDetail(ScopedView, generics.RetrieveAPIView):
 class DossierChild(ScopedView):
     """A list belonging to one visible dossier."""
 
-    logged_action = None  # a read of personal data goes to the access log (privacy.access_log)
+    logged_action: AccessLog.Action | None = (
+        None  # a read of personal data goes to the access log (privacy.access_log)
+    )
 
     def dossier(self):
         dossier = get_object_or_404(visible_dossiers(self.request), pk=self.kwargs["pk"])

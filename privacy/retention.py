@@ -73,12 +73,13 @@ def delete_draft(dossier: Dossier) -> bool:
         logger.warning("draft kept: protected rows", extra={"dossier": dossier.pk})
         return False
     for file in files:  # after the commit: a rollback must not lose a file
-        file.storage.delete(file.name)
+        if file.name:
+            file.storage.delete(file.name)
     return True
 
 
 def _remind(dossier: Dossier, count: int, deletion_on: datetime.date) -> None:
-    email = dossier.depositor.email if dossier.depositor_id else ""
+    email = dossier.depositor.email if dossier.depositor else ""
     if not email:
         return
     link = reverse("permits:draft", kwargs={"pk": dossier.pk})

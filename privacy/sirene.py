@@ -82,7 +82,7 @@ class RechercheEntreprises:
         try:
             response = requests.get(
                 f"{self.base_url}/search",
-                params={"q": siret, "page": 1, "per_page": 1},
+                params={"q": siret, "page": "1", "per_page": "1"},
                 timeout=self.timeout_s,
                 headers={"Accept": "application/json"},
             )
