@@ -23,6 +23,7 @@ class Scope(models.TextChoices):
 
 
 def hash_token(token: str) -> str:
+    """What is stored and looked up for a token: its SHA-256, enough for 256 random bits."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -54,6 +55,7 @@ class ServiceAccount(models.Model):
 
     @classmethod
     def create(cls, name: str, communes, scopes) -> tuple["ServiceAccount", str]:
+        """A saved account with its communes and a fresh token, returned in clear this once only."""
         account = cls(name=name, scopes=list(scopes))
         token = account.issue_token()
         account.save()

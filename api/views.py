@@ -207,6 +207,8 @@ class DossierChild(ScopedView):
     )
 
     def dossier(self):
+        """The visible dossier of the URL (404 otherwise), its read written to the access log when
+        it reveals personal data."""
         dossier = get_object_or_404(visible_dossiers(self.request), pk=self.kwargs["pk"])
         if self.logged_action:
             record_api_access(self.request, dossier.pk, self.logged_action)
@@ -300,6 +302,7 @@ class EventFeed(ScopedView, APIView):
 
 
 def not_found(request, *args, **kwargs):
+    """A JSON 404 for unknown API paths: a connector reads JSON, never the site's HTML page."""
     return JsonResponse({"detail": "Not found."}, status=404)
 
 

@@ -184,6 +184,8 @@ def _allowed(request) -> bool:
 @never_cache
 @require_safe
 def metrics(request):
+    """The Prometheus exposition of every worker's counters and the database gauges, for the
+    supervision only."""
     if not _allowed(request):
         return HttpResponseForbidden("Accès réservé à la supervision.", content_type="text/plain")
     if MULTIPROC_DIR:

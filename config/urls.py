@@ -1,3 +1,5 @@
+"""The root URLs: each room's urls.py under its French prefix, plus health, metrics and admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 

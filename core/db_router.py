@@ -49,6 +49,7 @@ _replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)
 
 
 def replica_configured() -> bool:
+    """Whether a read replica is declared: without one every read goes to the primary."""
     return REPLICA in connections.settings
 
 

@@ -87,6 +87,8 @@ def receipt_moment(received_on: date, now: datetime) -> datetime:
 
 
 def new_claim_code() -> str:
+    """The code printed on a counter récépissé with which the applicant claims the dossier online;
+    random, shown once."""
     raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(CLAIM_LENGTH))
     return "-".join(raw[i : i + 4] for i in range(0, CLAIM_LENGTH, 4))
 

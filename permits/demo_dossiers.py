@@ -24,6 +24,8 @@ SITES = [
 
 @transaction.atomic
 def create_demo_dossiers(commune, applicant: User, officer: User) -> list[Dossier]:
+    """The demo's dossiers at every stage, created once per commune so that `make demo` shows a
+    lived-in worklist."""
     if Dossier.objects.filter(commune=commune).exists():
         return []
     created = []

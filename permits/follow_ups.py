@@ -42,6 +42,7 @@ FLOOR_AREA_SKIP = {"id", "dossier"}
 
 
 def declaration(dossier: Dossier) -> dict:
+    """What the holder declared on a follow-up (DOC, DAACT dates…), empty before."""
     return dossier.declared or {}
 
 
@@ -69,6 +70,8 @@ def can_declare_daact(parent: Dossier) -> bool:
 
 
 def can_ask_prorogation(parent: Dossier) -> bool:
+    """R424-21: a prorogation is asked on a permit or declaration in force, not on one of its
+    children."""
     return _autorisation(parent) and parent.state in (
         State.EXECUTORY, State.DEFINITIVE, State.TACIT_GRANTED)  # fmt: skip
 
@@ -106,6 +109,7 @@ def check_opening_date(parent: Dossier, opened_on: date) -> None:
 
 
 def check_completion_date(parent: Dossier, completed_on: date) -> None:
+    """A DAACT's completion date: not in the future, not before the works could start (R462-1)."""
     if completed_on > timezone.localdate():
         raise FilingError("La date d'achèvement ne peut être dans le futur.")
     start = parent.doc_received_on or parent.executory_on or parent.tacit_on

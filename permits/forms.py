@@ -262,6 +262,8 @@ class FilingForm(forms.Form):
 
     @property
     def consent(self) -> bool:
+        """Whether the applicant accepts electronic notification: an explicit choice either way,
+        since it decides how replies reach them."""
         return self.cleaned_data["electronic_notification_consent"] == "on"
 
 

@@ -30,10 +30,12 @@ class Routing:
 
     @property
     def commune(self) -> Commune | None:
+        """The one commune of the answer, None when there is none or several."""
         return self.communes[0] if len(self.communes) == 1 else None
 
     @property
     def straddles(self) -> bool:
+        """The site spans several communes: the applicant is asked which one to file in."""
         return len(self.communes) > 1
 
 

@@ -111,6 +111,8 @@ def collect(user) -> tuple[dict[str, Any], list[tuple[str, Opener]]]:
 
 
 def export_zip(user) -> bytes:
+    """The person's data as one zip (GDPR art. 20): mes-donnees.json and their files; a lost file is
+    said in the zip."""
     data, files = collect(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -22,6 +22,7 @@ def cadastre_source(insee_code: str) -> str:
 
 
 def site_facts(dossier, check: dict | None) -> dict:
+    """The site's known facts for the template, from the dossier and its parcel check."""
     check = check or {}
     return {
         "commune": dossier.commune,

@@ -52,6 +52,7 @@ DIVERGENCE_HELP = {
 
 
 def company_record(siret: str) -> CompanyRecord | None:
+    """The cached register entry of a SIRET, None for a malformed one."""
     siret = "".join((siret or "").split())
     if len(siret) != 14 or not siret.isdigit():
         return None
@@ -118,6 +119,8 @@ class SourcedApplicantForm(ApplicantForm):
             del self.fields["divergence_reason"]
 
     def diverging(self) -> list[str]:
+        """The fields typed differently from their certified source (FranceConnect, SIRENE): the
+        reason is asked for those."""
         data = self.cleaned_data
         return [
             name

@@ -1,3 +1,6 @@
+"""The /verifier forms: an uploaded PDF (its magic bytes and size checked before pyHanko reads it)
+and the QR code's link."""
+
 from django import forms
 
 # What every PDF starts with (ISO 32000-1 §7.5.2); verification.check_pdf asks it too. Here, not

@@ -126,11 +126,14 @@ class Answers:
 
     @property
     def in_urban_zone(self) -> bool:
+        """The data's answer when the cadastre knows, else the applicant's: ask only what the data
+        cannot know."""
         known = self.site.urban_zone if self.site else None
         return self.urban_zone if known is None else known
 
     @property
     def in_protected_area(self) -> bool:
+        """The data's answer when the site was checked, else the applicant's."""
         return self.site.protected_area if self.site else self.protected_area
 
     @property
@@ -148,6 +151,8 @@ class Advice:
 
     @property
     def is_permit(self) -> bool:
+        """A permit rather than a declaration: a DP draft with this advice is stopped
+        (permits.journey.procedure_fit)."""
         return self.procedure in PERMITS
 
 
@@ -159,6 +164,8 @@ def questions_to_ask(site: Site | None) -> tuple[str, ...]:
 
 
 def advise(a: Answers) -> Advice:
+    """The procedure the answers call for, with its reasons and articles (R421-2 to R421-17,
+    R431-2), shown to the applicant before a draft starts."""
     if a.works == "information":
         return Advice("CUA", ("Pour connaître les règles applicables au terrain (L410-1 a).",))
     if a.works == "feasibility":

@@ -40,6 +40,7 @@ class Mismatch:
 
     @property
     def label(self) -> str:
+        """The label of the permit the facts call for."""
         return procedures.get(self.procedure).label
 
     @property
@@ -99,6 +100,8 @@ def _single_house(dossier: Dossier, rows) -> bool:
 
 
 def advice_for(dossier: Dossier) -> Advice | None:
+    """The advisor's answer for a draft from its stored answers and checked site, None before any
+    answer."""
     answers = answers_of(dossier, site_of(dossier))
     return advise(answers) if answers else None
 

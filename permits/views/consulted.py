@@ -77,6 +77,8 @@ def _silence(consultation: Consultation):
 @consultee_required
 @require_safe
 def consultation_detail(request, pk: int):
+    """A consulted service's view of a dossier: only the consultations addressed to it, with the
+    pieces to judge on."""
     consultation = get_object_or_404(
         addressed_to(request.user).select_related("dossier", "dossier__commune"), pk=pk
     )
@@ -120,6 +122,8 @@ def _attached(request) -> list[AttachedFile]:
 @consultee_required
 @require_POST
 def answer(request, pk: int):
+    """Records a consulted service's opinion (with prescriptions and documents); a refusal keeps
+    nothing."""
     consultation = get_object_or_404(addressed_to(request.user), pk=pk)
     try:
         answer_consultation(
@@ -161,6 +165,7 @@ def consultation_piece(request, pk: int, piece_id: int):
 @consultee_required
 @require_safe
 def opinion_document(request, pk: int, document_id: int):
+    """A document attached to an opinion, for the service that gave it."""
     consultation = get_object_or_404(addressed_to(request.user), pk=pk)
     document = get_object_or_404(consultation.documents, pk=document_id)
     return _file(document, f"avis-{consultation.pk}-{document.pk}.{document.extension}", True)

@@ -57,6 +57,8 @@ def _counter_dossier(request, pk: int, *, draft: bool = True) -> Dossier:
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET", "POST"])
 def counter_home(request):
+    """The counter: opens the registration of a paper, post or e-mail filing for one of the agent's
+    communes."""
     communes = communes_for(request.user, COUNTER_ROLES)
     form = OpenRegistrationForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():
@@ -84,6 +86,7 @@ def counter_home(request):
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET"])
 def counter_draft(request, pk: int):
+    """A counter registration's task list, as the applicant's journey shows it."""
     dossier = _counter_dossier(request, pk)
     return render(
         request,
@@ -108,6 +111,7 @@ def _saved(request, dossier, text):
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET", "POST"])
 def counter_applicant(request, pk: int):
+    """The applicant as written on the paper form."""
     dossier = _counter_dossier(request, pk)
     applicant = dossier.applicants.order_by("rank").first() or Applicant(dossier=dossier, rank=1)
     form = CounterApplicantForm(request.POST or None, instance=applicant)
@@ -145,6 +149,7 @@ def counter_site(request, pk: int):
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET", "POST"])
 def counter_project(request, pk: int):
+    """The project as written on the paper form."""
     dossier = _counter_dossier(request, pk)
     form = ProjectForm(request.POST or None, instance=dossier)
     if request.method == "POST" and form.is_valid():
@@ -191,6 +196,8 @@ def counter_split(request, pk: int):
 @role_required(*COUNTER_ROLES)
 @require_POST
 def counter_register(request, pk: int):
+    """Registers the filing at its reception date (R423-3): numbered, receipted; the claim code
+    shown once."""
     dossier = _counter_dossier(request, pk)
     try:
         filed, code = counter.register(dossier.pk, request.user)
@@ -205,6 +212,7 @@ def counter_register(request, pk: int):
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET"])
 def counter_registered(request, pk: int):
+    """The registered filing: the récépissé to print and the code the applicant claims it with."""
     dossier = _counter_dossier(request, pk, draft=False)
     receipt = IssuedDocument.objects.filter(dossier=dossier, kind=DocumentKind.RECEPISSE).first()
     return render(

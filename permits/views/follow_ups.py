@@ -93,6 +93,8 @@ KINDS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up(request, pk: int, kind: str):
+    """The holder's follow-up of an autorisation (DOC, DAACT, prorogation, transfert, modificatif),
+    offered only when its state allows it."""
     if kind not in KINDS:
         raise Http404("unknown follow-up")
     parent = get_object_or_404(

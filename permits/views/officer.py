@@ -56,6 +56,8 @@ PLATAU_LABELS = {
 @role_required(*INSTRUCTORS)
 @require_safe
 def instruction_page(request, pk: int):
+    """The officer's page of a dossier: deadlines, history and every act the registry allows in its
+    state."""
     dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
     impact = (dossier.parcel_check or {}).get("procedure", {})
     proposed_flags = set(impact.get("flags", []))
@@ -142,6 +144,8 @@ def _on(request) -> date:
 @role_required(*INSTRUCTORS)
 @require_http_methods(["POST"])
 def act(request, pk: int, name: str):
+    """One officer act: fires its transition (its letter and mail come with it); a refusal brings
+    the typed form back with its reason."""
     dossier = get_object_or_404(instructed(request.user), pk=pk)
     try:
         if name == "consult":

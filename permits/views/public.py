@@ -58,6 +58,8 @@ EXPORTS = {"json", "csv-depots", "csv-decisions"}  # up to 2,000 rows each: rate
 @require_safe
 @rate_limited("registers_export", when=lambda request: request.GET.get("format") in EXPORTS)
 def registers(request):
+    """The public registers of filings (R423-6) and decisions (R424-15), also as CSV and JSON for
+    reuse."""
     filings, decisions = _registers()
     kind = request.GET.get("format")
     rows = {"depots": [_filing_row(d) for d in filings[:1000]],

@@ -46,6 +46,7 @@ LRAR_DAYS, ELECTRONIC_DAYS = 5, 1
 
 
 def awaiting(user):
+    """Decisions awaiting the signature of the user's communes, including those being signed."""
     return Dossier.objects.filter(
         commune__in=communes_for(user, [Role.SIGNATORY]), state=State.AWAITING_SIGNATURE
     ).select_related("commune")
@@ -148,6 +149,8 @@ def notification_risk(dossier: Dossier, today) -> str:
 @role_required(Role.SIGNATORY)
 @require_safe
 def parapheur(request):
+    """The signatory's parapheur: decisions to sign in the order of their délais, and the retraits
+    to pronounce."""
     today = timezone.localdate()
     rows = []
     for dossier in to_sign(request.user).order_by("action_due_on"):
@@ -200,6 +203,8 @@ PREVIEW_POLICY = (
 @role_required(Role.SIGNATORY)
 @require_POST
 def sign(request, pk: int):
+    """Signs one decision after a fresh re-authentication; a second click finds the same pending
+    document."""
     # `awaiting`, not `to_sign`: a second click on a decision already being signed finds it and
     # gets the same pending document back (issue_decision is idempotent), not a 404.
     dossier = get_object_or_404(awaiting(request.user), pk=pk)
@@ -277,6 +282,7 @@ def start_retrait(request, pk: int):
 @role_required(Role.SIGNATORY)
 @require_POST
 def send_back(request, pk: int):
+    """Sends a decision back to the officer with the signatory's comment."""
     dossier = get_object_or_404(awaiting(request.user), pk=pk)
     try:
         fire(
