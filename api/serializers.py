@@ -60,6 +60,8 @@ class DeadlineSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
     def get_consequence(self, deadline) -> str:
+        """The consequence's machine value (an enum's `value`), stable for connectors whatever its
+        label."""
         value = deadline.consequence
         return getattr(value, "value", value)
 

@@ -79,6 +79,8 @@ class RowsPaginator(Paginator):
 
     @cached_property
     def count(self):
+        """The view's exact total when it has one, else count(*) without the joins of related
+        columns."""
         return self.known_count if self.known_count is not None else Paginator.count.func(self)
 
     def _get_page(self, object_list, number, paginator):
@@ -122,8 +124,9 @@ class ScopedView(APIView):
     query_parameters: frozenset[str] = frozenset()  # those the schema documents
 
     def initial(self, request, *args, **kwargs):
+        """Refuses an unknown query parameter (400) after authentication: a misspelt filter must not
+        list everything."""
         super().initial(request, *args, **kwargs)  # authentication, scope, rate limit first
-        # An unknown parameter is a 400: a misspelt filter must not return everything.
         allowed = set(self.query_parameters)
         if getattr(self, "pagination_class", None):
             allowed |= {"page", "page_size"}
@@ -160,6 +163,7 @@ class DossierList(ScopedView, RowsListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        """The caller's dossiers under the documented filters, newest first."""
         params = self.request.query_params
         filters = Q()
         for name, lookup in self.FILTERS.items():
@@ -191,6 +195,7 @@ class DossierDetail(ScopedView, generics.RetrieveAPIView):
         return visible_dossiers(self.request)
 
     def retrieve(self, request, *args, **kwargs):
+        """One dossier as a row through the serializer; its read written to the access log."""
         rows = rows_for(DossierSerializer)  # a row, not a model instance (api.representation)
         row = self.get_queryset().filter(pk=kwargs["pk"]).values(*rows.columns).first()
         if row is None:
@@ -245,6 +250,7 @@ class DossierDocuments(DossierChild, generics.ListAPIView):
 class DossierDeadlines(DossierChild, APIView):
     @extend_schema(responses=DeadlineSerializer(many=True))
     def get(self, request, pk):
+        """Every legal deadline of the dossier with its article, as the site shows them."""
         return Response(DeadlineSerializer(dossier_deadlines(self.dossier()), many=True).data)
 
 
@@ -256,6 +262,7 @@ class DossierPlatau(DossierChild, APIView):
         description="The dossier with PLAT'AU's field names and codes (reference §4.3).",
     )
     def get(self, request, pk):
+        """The dossier in PLAT'AU's terms; a read of personal data, logged."""
         dossier = self.dossier()
         return Response(PlatauDossierSerializer(platau.export(dossier)).data)
 
@@ -275,6 +282,8 @@ class EventFeed(ScopedView, APIView):
         responses=EventFeedSerializer,
     )
     def get(self, request):
+        """A page of events after the cursor; the most recent held back so that a cursor never skips
+        one."""
         after = _int_param(request, "after", 0, 0, 2**63 - 1)
         limit = _int_param(request, "limit", 100, 1, FEED_MAX)
         settle = getattr(settings, "API_FEED_SETTLE_SECONDS", FEED_SETTLE_SECONDS)
@@ -339,6 +348,7 @@ class ParcelCheck(ScopedView, APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
+        """Checks parcel references of one of the caller's communes against the cadastre."""
         query = ParcelCheckQuerySerializer(
             data={
                 "commune": request.query_params.get("commune"),

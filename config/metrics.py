@@ -80,6 +80,8 @@ class DatabaseCollector:
     """The figures an operator alerts on, read from the database at each scrape."""
 
     def collect(self):
+        """Gauges read from the database at each scrape (jobs by state, signing failures…): shared
+        by all workers, so counted once."""
         jobs = GaugeMetricFamily(
             "permis_jobs",
             "Jobs by task and state: queued, running, stalled (worker silent), failed.",

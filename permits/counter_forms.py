@@ -40,6 +40,8 @@ class OpenRegistrationForm(forms.Form):
         self.fields["commune"].queryset = communes
 
     def clean(self):
+        """The reception date the counter may register (R423-3): never in the future, a reason when
+        late."""
         data = super().clean()
         if data.get("received_on"):
             try:

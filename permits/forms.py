@@ -135,6 +135,7 @@ class ApplicantForm(forms.ModelForm):
             self.fields[name].required = True
 
     def clean(self):
+        """A company applicant needs its name and SIRET, as the cerfa asks."""
         data = super().clean()
         if data.get("kind") == "company":
             for name in ("company_name", "siret"):
@@ -212,6 +213,7 @@ class ProjectForm(forms.ModelForm):
             )
 
     def clean(self):
+        """Dwellings that add up, and an architect for a permit unless exempt (R431-2)."""
         data = super().clean()
         parts = sum(data.get(f) or 0 for f in ("dwellings_individual", "dwellings_collective"))
         if parts and parts != (data.get("dwellings_created") or 0):
@@ -228,6 +230,7 @@ class ProjectForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
+        """Keeps the piece questions' answers with the project: they decide the required pieces."""
         self.instance.piece_answers = {
             k: bool(self.cleaned_data.get(f"q_{k}")) for k in self.questions
         } | self.known_answers
@@ -286,6 +289,7 @@ class FloorAreaForm(forms.ModelForm):
         ]
 
     def clean(self):
+        """A surface removed cannot exceed the existing one (the cerfa's floor area table)."""
         data = super().clean()
         removed = (data.get("removed_m2") or 0) + (data.get("removed_by_change_m2") or 0)
         if removed > (data.get("existing_m2") or 0):

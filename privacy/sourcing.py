@@ -129,6 +129,7 @@ class SourcedApplicantForm(ApplicantForm):
         ]
 
     def clean(self):
+        """A value changed from its official source needs a reason, kept with the applicant."""
         data = super().clean()
         if self.diverging() and not (data.get("divergence_reason") or "").strip():
             self.add_error(
@@ -138,6 +139,7 @@ class SourcedApplicantForm(ApplicantForm):
         return data
 
     def save(self, commit=True):
+        """Records each field's source, when the register was read, and why a value diverges."""
         applicant = super().save(commit=False)
         applicant.sourced_fields = {name: source for name, (source, _) in self.sources.items()}
         applicant.sourced_at = self.record.fetched_at if self.record is not None else None

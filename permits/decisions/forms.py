@@ -17,6 +17,7 @@ class VerifyForm(forms.Form):
     )
 
     def clean_document(self):
+        """Refuses a file too large or not a PDF before pyHanko parses it."""
         upload = self.cleaned_data["document"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("Le fichier dépasse 10 Mo : ce n'est pas un acte délivré.")

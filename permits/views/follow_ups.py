@@ -45,6 +45,7 @@ class DaactForm(forms.Form):
     )
 
     def clean(self):
+        """A partial DAACT says which part of the works is finished (R462-1)."""
         data = super().clean()
         if data.get("scope") == "partial" and not (data.get("part") or "").strip():
             self.add_error("part", "Décrivez la partie des travaux achevée.")

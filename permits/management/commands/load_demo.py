@@ -27,6 +27,8 @@ class Command(BaseCommand):
     help = "Charge les données de démonstration (commune, service instructeur, comptes)."
 
     def handle(self, *args, **options):
+        """Loads the demo commune, accounts and dossiers in one transaction; refused in production
+        (public passwords)."""
         if settings.PRODUCTION:
             raise CommandError(
                 "load_demo refuses to run with PERMIS_ENV=production (its passwords are public)"
