@@ -67,9 +67,11 @@ def open_registration(
     check_received_on(received_on, late_reason, timezone.localdate())
     draft = create_draft(procedure=procedure, commune=commune, channel=channel)
     CounterFiling.objects.create(
-        dossier=draft, received_on=received_on, late_reason=late_reason.strip(),
+        dossier=draft,
+        received_on=received_on,
+        late_reason=late_reason.strip(),
         registered_by=agent,
-    )  # fmt: skip
+    )
     if late_reason.strip():
         logger.warning(
             "late counter registration",

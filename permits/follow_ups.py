@@ -29,14 +29,35 @@ from workflow.states import State
 logger = logging.getLogger(__name__)
 
 GRANTED = (Outcome.GRANT, Outcome.TACIT_GRANT)
-SITE_FIELDS = ("site_address", "site_postcode", "site_locality", "site_area_m2", "parcel_check",
-               "in_lotissement", "in_zac", "in_afu", "under_pup", "existing_cu_number")  # fmt: skip
+SITE_FIELDS = (
+    "site_address",
+    "site_postcode",
+    "site_locality",
+    "site_area_m2",
+    "parcel_check",
+    "in_lotissement",
+    "in_zac",
+    "in_afu",
+    "under_pup",
+    "existing_cu_number",
+)
 # The project as authorised: the modificatif starts from it and changes what differs.
-PROJECT_FIELDS = ("works_nature", "floor_area_existing_m2", "floor_area_created_m2",
-                  "floor_area_removed_m2", "footprint_created_m2", "dwellings_created",
-                  "dwellings_individual", "dwellings_collective", "dwellings_social",
-                  "parking_spaces_created", "height_cm", "architect_name",
-                  "architect_registration", "architect_exempt")  # fmt: skip
+PROJECT_FIELDS = (
+    "works_nature",
+    "floor_area_existing_m2",
+    "floor_area_created_m2",
+    "floor_area_removed_m2",
+    "footprint_created_m2",
+    "dwellings_created",
+    "dwellings_individual",
+    "dwellings_collective",
+    "dwellings_social",
+    "parking_spaces_created",
+    "height_cm",
+    "architect_name",
+    "architect_registration",
+    "architect_exempt",
+)
 APPLICANT_SKIP = {"id", "dossier"}
 FLOOR_AREA_SKIP = {"id", "dossier"}
 
@@ -73,7 +94,10 @@ def can_ask_prorogation(parent: Dossier) -> bool:
     """R424-21: a prorogation is asked on a permit or declaration in force, not on one of its
     children."""
     return _autorisation(parent) and parent.state in (
-        State.EXECUTORY, State.DEFINITIVE, State.TACIT_GRANTED)  # fmt: skip
+        State.EXECUTORY,
+        State.DEFINITIVE,
+        State.TACIT_GRANTED,
+    )
 
 
 def can_modify_or_transfer(parent: Dossier) -> bool:

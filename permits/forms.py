@@ -115,14 +115,21 @@ class ApplicantForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "civility": forms.RadioSelect,
-            **{name: forms.TextInput(attrs={"autocomplete": token}) for name, token in (
-                ("birth_name", "family-name"), ("given_names", "given-name"),
-                ("company_name", "organization"), ("address", "street-address"),
-                ("postcode", "postal-code"), ("locality", "address-level2"),
-                ("country", "country-name"))},
+            **{
+                name: forms.TextInput(attrs={"autocomplete": token})
+                for name, token in (
+                    ("birth_name", "family-name"),
+                    ("given_names", "given-name"),
+                    ("company_name", "organization"),
+                    ("address", "street-address"),
+                    ("postcode", "postal-code"),
+                    ("locality", "address-level2"),
+                    ("country", "country-name"),
+                )
+            },
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-        }  # fmt: skip
+        }
         help_texts = {"birth_date": "Format AAAA-MM-JJ, par exemple 1980-06-24."}
 
     def __init__(self, *args, **kwargs):

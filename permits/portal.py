@@ -71,9 +71,10 @@ def _by_parcels(communes: list[Commune], text: str) -> Routing:
                 break
         else:
             rows = list(
-                Parcel.objects.filter(idu__in=set(candidates), retired_at__isnull=True)
-                .values_list("idu", "commune")
-            )  # fmt: skip
+                Parcel.objects.filter(idu__in=set(candidates), retired_at__isnull=True).values_list(
+                    "idu", "commune"
+                )
+            )
             if not rows:
                 routing.problems.append(
                     f"{reference} : parcelle introuvable dans les communes de ce service."

@@ -207,8 +207,13 @@ def facts_from_dossier(
 
 # --- what the dossier knows, in the act's words ------------------------------------------------
 
-DOCUMENT_KINDS = {"PLU": "PLU", "PLUI": "PLUi", "POS": "POS", "PSMV": "PSMV",
-                  "CC": "carte communale"}  # fmt: skip
+DOCUMENT_KINDS = {
+    "PLU": "PLU",
+    "PLUI": "PLUi",
+    "POS": "POS",
+    "PSMV": "PSMV",
+    "CC": "carte communale",
+}
 
 
 def _document_kind(idurba: str, typedoc: str = "") -> str:

@@ -353,8 +353,12 @@ def issue_letter_as(
         DocumentKind.CONFORMITY_NOTICE: builders.conformity_notice_content,
     }[kind]
     # The documents whose wording depends on the exception flags (tacit outcome, R424-2/3).
-    if kind in (DocumentKind.RECEPISSE, DocumentKind.MAJORATION,
-                DocumentKind.TACIT_CERTIFICATE, DocumentKind.CONFORMITY_ATTESTATION):  # fmt: skip
+    if kind in (
+        DocumentKind.RECEPISSE,
+        DocumentKind.MAJORATION,
+        DocumentKind.TACIT_CERTIFICATE,
+        DocumentKind.CONFORMITY_ATTESTATION,
+    ):
         kwargs.setdefault("flags", frozenset(ExceptionFlag[name] for name in dossier.flags))
     if kind in SEALED_KINDS:
         signer = author_from_membership(membership)

@@ -94,8 +94,9 @@ class Site:
         out = [f"Règles applicables : {name}" + (" (L111-1)." if self.planning == "RNU" else ".")]
         plural = "s" if len(self.zones) > 1 else ""
         if self.zones and self.planning == "CC":
-            listed = ", ".join(f"{label} ({SECTOR_NAMES.get(kind, f'type {kind}')})"
-                               for label, kind in self.zones)  # fmt: skip
+            listed = ", ".join(
+                f"{label} ({SECTOR_NAMES.get(kind, f'type {kind}')})" for label, kind in self.zones
+            )
             out.append(f"Secteur{plural} de la carte communale : {listed}.")
         elif self.zones:
             listed = ", ".join(f"{label} (zone {kind})" for label, kind in self.zones)
@@ -239,8 +240,9 @@ def _zone_phrase(a: Answers) -> str:
 
 
 def _labels(site: Site) -> str:
-    return ", ".join(f"zone {kind} ({label})" if label else f"zone {kind}"
-                     for label, kind in site.zones)  # fmt: skip
+    return ", ".join(
+        f"zone {kind} ({label})" if label else f"zone {kind}" for label, kind in site.zones
+    )
 
 
 def _building(a: Answers) -> Advice:

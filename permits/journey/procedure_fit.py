@@ -165,9 +165,13 @@ def switch_procedure(dossier_id: int, depositor) -> tuple[Dossier, list[catalogu
     draft.save(update_fields=["procedure", "cerfa", "updated_at"])
     logger.info(
         "draft procedure switched",
-        extra={"dossier": draft.pk, "from": found.filed, "to": found.procedure,
-               "article": found.article},
-    )  # fmt: skip
+        extra={
+            "dossier": draft.pk,
+            "from": found.filed,
+            "to": found.procedure,
+            "article": found.article,
+        },
+    )
     have = current_pieces(draft)
     missing = [
         spec

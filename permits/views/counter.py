@@ -78,9 +78,10 @@ def counter_home(request):
         .order_by("received_on")
     )
     return render(
-        request, "permits/counter/home.html", {"form": form, "pending": pending,
-                                               "today": timezone.localdate()}
-    )  # fmt: skip
+        request,
+        "permits/counter/home.html",
+        {"form": form, "pending": pending, "today": timezone.localdate()},
+    )
 
 
 @role_required(*COUNTER_ROLES)
@@ -137,8 +138,11 @@ def counter_site(request, pk: int):
         else:
             for p in check.parcels:
                 if not (p.found and p.in_commune):
-                    hint = f" Vouliez-vous dire : {', '.join(p.suggestions)} ?" \
-                        if p.suggestions else ""  # fmt: skip
+                    hint = (
+                        f" Vouliez-vous dire : {', '.join(p.suggestions)} ?"
+                        if p.suggestions
+                        else ""
+                    )
                     form.add_error("parcels", f"{p.reference} : {p.message}{hint}")
             if not form.errors:
                 save_site(form, dossier, check)
@@ -180,8 +184,11 @@ def counter_split(request, pk: int):
         except PieceRefused as refusal:
             form.add_error("scan", str(refusal))
         except ScanUnavailable:
-            form.add_error("scan", "L'analyse antivirus est momentanément indisponible : "
-                                   "réessayez dans quelques minutes.")  # fmt: skip
+            form.add_error(
+                "scan",
+                "L'analyse antivirus est momentanément indisponible : "
+                "réessayez dans quelques minutes.",
+            )
         else:
             codes = ", ".join(piece.code for piece in pieces)
             return _saved(request, dossier, f"Numérisation découpée : pièces {codes} enregistrées.")
@@ -255,8 +262,8 @@ def daily_register(request):
     date, R423-3: a counter registration appears on its receipt date, with the day it was
     typed), in the order of filing, for the agent's communes; printed from the browser."""
     form = RegisterDayForm(request.GET or None)
-    day = form.cleaned_data["jour"] if form.is_valid() and form.cleaned_data["jour"] else \
-        timezone.localdate()  # fmt: skip
+    chosen = form.cleaned_data["jour"] if form.is_valid() else None
+    day = chosen or timezone.localdate()
     rows = counter.filed_on_day(communes_for(request.user, COUNTER_ROLES), day)
     return render(
         request, "permits/counter/register.html", {"form": form, "day": day, "rows": rows}

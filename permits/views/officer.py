@@ -120,13 +120,21 @@ def _consulted_services(impact: dict) -> list[tuple[ConsultedService, bool]]:
 def _consult(dossier: Dossier, request) -> None:
     """One consultation per registered service ticked, and one for a service typed by name."""
     chosen = list(ConsultedService.objects.filter(pk__in=request.POST.getlist("services")))
-    sent = [send_consultation(dossier, service=service, sent_on=_on(request), actor=request.user)
-            for service in chosen]  # fmt: skip
+    sent = [
+        send_consultation(dossier, service=service, sent_on=_on(request), actor=request.user)
+        for service in chosen
+    ]
     typed = request.POST.get("service_name", "").strip()
     if typed or not chosen:
-        sent.append(send_consultation(dossier, kind=ServiceKind(request.POST.get("kind", "other")),
-                                      service_name=typed or "Service consulté",
-                                      sent_on=_on(request), actor=request.user))  # fmt: skip
+        sent.append(
+            send_consultation(
+                dossier,
+                kind=ServiceKind(request.POST.get("kind", "other")),
+                service_name=typed or "Service consulté",
+                sent_on=_on(request),
+                actor=request.user,
+            )
+        )
     # Through PLAT'AU where the commune exchanges there; a failure is shown with "Renvoyer".
     channel = channel_for(dossier.commune)
     if not all([channel.consultation_sent(consultation) for consultation in sent]):

@@ -53,8 +53,9 @@ def awaiting(user):
 
 
 def _being_signed():
-    pending = IssuedDocument.objects.filter(kind=DocumentKind.DECISION,
-                                            status=DocumentStatus.PENDING)  # fmt: skip
+    pending = IssuedDocument.objects.filter(
+        kind=DocumentKind.DECISION, status=DocumentStatus.PENDING
+    )
     return Exists(pending.filter(dossier=OuterRef("pk")))
 
 
@@ -121,11 +122,13 @@ def late_tacit_decisions(user, today):
             continue  # nothing left to decide: the tacit grant can no longer be withdrawn
         if dossier.state == State.TACIT_REJECTED and today > clock.add_months(dossier.tacit_on, 2):
             continue  # the applicant's appeal period is over too (CJA R421-1)
-        rows.append({
-            "dossier": dossier,
-            "notice": dossier.tacit_decision_notice(today),
-            "can_start_retrait": can_proceed(dossier.announce_retrait),
-        })  # fmt: skip
+        rows.append(
+            {
+                "dossier": dossier,
+                "notice": dossier.tacit_decision_notice(today),
+                "can_start_retrait": can_proceed(dossier.announce_retrait),
+            }
+        )
     return rows
 
 
@@ -154,8 +157,9 @@ def parapheur(request):
     today = timezone.localdate()
     rows = []
     for dossier in to_sign(request.user).order_by("action_due_on"):
-        rows.append({"dossier": dossier, "end": dossier.action_due_on,
-                     **deadline_status(dossier, today)})  # fmt: skip
+        rows.append(
+            {"dossier": dossier, "end": dossier.action_due_on, **deadline_status(dossier, today)}
+        )
     return render(
         request,
         "permits/signatory/parapheur.html",
@@ -215,8 +219,11 @@ def sign(request, pk: int):
     except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"Décision du dossier {dossier.display_number} signée : le "
-                         "document scellé est produit et sera notifié.")  # fmt: skip
+        messages.success(
+            request,
+            f"Décision du dossier {dossier.display_number} signée : le "
+            "document scellé est produit et sera notifié.",
+        )
     return redirect("permits:parapheur")
 
 
@@ -252,9 +259,12 @@ def sign_batch(request):
             signed.append(dossier.display_number)
     if signed:
         plural = "s" if len(signed) > 1 else ""
-        messages.success(request, f"{len(signed)} décision{plural} signée{plural} : "
-                         f"{', '.join(signed)}. Les documents scellés sont produits un à un "
-                         "et seront notifiés.")  # fmt: skip
+        messages.success(
+            request,
+            f"{len(signed)} décision{plural} signée{plural} : "
+            f"{', '.join(signed)}. Les documents scellés sont produits un à un "
+            "et seront notifiés.",
+        )
     return redirect("permits:parapheur")
 
 

@@ -82,8 +82,11 @@ class Command(BaseCommand):
         role = account["role"]
         if role:
             if account.get("consulted_service"):
-                place = {"consulted_service": ConsultedService.objects.get(
-                    name=account["consulted_service"])}  # fmt: skip
+                place = {
+                    "consulted_service": ConsultedService.objects.get(
+                        name=account["consulted_service"]
+                    )
+                }
             elif role in SERVICE_ROLES:
                 place = {"service": service}
             else:
