@@ -1,4 +1,4 @@
-"""The root URLs: each room's urls.py under its French prefix, plus health, metrics and admin."""
+"""The root URLs: each room's urls.py under its prefix, plus home, health, metrics and admin."""
 
 from django.contrib import admin
 from django.urls import include, path

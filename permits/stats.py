@@ -79,7 +79,7 @@ class Statistics:
 
     @property
     def tacit(self) -> int:
-        """The decisions that arose by silence: what the service wants to see fall."""
+        """The decisions that arose by silence rather than by a signed act."""
         return sum(d.tacit for d in self.decisions)
 
     @property
@@ -89,7 +89,7 @@ class Statistics:
 
     @property
     def at_risk_total(self) -> int:
-        """The dossiers whose délai ends soon, all communes together."""
+        """The dossiers overdue or whose délai ends in the coming days, all days together."""
         return sum(n for _, n in self.at_risk)
 
 

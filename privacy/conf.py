@@ -12,12 +12,12 @@ def _get(name: str, reader, default):
 
 
 def sirene_url() -> str:
-    """The company register's API; a local stand-in in tests and the demo."""
+    """The company register's API (Recherche d'entreprises by default)."""
     return _get("PERMIS_SIRENE_URL", env_str, "https://recherche-entreprises.api.gouv.fr")
 
 
 def sirene_timeout_s() -> int:
-    """How long a filing waits for the register before asking the applicant instead."""
+    """How long the applicant form waits for the register before asking them to type the company."""
     return _get("PERMIS_SIRENE_TIMEOUT", env_int, 5)
 
 

@@ -32,7 +32,7 @@ def public_url() -> str:
 
 
 def documents_root() -> Path:
-    """Where issued documents are kept, outside MEDIA_ROOT: they are never served directly."""
+    """Where issued documents are kept on disk, apart from the uploaded pieces (MEDIA_ROOT)."""
     default = Path(settings.BASE_DIR) / "var" / "documents"
     return Path(os.environ.get("PERMIS_DOCUMENTS_ROOT", default))
 

@@ -181,7 +181,7 @@ def seal_subject(organisation: str, insee_code: str) -> x509.Name:
 
 
 def empty_crl(ca: Authority) -> x509.CertificateRevocationList:
-    """A CRL revoking nothing: validators (pyHanko, pdfsig) want a revocation source for B-LT."""
+    """The development CA's CRL, empty: the revocation data a B-LT signature embeds."""
     now = _now()
     return (
         x509.CertificateRevocationListBuilder()

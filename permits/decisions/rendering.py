@@ -62,6 +62,5 @@ def html_to_pdf(html: str, *, pdfa: bool = True) -> bytes:
 
 
 def render_pdf(content: dict) -> bytes:
-    """The PDF to sign, rendered from the content alone so that the same content gives the same
-    document."""
+    """The PDF to sign, from the recorded content: what its printed hash and QR code vouch for."""
     return html_to_pdf(render_html(content))

@@ -147,8 +147,8 @@ def sign_pdf(
     stamper: TimeStamper | None = None,
     field_name: str = FIELD_NAME,
 ) -> bytes:
-    """One PAdES signature added as an incremental update, with the validation data B-LT needs: the
-    signed bytes stay verifiable for years."""
+    """One PAdES signature added as an incremental update (earlier signatures stay intact); for
+    B-LT, with the certificates and CRLs a validator needs after the certificate expires."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     if level == "B-LT":
         DocumentSecurityStore.supply_dss_in_writer(

@@ -25,8 +25,8 @@ class DocumentFileSystemStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        """The documents' root, read when used: tests and deployments change PERMIS_DOCUMENTS_ROOT
-        after import."""
+        """The documents' root, read when used rather than at import: tests point
+        PERMIS_DOCUMENTS_ROOT elsewhere."""
         return self._value_or_setting(self._location, str(conf.documents_root()))
 
     @property
@@ -47,7 +47,7 @@ def store(name: str, pdf: bytes) -> str:
 
 
 def remove(name: str) -> None:
-    """Deletes a stored document file, for a file written but never registered."""
+    """Deletes a written file the signing could not register (a race lost, a refusal, a crash)."""
     documents_storage().delete(name)
 
 
