@@ -95,8 +95,11 @@ def commune(code: str) -> Place | None:
 
 @cache
 def _postcodes() -> dict[str, tuple[str, ...]]:
-    return {row["code"]: tuple(row.get("codesPostaux", ())) for row in _read("communes.json")
-            if row["type"] == "commune-actuelle"}  # fmt: skip
+    return {
+        row["code"]: tuple(row.get("codesPostaux", ()))
+        for row in _read("communes.json")
+        if row["type"] == "commune-actuelle"
+    }
 
 
 def postcodes(code: str) -> tuple[str, ...]:

@@ -48,8 +48,9 @@ def qr_svg(uri: str) -> str:
     """The provisioning URI as an inline SVG QR code (segno, drawn here: nothing is fetched),
     scanned by the authenticator app; the key stays shown as text beside it."""
     qr = segno.make_qr(uri, error="m")
-    return qr.svg_inline(scale=5, border=4, dark="#000000", light="#ffffff", omitsize=True,
-                         svgclass="totp-qr")  # fmt: skip
+    return qr.svg_inline(
+        scale=5, border=4, dark="#000000", light="#ffffff", omitsize=True, svgclass="totp-qr"
+    )
 
 
 def verify(user, code: str, *, confirming: bool = False) -> bool:

@@ -1,3 +1,6 @@
+"""The REST API for the systems of a commune or its instruction service (connectors, SIG, PLAT'AU
+bridges)."""
+
 from django.apps import AppConfig
 
 

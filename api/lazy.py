@@ -22,6 +22,8 @@ class LazyView:
 
     @cached_property
     def view(self):
+        """The real view, imported at its first request: DRF and drf-spectacular stay out of
+        start-up."""
         module, _, name = self.dotted_path.rpartition(".")
         target = getattr(import_module(module), name)
         return target.as_view(**self.as_view_kwargs) if isinstance(target, type) else target

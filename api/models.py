@@ -23,10 +23,13 @@ class Scope(models.TextChoices):
 
 
 def hash_token(token: str) -> str:
+    """What is stored and looked up for a token: its SHA-256, enough for 256 random bits."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ServiceAccount(models.Model):
+    """A system calling the API: its token's hash, its communes and its scopes."""
+
     name = models.CharField("système", max_length=200, unique=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_hint = models.CharField("début du jeton", max_length=16, editable=False)
@@ -52,6 +55,7 @@ class ServiceAccount(models.Model):
 
     @classmethod
     def create(cls, name: str, communes, scopes) -> tuple["ServiceAccount", str]:
+        """A saved account with its communes and a fresh token, returned in clear this once only."""
         account = cls(name=name, scopes=list(scopes))
         token = account.issue_token()
         account.save()

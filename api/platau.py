@@ -23,6 +23,7 @@ def type_of(dossier) -> dict | None:
 
 
 def opinion_nature(opinion: str) -> dict | None:
+    """An opinion in PLAT'AU's nomenclature (idNom, libNom), None while it is awaited."""
     if not opinion:
         return None
     nature = PLATAU_NATURE[Opinion(opinion)]
@@ -30,6 +31,8 @@ def opinion_nature(opinion: str) -> dict | None:
 
 
 def export(dossier) -> dict:
+    """The dossier with PLAT'AU's field names and codes (reference §4.3), what a bridge forwards as
+    is."""
     number = dossier.parsed_number
     return {
         "noLocal": number.base.compact if number else None,

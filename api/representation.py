@@ -56,7 +56,8 @@ class Rows:
         self.columns = tuple(dict.fromkeys(columns))
 
     def one(self, row: dict) -> dict:
-        computed = self._computed(row) if self.computed else None
+        """One row as the serializer would give it, without building a model instance."""
+        computed = self._computed(row) if self.computed else {}
         out = {}
         for key, column, convert, plain in self.items:
             if column is None:
@@ -70,6 +71,7 @@ class Rows:
         return out
 
     def many(self, rows) -> list[dict]:
+        """Every row through `one`: a page of the API's list endpoints."""
         one = self.one
         return [one(row) for row in rows]
 
@@ -92,6 +94,7 @@ def _not_selected(*args, fields=None, **kwargs):
 
 @functools.cache
 def rows_for(serializer_class) -> Rows:
+    """The row representation of a serializer class, where the API's list and detail views start."""
     return Rows(serializer_class)
 
 

@@ -14,7 +14,8 @@ from workflow.outcomes import Outcome
 class DossierSerializer(serializers.ModelSerializer):
     commune = serializers.CharField(source="commune.insee_code")
     display_number = serializers.CharField()
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    # DRF's Field has a `parent` attribute too; the metaclass takes declared fields off the class.
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
     # Blank until known: said explicitly, read-only fields lose `allow_blank` otherwise.
     works_nature = serializers.ChoiceField(WorksNature.choices, allow_blank=True, read_only=True)
     decision_outcome = serializers.ChoiceField(Outcome.choices, allow_blank=True, read_only=True)
@@ -52,13 +53,15 @@ class DossierSerializer(serializers.ModelSerializer):
 
 class DeadlineSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # shadows Field.label, as `parent`
     date = serializers.DateField()
     consequence = serializers.SerializerMethodField()
     basis = serializers.CharField()
     explanation = serializers.CharField()
 
     def get_consequence(self, deadline) -> str:
+        """The consequence's machine value (an enum's `value`), stable for connectors whatever its
+        label."""
         value = deadline.consequence
         return getattr(value, "value", value)
 

@@ -1,3 +1,6 @@
+"""The API's routes: each view resolved lazily (api.lazy) so that DRF loads on the first API request
+only."""
+
 from django.urls import path, re_path
 
 from api.lazy import LazyView

@@ -79,6 +79,8 @@ class RowsPaginator(Paginator):
 
     @cached_property
     def count(self):
+        """The view's exact total when it has one, else count(*) without the joins of related
+        columns."""
         return self.known_count if self.known_count is not None else Paginator.count.func(self)
 
     def _get_page(self, object_list, number, paginator):
@@ -112,15 +114,19 @@ def visible_dossiers(request):
     )
 
 
-class ScopedView:
+class ScopedView(APIView):
+    """What every view of the API shares: token or session, the scope checked before anything
+    is read, and a 400 for an unknown query parameter."""
+
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [HasScope]
     required_scope = Scope.DOSSIERS
     query_parameters: frozenset[str] = frozenset()  # those the schema documents
 
     def initial(self, request, *args, **kwargs):
+        """Refuses an unknown query parameter (400) after authentication: a misspelt filter must not
+        list everything."""
         super().initial(request, *args, **kwargs)  # authentication, scope, rate limit first
-        # An unknown parameter is a 400: a misspelt filter must not return everything.
         allowed = set(self.query_parameters)
         if getattr(self, "pagination_class", None):
             allowed |= {"page", "page_size"}
@@ -157,6 +163,7 @@ class DossierList(ScopedView, RowsListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        """The caller's dossiers under the documented filters, newest first."""
         params = self.request.query_params
         filters = Q()
         for name, lookup in self.FILTERS.items():
@@ -188,6 +195,7 @@ class DossierDetail(ScopedView, generics.RetrieveAPIView):
         return visible_dossiers(self.request)
 
     def retrieve(self, request, *args, **kwargs):
+        """One dossier as a row through the serializer; its read written to the access log."""
         rows = rows_for(DossierSerializer)  # a row, not a model instance (api.representation)
         row = self.get_queryset().filter(pk=kwargs["pk"]).values(*rows.columns).first()
         if row is None:
@@ -199,9 +207,13 @@ class DossierDetail(ScopedView, generics.RetrieveAPIView):
 class DossierChild(ScopedView):
     """A list belonging to one visible dossier."""
 
-    logged_action = None  # a read of personal data goes to the access log (privacy.access_log)
+    logged_action: AccessLog.Action | None = (
+        None  # a read of personal data goes to the access log (privacy.access_log)
+    )
 
     def dossier(self):
+        """The visible dossier of the URL (404 otherwise), its read written to the access log when
+        it reveals personal data."""
         dossier = get_object_or_404(visible_dossiers(self.request), pk=self.kwargs["pk"])
         if self.logged_action:
             record_api_access(self.request, dossier.pk, self.logged_action)
@@ -238,6 +250,7 @@ class DossierDocuments(DossierChild, generics.ListAPIView):
 class DossierDeadlines(DossierChild, APIView):
     @extend_schema(responses=DeadlineSerializer(many=True))
     def get(self, request, pk):
+        """Every legal deadline of the dossier with its article, as the site shows them."""
         return Response(DeadlineSerializer(dossier_deadlines(self.dossier()), many=True).data)
 
 
@@ -249,6 +262,7 @@ class DossierPlatau(DossierChild, APIView):
         description="The dossier with PLAT'AU's field names and codes (reference §4.3).",
     )
     def get(self, request, pk):
+        """The dossier in PLAT'AU's terms; a read of personal data, logged."""
         dossier = self.dossier()
         return Response(PlatauDossierSerializer(platau.export(dossier)).data)
 
@@ -268,6 +282,8 @@ class EventFeed(ScopedView, APIView):
         responses=EventFeedSerializer,
     )
     def get(self, request):
+        """A page of events after the cursor; the most recent held back so that a cursor never skips
+        one."""
         after = _int_param(request, "after", 0, 0, 2**63 - 1)
         limit = _int_param(request, "limit", 100, 1, FEED_MAX)
         settle = getattr(settings, "API_FEED_SETTLE_SECONDS", FEED_SETTLE_SECONDS)
@@ -295,6 +311,7 @@ class EventFeed(ScopedView, APIView):
 
 
 def not_found(request, *args, **kwargs):
+    """A JSON 404 for unknown API paths: a connector reads JSON, never the site's HTML page."""
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
@@ -331,6 +348,7 @@ class ParcelCheck(ScopedView, APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
+        """Checks parcel references of one of the caller's communes against the cadastre."""
         query = ParcelCheckQuerySerializer(
             data={
                 "commune": request.query_params.get("commune"),

@@ -52,9 +52,11 @@ def referential_load():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     referential._departments()
-    print(f"referential: parse only {baseline * 1000:.0f} ms; index built {ours * 1000:.0f} ms "
-          f"({ours / baseline:.2f}×), {len(referential._communes()):,} codes, "
-          f"peak {peak / 2**20:.0f} MiB while building")  # fmt: skip
+    print(
+        f"referential: parse only {baseline * 1000:.0f} ms; index built {ours * 1000:.0f} ms "
+        f"({ours / baseline:.2f}×), {len(referential._communes()):,} codes, "
+        f"peak {peak / 2**20:.0f} MiB while building"
+    )
 
 
 def prefill():
@@ -67,23 +69,38 @@ def prefill():
 def id_token(rounds=2000):
     key = ECKey.generate_key("P-256", parameters={"kid": "ec-1", "use": "sig"})
     config = ProviderConfig(
-        name="franceconnect", label="FranceConnect", issuer="https://fc.example/api/v2",
-        client_id="c", client_secret="s", scopes="openid", acr_values="eidas1",
-        redirect_uri="", post_logout_redirect_uri="",
-    )  # fmt: skip
+        name="franceconnect",
+        label="FranceConnect",
+        issuer="https://fc.example/api/v2",
+        client_id="c",
+        client_secret="s",
+        scopes="openid",
+        acr_values="eidas1",
+        redirect_uri="",
+        post_logout_redirect_uri="",
+    )
     oidc._jwks[config.issuer] = KeySet.import_key_set({"keys": [key.as_dict(private=False)]})
     client = oidc.OIDCClient(config, "https://site.example/retour/")
     now = int(time.time())
-    claims = {"iss": config.issuer, "aud": "c", "sub": "x" * 66, "iat": now, "exp": now + 600,
-              "nonce": "n" * 43, "acr": "eidas1"}  # fmt: skip
+    claims = {
+        "iss": config.issuer,
+        "aud": "c",
+        "sub": "x" * 66,
+        "iat": now,
+        "exp": now + 600,
+        "nonce": "n" * 43,
+        "acr": "eidas1",
+    }
     token = jwt.encode({"alg": "ES256", "kid": "ec-1"}, claims, key)
     ours, bare = [], []
     for _ in range(rounds):  # interleaved, so both see the same machine load
         ours.append(timed(lambda: client._check_id_token(client._verify_jwt(token), "n" * 43)))
         bare.append(timed(lambda: jwt.decode(token, key, algorithms=["ES256"])))
     o, b = statistics.median(ours), statistics.median(bare)
-    print(f"ID token ES256: ours {o * 1e6:.0f} µs, bare joserfc {b * 1e6:.0f} µs "
-          f"(×{o / b:.2f}), median of {rounds}")  # fmt: skip
+    print(
+        f"ID token ES256: ours {o * 1e6:.0f} µs, bare joserfc {b * 1e6:.0f} µs "
+        f"(×{o / b:.2f}), median of {rounds}"
+    )
 
 
 if __name__ == "__main__":

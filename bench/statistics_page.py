@@ -118,8 +118,10 @@ def main():
             raise Rollback
     except Rollback:
         pass
-    print(f"dossiers: {total:,}; decided: {figures.decided:,} ({figures.tacit_percent} % tacit);"
-          f" at risk: {figures.at_risk_total:,}")  # fmt: skip
+    print(
+        f"dossiers: {total:,}; decided: {figures.decided:,} ({figures.tacit_percent} % tacit);"
+        f" at risk: {figures.at_risk_total:,}"
+    )
     print("\n| measure (median of 7, in-process) | time |\n|---|---|")
     print(f"| permits.stats.compute (3 grouped queries) | {new * 1000:.1f} ms |")
     print(f"| previous implementation (median in Python) | {old * 1000:.1f} ms |")

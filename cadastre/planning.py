@@ -42,8 +42,11 @@ def _planning_document(insee_code: str) -> dict[str, str]:
         .first()
     )
     if zone is None:
-        return {"kind": "RNU", "label": "règlement national d'urbanisme (RNU), aucun document "
-                "d'urbanisme n'étant enregistré pour la commune"}  # fmt: skip
+        return {
+            "kind": "RNU",
+            "label": "règlement national d'urbanisme (RNU), aucun document "
+            "d'urbanisme n'étant enregistré pour la commune",
+        }
     kind = (zone["typedoc"] or "PLU").upper()
     label = DOCUMENT_NAMES.get(kind, kind)
     if zone["approved_on"]:

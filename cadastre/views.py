@@ -177,7 +177,10 @@ def address_search(request: HttpRequest) -> JsonResponse:
     try:
         results = geocoder.search(request.GET.get("q", "")[:200], commune)
     except geocoder.GeocoderUnavailable:
-        return _error(503, "geocoder_unavailable",
-                      "La recherche d'adresse est momentanément indisponible : indiquez les "
-                      "références cadastrales ou déplacez la carte.")  # fmt: skip
+        return _error(
+            503,
+            "geocoder_unavailable",
+            "La recherche d'adresse est momentanément indisponible : indiquez les "
+            "références cadastrales ou déplacez la carte.",
+        )
     return JsonResponse({"results": results})

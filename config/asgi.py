@@ -1,3 +1,5 @@
+"""The ASGI entry point, for a server that speaks ASGI (gunicorn serves wsgi.py)."""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -1,3 +1,5 @@
+"""What every page's layout needs: the site's name and the menu entries the person's roles open."""
+
 from django.conf import settings
 
 from accounts.models import Role

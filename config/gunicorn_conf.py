@@ -22,10 +22,12 @@ accesslog = "-"
 
 
 def on_starting(server):
+    """Starts /metrics from zero: files left by an earlier run would count its requests again."""
     # Files left by an earlier run would count its requests again.
     shutil.rmtree(METRICS_DIR, ignore_errors=True)
     METRICS_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def child_exit(server, worker):
+    """Drops a dead worker's gauges from /metrics (prometheus_client's multiprocess mode)."""
     multiprocess.mark_process_dead(worker.pid)

@@ -11,6 +11,8 @@ from django.db import connection
 
 
 def stalled_after_s() -> int:
+    """The age after which a worker's heartbeat says it is dead: procrastinate's own threshold, so
+    both agree."""
     return settings.PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
 
 
@@ -22,6 +24,8 @@ class QueueHealth:
 
 
 def queue_health() -> QueueHealth:
+    """Live workers, the freshest heartbeat and the oldest waiting job, in one query for /sante/ and
+    /metrics."""
     # A job waits from its scheduled time (a retry) or else from when it was deferred.
     with connection.cursor() as cursor:
         cursor.execute(

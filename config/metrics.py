@@ -80,6 +80,8 @@ class DatabaseCollector:
     """The figures an operator alerts on, read from the database at each scrape."""
 
     def collect(self):
+        """Gauges read from the database at each scrape (jobs by state, signing failures…): shared
+        by all workers, so counted once."""
         jobs = GaugeMetricFamily(
             "permis_jobs",
             "Jobs by task and state: queued, running, stalled (worker silent), failed.",
@@ -184,6 +186,8 @@ def _allowed(request) -> bool:
 @never_cache
 @require_safe
 def metrics(request):
+    """The Prometheus exposition of every worker's counters and the database gauges, for the
+    supervision only."""
     if not _allowed(request):
         return HttpResponseForbidden("Accès réservé à la supervision.", content_type="text/plain")
     if MULTIPROC_DIR:

@@ -1,3 +1,5 @@
+"""The root URLs: each room's urls.py under its prefix, plus home, health, metrics and admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 

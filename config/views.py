@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request):
+    """The home page: the procedures an applicant may start online."""
     procedures = [PROCEDURES[code] for code in INITIAL_CODES]
     return render(request, "home.html", {"procedures": procedures})
 
@@ -56,6 +57,7 @@ page_not_found = _error("errors/404.html", 404)
 
 
 def server_error(request):
+    """The 500 page, rendered without context processors: they could fail again."""
     # No context processors that could fail again: a plain render of a static template.
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -1,3 +1,5 @@
+"""The WSGI entry point gunicorn serves (scripts and the image's web command)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

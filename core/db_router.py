@@ -49,6 +49,7 @@ _replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)
 
 
 def replica_configured() -> bool:
+    """Whether a read replica is declared: without one every read goes to the primary."""
     return REPLICA in connections.settings
 
 
@@ -112,20 +113,24 @@ def replica_lag_margin() -> int:
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
+        """The replica for the marked requests' reads of replicated apps while it is fresh; the
+        primary otherwise."""
         if model._meta.app_label in REPLICATED_APPS and _reading_from_replica():
             return REPLICA
         return DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):
+        """Every write goes to the primary."""
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):
-        # The replica holds the same rows as the primary.
+        """Objects read from the replica and the primary may be related: they are the same rows."""
         if {obj1._state.db, obj2._state.db} <= {DEFAULT_DB_ALIAS, REPLICA, None}:
             return True
         return None
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
+        """Never migrate the replica: it follows the primary's schema by replication."""
         return False if db == REPLICA else None
 
 
@@ -143,6 +148,7 @@ class ReplicaReadsMiddleware:
             _replica_reads.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        """Marks a GET or HEAD of a view listed in REPLICA_VIEWS, once its URL is resolved."""
         match = request.resolver_match
         if request.method in ("GET", "HEAD") and match and match.view_name in REPLICA_VIEWS:
             _replica_reads.set(replica_fresh())

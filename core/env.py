@@ -9,6 +9,8 @@ FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str | None = None) -> str:
+    """A required setting (or its default): a missing one stops start-up with its name, not later
+    with a None."""
     value = os.environ.get(name, default)
     if value is None:
         raise ImproperlyConfigured(f"environment variable {name} is required")
@@ -16,6 +18,8 @@ def env_str(name: str, default: str | None = None) -> str:
 
 
 def env_bool(name: str, default: bool = False) -> bool:
+    """A boolean setting; a value that is neither true nor false stops start-up rather than being
+    read as false."""
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -27,10 +31,12 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated setting (hosts, origins), blanks dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def env_int(name: str, default: int) -> int:
+    """An integer setting; a malformed one stops start-up with its name."""
     raw = os.environ.get(name)
     try:
         return default if raw is None else int(raw)

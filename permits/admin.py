@@ -1,3 +1,6 @@
+"""Django's admin for the dossiers and the PLAT'AU exchanges, for the operator (read-only where it
+is a record)."""
+
 from django.contrib import admin
 
 from permits.models import Applicant, Dossier, DossierParcel, PlatauAccount, PlatauExchange

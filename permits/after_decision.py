@@ -173,13 +173,15 @@ def parapheur_retraits(user) -> list[dict]:
     for dossier in retraits_to_pronounce(user).order_by("retrait_letter_on"):
         window = dossier.deadline("retrait_deadline")
         event = dossier.events.filter(kind="announce_retrait").order_by("-sequence").first()
-        rows.append({
-            "dossier": dossier,
-            "grounds": "\n".join((event.payload or {}).get("grounds", []) if event else []),
-            "reply_until": retrait_reply_until(dossier.retrait_letter_on),
-            "from": dossier.retrait_letter_on + timedelta(days=RETRAIT_REPLY_DAYS),
-            "until": window.date if window else None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "dossier": dossier,
+                "grounds": "\n".join((event.payload or {}).get("grounds", []) if event else []),
+                "reply_until": retrait_reply_until(dossier.retrait_letter_on),
+                "from": dossier.retrait_letter_on + timedelta(days=RETRAIT_REPLY_DAYS),
+                "until": window.date if window else None,
+            }
+        )
     return rows
 
 

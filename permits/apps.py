@@ -1,3 +1,6 @@
+"""The dossiers app: its ready() connects the receivers of the transitions (letters, mails,
+follow-ups)."""
+
 from django.apps import AppConfig
 
 

@@ -41,6 +41,7 @@ class BarChart:
 
     @property
     def description(self) -> str:
+        """The chart in words, for screen readers (WCAG 1.1.1): every bar's label and value."""
         if not self.bars:
             return "Aucune donnée."
         return " ; ".join(f"{b.label} : {b.text}" for b in self.bars) + "."
@@ -52,6 +53,7 @@ class BarChart:
 
     @property
     def bar_x(self) -> int:
+        """Where the bars start, after the widest label."""
         return self.label_width + PADDING
 
 

@@ -67,9 +67,11 @@ def open_registration(
     check_received_on(received_on, late_reason, timezone.localdate())
     draft = create_draft(procedure=procedure, commune=commune, channel=channel)
     CounterFiling.objects.create(
-        dossier=draft, received_on=received_on, late_reason=late_reason.strip(),
+        dossier=draft,
+        received_on=received_on,
+        late_reason=late_reason.strip(),
         registered_by=agent,
-    )  # fmt: skip
+    )
     if late_reason.strip():
         logger.warning(
             "late counter registration",
@@ -87,6 +89,8 @@ def receipt_moment(received_on: date, now: datetime) -> datetime:
 
 
 def new_claim_code() -> str:
+    """The code printed on a counter récépissé with which the applicant claims the dossier online;
+    random, shown once."""
     raw = "".join(secrets.choice(CLAIM_ALPHABET) for _ in range(CLAIM_LENGTH))
     return "-".join(raw[i : i + 4] for i in range(0, CLAIM_LENGTH, 4))
 

@@ -18,9 +18,10 @@ class OpenRegistrationForm(forms.Form):
         choices=[(code, procedures.get(code).label) for code in procedures.INITIAL_CODES],
     )
     channel = forms.ChoiceField(
-        label="Reçu", choices=[(c.value, c.label) for c in COUNTER_CHANNELS],
+        label="Reçu",
+        choices=[(c.value, c.label) for c in COUNTER_CHANNELS],
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     received_on = forms.DateField(
         label="Date de réception",
         help_text="Le jour où la mairie a reçu la demande : date du dépôt au guichet, date "
@@ -40,6 +41,8 @@ class OpenRegistrationForm(forms.Form):
         self.fields["commune"].queryset = communes
 
     def clean(self):
+        """The reception date the counter may register (R423-3): never in the future, a reason when
+        late."""
         data = super().clean()
         if data.get("received_on"):
             try:
@@ -47,8 +50,8 @@ class OpenRegistrationForm(forms.Form):
                     data["received_on"], data.get("late_reason", ""), timezone.localdate()
                 )
             except ValueError as error:
-                field = "received_on" if data["received_on"] > timezone.localdate() else \
-                    "late_reason"  # fmt: skip
+                future = data["received_on"] > timezone.localdate()
+                field = "received_on" if future else "late_reason"
                 self.add_error(field, str(error))
         return data
 

@@ -24,23 +24,35 @@ SITES = [
 
 @transaction.atomic
 def create_demo_dossiers(commune, applicant: User, officer: User) -> list[Dossier]:
+    """The demo's dossiers at every stage, created once per commune so that `make demo` shows a
+    lived-in worklist."""
     if Dossier.objects.filter(commune=commune).exists():
         return []
     created = []
     for procedure, days, idu, description in SITES:
         draft = create_draft(
-            procedure=procedure, commune=commune, depositor=applicant, description=description,
-            site_address="12 rue de la Gare", site_postcode="91360",
-            site_locality=commune.name, electronic_notification_consent=True,
-        )  # fmt: skip
+            procedure=procedure,
+            commune=commune,
+            depositor=applicant,
+            description=description,
+            site_address="12 rue de la Gare",
+            site_postcode="91360",
+            site_locality=commune.name,
+            electronic_notification_consent=True,
+        )
         Applicant.objects.create(
-            dossier=draft, rank=1, civility="madame", birth_name=applicant.last_name,
-            given_names=applicant.first_name, address="3 rue des Lilas", postcode="91360",
-            locality=commune.name, email=applicant.email,
-        )  # fmt: skip
+            dossier=draft,
+            rank=1,
+            civility="madame",
+            birth_name=applicant.last_name,
+            given_names=applicant.first_name,
+            address="3 rue des Lilas",
+            postcode="91360",
+            locality=commune.name,
+            email=applicant.email,
+        )
         DossierParcel.objects.create(dossier=draft, idu=idu)
-        dossier = file_dossier(draft.pk, now=timezone.now() - timedelta(days=days),
-                               actor=applicant)  # fmt: skip
+        dossier = file_dossier(draft.pk, now=timezone.now() - timedelta(days=days), actor=applicant)
         if procedure in ("PCMI", "PC"):
             dossier = fire(dossier, "declare_complete", actor=officer)
         if procedure == "PC":

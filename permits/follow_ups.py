@@ -29,19 +29,41 @@ from workflow.states import State
 logger = logging.getLogger(__name__)
 
 GRANTED = (Outcome.GRANT, Outcome.TACIT_GRANT)
-SITE_FIELDS = ("site_address", "site_postcode", "site_locality", "site_area_m2", "parcel_check",
-               "in_lotissement", "in_zac", "in_afu", "under_pup", "existing_cu_number")  # fmt: skip
+SITE_FIELDS = (
+    "site_address",
+    "site_postcode",
+    "site_locality",
+    "site_area_m2",
+    "parcel_check",
+    "in_lotissement",
+    "in_zac",
+    "in_afu",
+    "under_pup",
+    "existing_cu_number",
+)
 # The project as authorised: the modificatif starts from it and changes what differs.
-PROJECT_FIELDS = ("works_nature", "floor_area_existing_m2", "floor_area_created_m2",
-                  "floor_area_removed_m2", "footprint_created_m2", "dwellings_created",
-                  "dwellings_individual", "dwellings_collective", "dwellings_social",
-                  "parking_spaces_created", "height_cm", "architect_name",
-                  "architect_registration", "architect_exempt")  # fmt: skip
+PROJECT_FIELDS = (
+    "works_nature",
+    "floor_area_existing_m2",
+    "floor_area_created_m2",
+    "floor_area_removed_m2",
+    "footprint_created_m2",
+    "dwellings_created",
+    "dwellings_individual",
+    "dwellings_collective",
+    "dwellings_social",
+    "parking_spaces_created",
+    "height_cm",
+    "architect_name",
+    "architect_registration",
+    "architect_exempt",
+)
 APPLICANT_SKIP = {"id", "dossier"}
 FLOOR_AREA_SKIP = {"id", "dossier"}
 
 
 def declaration(dossier: Dossier) -> dict:
+    """What the holder declared on a follow-up (DOC, DAACT dates…), empty before."""
     return dossier.declared or {}
 
 
@@ -69,8 +91,13 @@ def can_declare_daact(parent: Dossier) -> bool:
 
 
 def can_ask_prorogation(parent: Dossier) -> bool:
+    """R424-21: a prorogation is asked on a permit or declaration in force, not on one of its
+    children."""
     return _autorisation(parent) and parent.state in (
-        State.EXECUTORY, State.DEFINITIVE, State.TACIT_GRANTED)  # fmt: skip
+        State.EXECUTORY,
+        State.DEFINITIVE,
+        State.TACIT_GRANTED,
+    )
 
 
 def can_modify_or_transfer(parent: Dossier) -> bool:
@@ -106,6 +133,7 @@ def check_opening_date(parent: Dossier, opened_on: date) -> None:
 
 
 def check_completion_date(parent: Dossier, completed_on: date) -> None:
+    """A DAACT's completion date: not in the future, not before the works could start (R462-1)."""
     if completed_on > timezone.localdate():
         raise FilingError("La date d'achèvement ne peut être dans le futur.")
     start = parent.doc_received_on or parent.executory_on or parent.tacit_on

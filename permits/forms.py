@@ -115,14 +115,21 @@ class ApplicantForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "civility": forms.RadioSelect,
-            **{name: forms.TextInput(attrs={"autocomplete": token}) for name, token in (
-                ("birth_name", "family-name"), ("given_names", "given-name"),
-                ("company_name", "organization"), ("address", "street-address"),
-                ("postcode", "postal-code"), ("locality", "address-level2"),
-                ("country", "country-name"))},
+            **{
+                name: forms.TextInput(attrs={"autocomplete": token})
+                for name, token in (
+                    ("birth_name", "family-name"),
+                    ("given_names", "given-name"),
+                    ("company_name", "organization"),
+                    ("address", "street-address"),
+                    ("postcode", "postal-code"),
+                    ("locality", "address-level2"),
+                    ("country", "country-name"),
+                )
+            },
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-        }  # fmt: skip
+        }
         help_texts = {"birth_date": "Format AAAA-MM-JJ, par exemple 1980-06-24."}
 
     def __init__(self, *args, **kwargs):
@@ -135,6 +142,7 @@ class ApplicantForm(forms.ModelForm):
             self.fields[name].required = True
 
     def clean(self):
+        """A company applicant needs its name and SIRET, as the cerfa asks."""
         data = super().clean()
         if data.get("kind") == "company":
             for name in ("company_name", "siret"):
@@ -212,6 +220,7 @@ class ProjectForm(forms.ModelForm):
             )
 
     def clean(self):
+        """Dwellings that add up, and an architect for a permit unless exempt (R431-2)."""
         data = super().clean()
         parts = sum(data.get(f) or 0 for f in ("dwellings_individual", "dwellings_collective"))
         if parts and parts != (data.get("dwellings_created") or 0):
@@ -228,6 +237,7 @@ class ProjectForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
+        """Keeps the piece questions' answers with the project: they decide the required pieces."""
         self.instance.piece_answers = {
             k: bool(self.cleaned_data.get(f"q_{k}")) for k in self.questions
         } | self.known_answers
@@ -262,6 +272,8 @@ class FilingForm(forms.Form):
 
     @property
     def consent(self) -> bool:
+        """Whether the applicant accepts electronic notification: an explicit choice either way,
+        since it decides how replies reach them."""
         return self.cleaned_data["electronic_notification_consent"] == "on"
 
 
@@ -284,6 +296,7 @@ class FloorAreaForm(forms.ModelForm):
         ]
 
     def clean(self):
+        """A surface removed cannot exceed the existing one (the cerfa's floor area table)."""
         data = super().clean()
         removed = (data.get("removed_m2") or 0) + (data.get("removed_by_change_m2") or 0)
         if removed > (data.get("existing_m2") or 0):

@@ -8,6 +8,8 @@ from permits.models import SentMail
 
 class DatabaseBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
+        """Keeps each mail in the database for the demo's mailbox (/boite-mail/) instead of sending
+        it."""
         for message in email_messages:
             SentMail.objects.create(
                 to=", ".join(message.to), subject=message.subject, body=message.body

@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 def email_applicant(dossier, subject: str, body: str) -> None:
+    """Mails the depositor of a dossier, if it has one (a counter filing may have none yet)."""
     send_to(dossier.depositor.email if dossier.depositor_id else "", dossier, subject, body)
 
 

@@ -53,6 +53,8 @@ class DossierNumber:
         return cls(prefix, department, insee_code[-3:], year % 100, f"{sequence:05d}")
 
     def with_suffix(self, letter: str, rank: int) -> DossierNumber:
+        """A follow-up's number: the autorisation's with a letter and rank (M01 for a modificatif,
+        T01 a transfert)."""
         if not 1 <= rank <= 99:
             raise InvalidNumber(f"suffix rank {rank} out of range 1..99")
         return DossierNumber(

@@ -30,10 +30,12 @@ class Routing:
 
     @property
     def commune(self) -> Commune | None:
+        """The one commune of the answer, None when there is none or several."""
         return self.communes[0] if len(self.communes) == 1 else None
 
     @property
     def straddles(self) -> bool:
+        """The site spans several communes: the applicant is asked which one to file in."""
         return len(self.communes) > 1
 
 
@@ -69,9 +71,10 @@ def _by_parcels(communes: list[Commune], text: str) -> Routing:
                 break
         else:
             rows = list(
-                Parcel.objects.filter(idu__in=set(candidates), retired_at__isnull=True)
-                .values_list("idu", "commune")
-            )  # fmt: skip
+                Parcel.objects.filter(idu__in=set(candidates), retired_at__isnull=True).values_list(
+                    "idu", "commune"
+                )
+            )
             if not rows:
                 routing.problems.append(
                     f"{reference} : parcelle introuvable dans les communes de ce service."

@@ -22,6 +22,7 @@ class Step:
 
     @property
     def status_label(self) -> str:
+        """The step's status in words, not only as a colour (WCAG 1.4.1)."""
         return STATUS_LABELS[self.status]
 
 
@@ -41,6 +42,7 @@ def due_sentence(dossier, deadlines) -> str:
 
 
 def timeline(dossier, deadlines, today: date) -> list[Step]:
+    """The dossier's past steps, where it is and the next deadlines, for the applicant's page."""
     steps = []
     if dossier.filed_on:
         steps.append(Step("Demande déposée", dossier.filed_on, "done"))

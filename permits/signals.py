@@ -30,6 +30,8 @@ class LetterNotIssued(TransitionRefused):
 
 @receiver(transition_fired, sender=Dossier)
 def act_effects(sender, instance, name, actor, declaration, arguments, payload, **kwargs):
+    """The `transition_fired` receiver: inside fire's transaction the transition's letter, then its
+    mail queued after the commit (registry declaration)."""
     facts = arguments | payload
     if declaration.letter:
         _issue(instance, declaration, actor, facts)

@@ -69,8 +69,9 @@ class SiteMap:
         features = [p for p in self.parcels if p.get("geometry")]
         for row in [*self.zones, *self.servitudes]:
             properties = {k: v for k, v in row.items() if k != "geometry"}
-            features.append({"type": "Feature", "geometry": row["geometry"],
-                             "properties": properties})  # fmt: skip
+            features.append(
+                {"type": "Feature", "geometry": row["geometry"], "properties": properties}
+            )
         return {"type": "FeatureCollection", "bbox": self.bbox, "features": features}
 
 

@@ -69,22 +69,27 @@ class Statistics:
 
     @property
     def total(self) -> int:
+        """Every dossier counted, whatever its state."""
         return sum(n for _, n in self.by_state)
 
     @property
     def decided(self) -> int:
+        """Every decision of the period, express or tacit."""
         return sum(d.decided for d in self.decisions)
 
     @property
     def tacit(self) -> int:
+        """The decisions that arose by silence rather than by a signed act."""
         return sum(d.tacit for d in self.decisions)
 
     @property
     def tacit_percent(self) -> float | None:
+        """The tacit share of the decisions, None without a decision (not a misleading 0)."""
         return round(100 * self.tacit / self.decided, 1) if self.decided else None
 
     @property
     def at_risk_total(self) -> int:
+        """The dossiers overdue or whose délai ends in the coming days, all days together."""
         return sum(n for _, n in self.at_risk)
 
 

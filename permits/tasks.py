@@ -23,6 +23,8 @@ def compact_state_counts(timestamp: int):
 @app.periodic(cron="*/5 * * * *")
 @app.task(queue="timers", lock="platau-receive", queueing_lock="platau-receive")
 def platau_receive(timestamp: int):
+    """Fetches PLAT'AU's answers for every commune with an account (prises en compte, opinions,
+    acknowledgements)."""
     # deferred: procrastinate imports this module at every start-up; the connector brings requests
     from permits.platau.connector import receive_all
 

@@ -17,8 +17,12 @@ def keep_typed(request, pk: int, name: str, message: str = "") -> None:
     lists = {k: v for k, v in request.POST.lists() if k not in NOT_KEPT}
     data = {k: v[-1] for k, v in lists.items() if v}
     request.session[TYPED_KEY] = {
-        "pk": pk, "name": name, "data": data, "lists": lists, "message": message,
-    }  # fmt: skip
+        "pk": pk,
+        "name": name,
+        "data": data,
+        "lists": lists,
+        "message": message,
+    }
 
 
 def typed_back(request, pk: int | None = None) -> dict:

@@ -1,3 +1,6 @@
+"""The dossiers' URLs: the applicant's journey and follow-up, the counter, the officers', the
+signatories' and the consulted services' pages."""
+
 from django.urls import path
 
 from permits.views import (

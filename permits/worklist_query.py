@@ -19,6 +19,8 @@ PARCEL_RE = re.compile(r"^([0-9A-Z]{1,2})\s*0*(\d{1,4})$")  # « AB 26 » → AB
 
 
 def filtered(request):
+    """The officer's dossiers under the worklist's filters and search: one definition, for the list
+    and the previous/next links."""
     dossiers = instructed(request.user)
     params = request.GET
     if params.get("commune"):

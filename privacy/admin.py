@@ -1,3 +1,5 @@
+"""Admin for each commune's privacy notice details (controller, DPO)."""
+
 from django.contrib import admin
 
 from privacy.models import PrivacyNotice

@@ -1,3 +1,5 @@
+"""Personal data: notices, the access log, retention, the person's own data (GDPR)."""
+
 from django.apps import AppConfig
 
 

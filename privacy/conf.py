@@ -12,18 +12,23 @@ def _get(name: str, reader, default):
 
 
 def sirene_url() -> str:
+    """The company register's API (Recherche d'entreprises by default)."""
     return _get("PERMIS_SIRENE_URL", env_str, "https://recherche-entreprises.api.gouv.fr")
 
 
 def sirene_timeout_s() -> int:
+    """How long the applicant form waits for the register before asking them to type the company."""
     return _get("PERMIS_SIRENE_TIMEOUT", env_int, 5)
 
 
 def sirene_cache_days() -> int:
+    """How long a company's register entry is reused before being read again."""
     return _get("PERMIS_SIRENE_CACHE_DAYS", env_int, 30)
 
 
 def draft_retention_months() -> int:
+    """Idle time after which a draft is deleted (after two reminders): no data kept longer than
+    needed."""
     return _get("PERMIS_DRAFT_RETENTION_MONTHS", env_int, 6)
 
 
@@ -33,6 +38,7 @@ def draft_reminder_days() -> int:
 
 
 def claims_retention_days() -> int:
+    """How long identity claims are kept without a sign-in."""
     # The identity claims serve the pre-fill of the next dossiers; after a year without a
     # sign-in they are erased (CNIL: no longer than needed for the purpose).
     return _get("PERMIS_CLAIMS_RETENTION_DAYS", env_int, 365)

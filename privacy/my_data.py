@@ -7,7 +7,11 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
+from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -28,10 +32,13 @@ def _row(instance, exclude=()) -> dict:
     return model_to_dict(instance, exclude=["dossier", *exclude])
 
 
-def collect(user) -> tuple[dict, list[tuple[str, object]]]:
+Opener = Callable[[], File]  # opens one file of the zip when it is written
+
+
+def collect(user) -> tuple[dict[str, Any], list[tuple[str, Opener]]]:
     """(data, files): the person's account, identities, roles and dossiers, and the files to
     join as (name in the zip, opener). Only what is tied to `user`."""
-    data = {
+    data: dict[str, Any] = {
         "exported_at": timezone.now(),
         "account": {
             **{name: getattr(user, name) for name in ACCOUNT_FIELDS},
@@ -54,7 +61,7 @@ def collect(user) -> tuple[dict, list[tuple[str, object]]]:
         ],
         "dossiers": [],
     }
-    files: list[tuple[str, object]] = []
+    files: list[tuple[str, Opener]] = []
     dossiers = (
         Dossier.objects.filter(depositor=user)
         .select_related("commune", "parent")
@@ -63,7 +70,7 @@ def collect(user) -> tuple[dict, list[tuple[str, object]]]:
     )
     for dossier in dossiers:
         folder = f"dossiers/{dossier.number or f'brouillon-{dossier.pk}'}"
-        entry = {
+        entry: dict[str, Any] = {
             "id": dossier.pk,
             "commune": f"{dossier.commune.insee_code} {dossier.commune.name}",
             "parent": dossier.parent.number if dossier.parent_id else None,
@@ -98,12 +105,14 @@ def collect(user) -> tuple[dict, list[tuple[str, object]]]:
             entry["documents"].append(
                 {"kind": document.kind, "signed_at": document.signed_at, "file": name}
             )
-            files.append((name, lambda document=document: open_signed(document)))
+            files.append((name, partial(open_signed, document)))
         data["dossiers"].append(entry)
     return data, files
 
 
 def export_zip(user) -> bytes:
+    """The person's data as one zip (GDPR art. 20): mes-donnees.json and their files; a lost file is
+    said in the zip."""
     data, files = collect(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

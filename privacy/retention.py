@@ -52,6 +52,7 @@ class RetentionReport:
     withdrawn_contacts_blanked: int = 0
 
     def as_dict(self) -> dict:
+        """The report as the job's result and log fields."""
         return asdict(self)
 
 
@@ -73,12 +74,13 @@ def delete_draft(dossier: Dossier) -> bool:
         logger.warning("draft kept: protected rows", extra={"dossier": dossier.pk})
         return False
     for file in files:  # after the commit: a rollback must not lose a file
-        file.storage.delete(file.name)
+        if file.name:
+            file.storage.delete(file.name)
     return True
 
 
 def _remind(dossier: Dossier, count: int, deletion_on: datetime.date) -> None:
-    email = dossier.depositor.email if dossier.depositor_id else ""
+    email = dossier.depositor.email if dossier.depositor else ""
     if not email:
         return
     link = reverse("permits:draft", kwargs={"pk": dossier.pk})
@@ -95,6 +97,7 @@ def _remind(dossier: Dossier, count: int, deletion_on: datetime.date) -> None:
 
 
 def sweep_drafts(now: datetime.datetime, report: RetentionReport) -> None:
+    """Reminds, then deletes, the drafts idle beyond their period (two reminders first)."""
     gap = datetime.timedelta(days=conf.draft_reminder_days())
     idle_since = now - relativedelta(months=conf.draft_retention_months())
     # Touched since the first reminder: start over.
@@ -123,6 +126,7 @@ def sweep_drafts(now: datetime.datetime, report: RetentionReport) -> None:
 
 
 def sweep_claims(now: datetime.datetime, report: RetentionReport) -> None:
+    """Erases identity claims unused beyond their period; the account stays."""
     limit = now - datetime.timedelta(days=conf.claims_retention_days())
     report.claims_erased += (
         FederatedIdentity.objects.filter(claims_received_at__lt=limit)
@@ -149,6 +153,7 @@ def sweep_withdrawn_contacts(now: datetime.datetime, report: RetentionReport) ->
 
 
 def sweep(now: datetime.datetime | None = None) -> RetentionReport:
+    """Every retention rule, in the daily job and `apply_retention`."""
     now = now or timezone.now()
     report = RetentionReport()
     sweep_drafts(now, report)

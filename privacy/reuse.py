@@ -14,6 +14,8 @@ APPLICANT_SKIP = {"id", "dossier"}
 
 @transaction.atomic
 def draft_from(earlier: Dossier, procedure: str, user) -> Dossier:
+    """A new draft with the applicants and site of an earlier dossier of the same person: tell us
+    once."""
     draft = create_draft(
         procedure=procedure,
         commune=earlier.commune,

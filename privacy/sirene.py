@@ -63,6 +63,7 @@ class Company:
     locality: str
 
     def as_dict(self) -> dict:
+        """The company as stored in the cache and shown with its source."""
         return asdict(self)
 
 
@@ -79,10 +80,12 @@ class RechercheEntreprises:
         self.timeout_s = timeout_s
 
     def find(self, siret: str) -> Company:
+        """The establishment `siret`; RegisterUnavailable on any network or format failure, so the
+        applicant types it instead."""
         try:
             response = requests.get(
                 f"{self.base_url}/search",
-                params={"q": siret, "page": 1, "per_page": 1},
+                params={"q": siret, "page": "1", "per_page": "1"},
                 timeout=self.timeout_s,
                 headers={"Accept": "application/json"},
             )
@@ -125,6 +128,7 @@ def _company(unit: dict, establishment: dict, siret: str) -> Company:
 
 
 def default_register() -> CompanyRegister:
+    """The configured register (PERMIS_SIRENE_URL)."""
     return RechercheEntreprises(conf.sirene_url(), conf.sirene_timeout_s())
 
 

@@ -5,6 +5,8 @@ the PLU zones and the servitudes crossed."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.cache import cache
 
 from cadastre.planning import PLANNING_CACHE_SECONDS, planning_document
@@ -13,12 +15,14 @@ from cadastre.sources import cadastre_label
 
 def cadastre_source(insee_code: str) -> str:
     """Which cadastre (millésime) the checks read: it changes with an import only."""
-    return cache.get_or_set(
+    label = cache.get_or_set(
         f"cadastre-source:{insee_code}", lambda: cadastre_label(insee_code), PLANNING_CACHE_SECONDS
     )
+    return cast(str, label)
 
 
 def site_facts(dossier, check: dict | None) -> dict:
+    """The site's known facts for the template, from the dossier and its parcel check."""
     check = check or {}
     return {
         "commune": dossier.commune,

@@ -52,6 +52,7 @@ DIVERGENCE_HELP = {
 
 
 def company_record(siret: str) -> CompanyRecord | None:
+    """The cached register entry of a SIRET, None for a malformed one."""
     siret = "".join((siret or "").split())
     if len(siret) != 14 or not siret.isdigit():
         return None
@@ -118,6 +119,8 @@ class SourcedApplicantForm(ApplicantForm):
             del self.fields["divergence_reason"]
 
     def diverging(self) -> list[str]:
+        """The fields typed differently from their certified source (FranceConnect, SIRENE): the
+        reason is asked for those."""
         data = self.cleaned_data
         return [
             name
@@ -126,6 +129,7 @@ class SourcedApplicantForm(ApplicantForm):
         ]
 
     def clean(self):
+        """A value changed from its official source needs a reason, kept with the applicant."""
         data = super().clean()
         if self.diverging() and not (data.get("divergence_reason") or "").strip():
             self.add_error(
@@ -135,6 +139,7 @@ class SourcedApplicantForm(ApplicantForm):
         return data
 
     def save(self, commit=True):
+        """Records each field's source, when the register was read, and why a value diverges."""
         applicant = super().save(commit=False)
         applicant.sourced_fields = {name: source for name, (source, _) in self.sources.items()}
         applicant.sourced_at = self.record.fetched_at if self.record is not None else None

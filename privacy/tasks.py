@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 @app.periodic(cron="23 3 * * *")
 @app.task(queue="timers", lock="privacy-retention", queueing_lock="privacy-retention")
 def sweep_retention(timestamp: int):
+    """The daily retention job: its report logged and returned."""
     report = sweep()
     logger.info("retention swept", extra=report.as_dict())
     return report.as_dict()

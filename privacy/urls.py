@@ -1,3 +1,6 @@
+"""The privacy pages: notices, the person's data and account closing, the commune's access log,
+reuse of a dossier."""
+
 from django.urls import path
 
 from privacy import views

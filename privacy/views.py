@@ -22,6 +22,7 @@ from workflow.states import State
 
 @require_safe
 def notice_index(request):
+    """The privacy notices, one per commune (the only one directly)."""
     communes = Commune.objects.order_by("name")
     if len(communes) == 1:
         return redirect("privacy:notice", insee_code=communes[0].insee_code)
@@ -30,6 +31,8 @@ def notice_index(request):
 
 @require_safe
 def notice(request, insee_code: str):
+    """The commune's privacy notice (GDPR art. 13), its retention periods read from the settings in
+    force."""
     commune = get_object_or_404(Commune, insee_code=insee_code)
     details = PrivacyNotice.objects.filter(commune=commune).first()
     context = {
@@ -45,6 +48,7 @@ def notice(request, insee_code: str):
 @require_safe
 @login_required
 def my_data(request):
+    """What the site holds about the person, and the ways to get it or close the account."""
     return render(
         request,
         "privacy/my_data.html",
@@ -55,6 +59,7 @@ def my_data(request):
 @require_safe
 @login_required
 def export(request):
+    """The person's data as a zip download (GDPR art. 15 and 20)."""
     response = HttpResponse(export_zip(request.user), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="mes-donnees.zip"'
     return response
@@ -63,6 +68,7 @@ def export(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def close(request):
+    """Closes the account once confirmed (art. 17); filed dossiers stay as public records."""
     error = ""
     if request.method == "POST":
         if request.POST.get("confirmation", "").strip().upper() != "CLÔTURER":
@@ -86,6 +92,7 @@ def _commune(request, insee_code):
 @require_safe
 @role_required(Role.COMMUNE_ADMIN, commune=_commune)
 def access_log(request, insee_code: str):
+    """Who read which dossier of the commune, for its administrator."""
     commune = _commune(request, insee_code)
     entries = AccessLog.objects.filter(dossier__commune=commune).select_related(
         "agent", "service_account", "dossier"
@@ -104,6 +111,7 @@ def access_log(request, insee_code: str):
 @require_safe
 @login_required
 def reuse(request):
+    """The person's earlier dossiers, to start a new one from."""
     earlier = request.user.deposited_dossiers.select_related("commune").prefetch_related(
         "applicants"
     )
@@ -113,6 +121,7 @@ def reuse(request):
 @require_POST
 @login_required
 def reuse_start(request, pk: int):
+    """Starts a draft from an earlier dossier of the same person."""
     earlier = get_object_or_404(Dossier, pk=pk, depositor=request.user)
     form = NewDossierForm(request.POST)
     if not form.is_valid():
@@ -129,6 +138,7 @@ def reuse_start(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def delete_draft_view(request, pk: int):
+    """Deletes the person's own draft and its files, after confirmation."""
     draft = get_object_or_404(Dossier, pk=pk, depositor=request.user, state=State.DRAFT)
     if request.method == "POST":
         delete_draft(draft)

@@ -54,10 +54,16 @@ def prepare(out: Path) -> None:
         site_locality=commune.name,
     )
     Applicant.objects.create(
-        dossier=draft, rank=1, civility="madame", birth_name=applicant.last_name,
-        given_names=applicant.first_name, address="3 rue des Lilas", postcode="91360",
-        locality=commune.name, email=applicant.email,
-    )  # fmt: skip
+        dossier=draft,
+        rank=1,
+        civility="madame",
+        birth_name=applicant.last_name,
+        given_names=applicant.first_name,
+        address="3 rue des Lilas",
+        postcode="91360",
+        locality=commune.name,
+        email=applicant.email,
+    )
     DossierParcel.objects.create(dossier=draft, idu="91216000AB0123", area_m2=500)
     add_piece(draft, "DP1", SimpleUploadedFile("situation.png", PNG), applicant)
     out.write_text(str(draft.pk))
@@ -103,19 +109,26 @@ def check(base_url: str, draft_id: int) -> None:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     headers = {"Origin": https_origin, "Referer": f"{https_origin}/connexion/"}
     signed_in = send(
-        "POST", "/connexion/", headers=headers,
+        "POST",
+        "/connexion/",
+        headers=headers,
         data={"csrfmiddlewaretoken": token, "login": APPLICANT, "password": PASSWORD},
-    )  # fmt: skip
+    )
     assert signed_in.status_code == 302, signed_in.text[:500]
     review = f"/dossiers/{draft_id}/brouillon/verifier/"
     page = send("GET", review)
     assert page.status_code == 200, page.text[:500]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     filed = send(
-        "POST", review, headers={**headers, "Referer": f"{https_origin}{review}"},
-        data={"csrfmiddlewaretoken": token, "certify": "on",
-              "electronic_notification_consent": "on"},
-    )  # fmt: skip
+        "POST",
+        review,
+        headers={**headers, "Referer": f"{https_origin}{review}"},
+        data={
+            "csrfmiddlewaretoken": token,
+            "certify": "on",
+            "electronic_notification_consent": "on",
+        },
+    )
     assert filed.status_code == 302, filed.text[:500]
     assert filed.headers["location"] == f"/dossiers/{draft_id}/", filed.headers
     print(f"filing over HTTP: OK (dossier {draft_id})")
@@ -153,8 +166,12 @@ def check(base_url: str, draft_id: int) -> None:
     }
     filings = (("method", "POST"), ("status", "302"), ("view", "permits:draft_review"))
     assert samples.get(("permis_http_requests_total", filings)) == 1, metrics
-    assert samples[("permis_http_requests_total", (("method", "GET"), ("status", "200"),
-                    ("view", "home")))] >= 1  # fmt: skip
+    assert (
+        samples[
+            ("permis_http_requests_total", (("method", "GET"), ("status", "200"), ("view", "home")))
+        ]
+        >= 1
+    )
     assert samples[("permis_workers_alive", ())] >= 1
     print("/metrics: OK")
 

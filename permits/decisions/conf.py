@@ -27,19 +27,23 @@ DEMO_PKI_PASSPHRASE = "permis-demo-pki"  # noqa: S105
 
 
 def public_url() -> str:
+    """The site's address printed in documents (verification link, QR code)."""
     return os.environ.get("PERMIS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def documents_root() -> Path:
+    """Where issued documents are kept on disk, apart from the uploaded pieces (MEDIA_ROOT)."""
     default = Path(settings.BASE_DIR) / "var" / "documents"
     return Path(os.environ.get("PERMIS_DOCUMENTS_ROOT", default))
 
 
 def pki_dir() -> Path:
+    """Where the signing keys and certificates live (the demo PKI by default)."""
     return Path(os.environ.get("PERMIS_PKI_DIR", Path(settings.BASE_DIR) / "var" / "pki"))
 
 
 def pki_passphrase() -> bytes:
+    """The key's passphrase; production refuses none and the demo's, known to everybody."""
     value = os.environ.get("PERMIS_PKI_PASSPHRASE", "")
     if not value:
         if settings.PRODUCTION:
@@ -51,6 +55,7 @@ def pki_passphrase() -> bytes:
 
 
 def signing_backend() -> str:
+    """A PKCS#12 file or a PKCS#11 token (HSM, smart card): refused at once if misspelt."""
     backend = os.environ.get("PERMIS_SIGNING_BACKEND", "pkcs12")
     if backend not in ("pkcs12", "pkcs11"):
         raise ImproperlyConfigured("PERMIS_SIGNING_BACKEND must be pkcs12 or pkcs11")
@@ -70,6 +75,8 @@ def pkcs11() -> tuple[str, str, str]:
 
 
 def tsa_url() -> str:
+    """The time-stamp authority (RFC 3161); empty: documents are signed without a time-stamp (PAdES
+    B-B)."""
     return os.environ.get("PERMIS_TSA_URL", "")
 
 

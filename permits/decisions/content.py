@@ -80,6 +80,7 @@ class Content:
     annex: tuple[Section, ...] = ()
 
     def as_dict(self) -> dict:
+        """The content as plain data: what the template renders and the recorded hash covers."""
         return dataclasses.asdict(self)
 
 

@@ -35,10 +35,12 @@ class Signatory:
 
     @property
     def is_mayor(self) -> bool:
+        """The mayor signs in their own right; anyone else needs a delegation (CGCT L2122-18)."""
         return self.capacity.strip().lower() in {"maire", "le maire", "la maire"}
 
     @property
     def full_name(self) -> str:
+        """The name as French administrative acts print it: family name in capitals."""
         return f"{self.given_name} {self.family_name.upper()}".strip()
 
     def __post_init__(self):
@@ -62,10 +64,12 @@ class Author:
 
     @property
     def is_mayor(self) -> bool:
+        """Whether the letter is issued in the mayor's name rather than an officer's."""
         return self.capacity.strip().lower() in {"maire", "le maire", "la maire"}
 
     @property
     def full_name(self) -> str:
+        """The name as French administrative acts print it: family name in capitals."""
         return f"{self.given_name} {self.family_name.upper()}".strip()
 
 
@@ -98,14 +102,17 @@ class Opinion:
 
     @property
     def pending(self) -> bool:
+        """No opinion yet: the decision may not quote one."""
         return not self.opinion
 
     @property
     def tacit(self) -> bool:
+        """Deemed given by silence (R423-59): the decision says so instead of quoting a text."""
         return self.opinion.startswith("tacit_")
 
     @property
     def refused(self) -> bool:
+        """Unfavourable, expressly or tacitly: an ABF's refused accord binds (R424-3)."""
         return self.opinion in ("unfavourable", "tacit_unfavourable")
 
 
@@ -139,6 +146,7 @@ class DossierFacts:
 
 
 def local_date(value) -> date:
+    """The date in France of a stored UTC moment: legal dates are local."""
     return timezone.localtime(value).date()
 
 
@@ -199,8 +207,13 @@ def facts_from_dossier(
 
 # --- what the dossier knows, in the act's words ------------------------------------------------
 
-DOCUMENT_KINDS = {"PLU": "PLU", "PLUI": "PLUi", "POS": "POS", "PSMV": "PSMV",
-                  "CC": "carte communale"}  # fmt: skip
+DOCUMENT_KINDS = {
+    "PLU": "PLU",
+    "PLUI": "PLUi",
+    "POS": "POS",
+    "PSMV": "PSMV",
+    "CC": "carte communale",
+}
 
 
 def _document_kind(idurba: str, typedoc: str = "") -> str:
@@ -284,6 +297,7 @@ def service_phrase(kind: str, name: str) -> str:
 
 
 def majorations_of(dossier) -> tuple[tuple[str, str, date], ...]:
+    """The dossier's majorations as (label, article, date notified), quoted in the visas."""
     out = []
     for m in dossier.majorations:
         reason = MajorationReason[m["reason"]]

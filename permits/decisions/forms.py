@@ -1,3 +1,6 @@
+"""The /verifier forms: an uploaded PDF (its magic bytes and size checked before pyHanko reads it)
+and the QR code's link."""
+
 from django import forms
 
 # What every PDF starts with (ISO 32000-1 §7.5.2); verification.check_pdf asks it too. Here, not
@@ -14,6 +17,7 @@ class VerifyForm(forms.Form):
     )
 
     def clean_document(self):
+        """Refuses a file too large or not a PDF before pyHanko parses it."""
         upload = self.cleaned_data["document"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("Le fichier dépasse 10 Mo : ce n'est pas un acte délivré.")

@@ -141,6 +141,8 @@ class _SignedMeanwhile(Exception):
 
 
 def sign_pending(document_id: int) -> IssuedDocument:
+    """Renders and signs (or seals) a pending document, in the signing job; idempotent, so a retried
+    job signs once, and a document come too late is abandoned with its reason."""
     # deferred: WeasyPrint and pyHanko are heavy, and only the signing job renders and signs
     from permits.decisions.rendering import render_pdf
     from permits.decisions.signing import seal_document, sign_document
@@ -245,6 +247,8 @@ def _record_signed(document: IssuedDocument, dossier: Dossier, signatory, now) -
 
 
 def read_file(document: IssuedDocument) -> bytes:
+    """The bytes of a signed document, as registered: what /verifier checks again and the downloads
+    serve."""
     return storage.read_signed(document)
 
 
@@ -349,8 +353,12 @@ def issue_letter_as(
         DocumentKind.CONFORMITY_NOTICE: builders.conformity_notice_content,
     }[kind]
     # The documents whose wording depends on the exception flags (tacit outcome, R424-2/3).
-    if kind in (DocumentKind.RECEPISSE, DocumentKind.MAJORATION,
-                DocumentKind.TACIT_CERTIFICATE, DocumentKind.CONFORMITY_ATTESTATION):  # fmt: skip
+    if kind in (
+        DocumentKind.RECEPISSE,
+        DocumentKind.MAJORATION,
+        DocumentKind.TACIT_CERTIFICATE,
+        DocumentKind.CONFORMITY_ATTESTATION,
+    ):
         kwargs.setdefault("flags", frozenset(ExceptionFlag[name] for name in dossier.flags))
     if kind in SEALED_KINDS:
         signer = author_from_membership(membership)

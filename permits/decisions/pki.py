@@ -69,6 +69,8 @@ def _name(**parts: str) -> x509.Name:
 
 
 def create_ca(commune_name: str) -> Authority:
+    """A self-signed development CA for the commune, so that the demo and the tests sign real PAdES
+    documents without a qualified provider."""
     key = ec.generate_private_key(CURVE)
     name = _name(
         cn=f"AC de développement – {commune_name}"[:64],  # X.520: CN ≤ 64 characters
@@ -152,6 +154,8 @@ def issue(
 
 
 def signatory_subject(given_name: str, family_name: str, capacity: str, commune: str) -> x509.Name:
+    """The certificate subject of a signatory: name, capacity and commune, what a PDF reader shows
+    as the signer."""
     return _name(
         cn=f"{given_name} {family_name.upper()}",
         given=given_name,
@@ -177,6 +181,7 @@ def seal_subject(organisation: str, insee_code: str) -> x509.Name:
 
 
 def empty_crl(ca: Authority) -> x509.CertificateRevocationList:
+    """The development CA's CRL, empty: the revocation data a B-LT signature embeds."""
     now = _now()
     return (
         x509.CertificateRevocationListBuilder()
@@ -210,6 +215,7 @@ def _key_pem(key, passphrase: bytes) -> bytes:
 
 
 def load_authority(directory: Path, name: str, passphrase: bytes) -> Authority:
+    """A CA or TSA kept by ensure_authorities, its key decrypted with the passphrase."""
     cert = x509.load_pem_x509_certificate((directory / f"{name}.pem").read_bytes())
     key = serialization.load_pem_private_key(
         (directory / f"{name}.key.pem").read_bytes(), passphrase

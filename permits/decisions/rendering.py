@@ -21,17 +21,22 @@ PDF_VARIANT = "pdf/a-3b"
 
 
 def verify_url(dossier_number: str, content_hash: str) -> str:
+    """The /verifier link printed on a document: its number and content hash let anyone check it
+    against the register."""
     query = urlencode({"dossier": dossier_number.replace(" ", ""), "empreinte": content_hash})
     return f"{conf.public_url()}{reverse('decisions:verify')}?{query}"
 
 
 def qr_data_uri(url: str) -> str:
+    """The verification link as a QR code embedded in the page, for a paper copy to be checked."""
     # Level M keeps the code readable on a printed and re-scanned page.
     # PNG: WeasyPrint draws a QR code SVG path far more slowly than it embeds an image.
     return segno.make_qr(url, error="m").png_data_uri(scale=4, border=2)
 
 
 def render_html(content: dict) -> str:
+    """The document's HTML from its recorded content, with the hash and link that tie the paper to
+    the register."""
     digest = content_sha256(content)
     url = verify_url(content["dossier_number"], digest)
     return render_to_string(
@@ -57,4 +62,5 @@ def html_to_pdf(html: str, *, pdfa: bool = True) -> bytes:
 
 
 def render_pdf(content: dict) -> bytes:
+    """The PDF to sign, from the recorded content: what its printed hash and QR code vouch for."""
     return html_to_pdf(render_html(content))

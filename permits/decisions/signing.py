@@ -47,6 +47,7 @@ class SigningError(Exception):
 
 
 def load_certificate(path) -> asn1_x509.Certificate:
+    """A certificate in PEM or DER, as the PKI directory or an operator provides it."""
     data = path.read_bytes()
     if pem.detect(data):
         _, _, data = pem.unarmor(data)
@@ -54,6 +55,7 @@ def load_certificate(path) -> asn1_x509.Certificate:
 
 
 def trust_roots() -> list[asn1_x509.Certificate]:
+    """The CA that validation trusts; missing, signing stops with the command that creates it."""
     path = conf.pki_dir() / "ca.pem"
     if not path.exists():
         raise SigningError(f"no trust root: {path} (run `manage.py create_dev_pki`)")
@@ -61,6 +63,7 @@ def trust_roots() -> list[asn1_x509.Certificate]:
 
 
 def crls() -> list[asn1_crl.CertificateList]:
+    """The revocation lists embedded for B-LT (none when the PKI has none)."""
     path = conf.pki_dir() / "crl.pem"
     if not path.exists():
         return []
@@ -111,6 +114,8 @@ def _pkcs12_signer(path: str, _mtime_ns: int, passphrase: bytes) -> signers.Simp
 
 
 def timestamper() -> TimeStamper | None:
+    """The RFC 3161 time-stamper of PERMIS_TSA_URL ("dev": the local development TSA); None, no
+    time-stamp."""
     url = conf.tsa_url()
     if not url:
         return None
@@ -142,6 +147,8 @@ def sign_pdf(
     stamper: TimeStamper | None = None,
     field_name: str = FIELD_NAME,
 ) -> bytes:
+    """One PAdES signature added as an incremental update (earlier signatures stay intact); for
+    B-LT, with the certificates and CRLs a validator needs after the certificate expires."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     if level == "B-LT":
         DocumentSecurityStore.supply_dss_in_writer(

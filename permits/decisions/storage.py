@@ -25,14 +25,18 @@ class DocumentFileSystemStorage(FileSystemStorage):
 
     @property
     def base_location(self):
+        """The documents' root, read when used rather than at import: tests point
+        PERMIS_DOCUMENTS_ROOT elsewhere."""
         return self._value_or_setting(self._location, str(conf.documents_root()))
 
     @property
     def location(self):
+        """The absolute root, as FileSystemStorage expects it."""
         return os.path.abspath(self.base_location)
 
 
 def documents_storage() -> Storage:
+    """The storage of issued documents (STORAGES alias), separate from the uploaded pieces."""
     return storages[ALIAS]
 
 
@@ -43,6 +47,7 @@ def store(name: str, pdf: bytes) -> str:
 
 
 def remove(name: str) -> None:
+    """Deletes a written file the signing could not register (a race lost, a refusal, a crash)."""
     documents_storage().delete(name)
 
 
@@ -63,5 +68,7 @@ def open_signed(document) -> File:
 
 
 def read_signed(document) -> bytes:
+    """The registered file's bytes; FileNotFoundError when the store lost it, said to the reader,
+    never hidden."""
     with open_signed(document) as stored:
         return stored.read()

@@ -19,6 +19,8 @@ from permits.decisions.issuing import SIGN_JOB, sign_pending
     retry=RetryStrategy(max_attempts=5, wait=10, exponential_wait=2),
 )
 def sign_document_job(document_id: int) -> dict:
+    """The job that signs an issued document outside the request: rendering and signing are too slow
+    for a page."""
     document = sign_pending(document_id)  # a decision come too late is abandoned, not raised
     return {"reference": document.reference, "status": document.status, "sha256": document.sha256}
 
@@ -32,6 +34,8 @@ def sign_document_job(document_id: int) -> dict:
 @app.periodic(cron=settings.PERMIS_STALLED_JOBS_CRON)
 @app.task(queueing_lock="retry-stalled-jobs", pass_context=True)
 async def retry_stalled_jobs(context, timestamp: int) -> list[int]:
+    """Requeues the jobs of dead workers (see above): a SIGKILL must not leave a decision unsigned
+    for ever."""
     manager = context.app.job_manager
     stalled = await manager.get_stalled_jobs(
         seconds_since_heartbeat=settings.PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]

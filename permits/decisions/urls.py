@@ -1,3 +1,5 @@
+"""/verifier: checking a document the commune issued, open to anyone."""
+
 from django.urls import path
 
 from permits.decisions import views

@@ -111,6 +111,8 @@ def _has_signature_value(sig_object) -> bool:
 
 
 def check_pdf(data: bytes) -> SignatureReport:
+    """The verdict on a PDF's signatures (intact, valid, trusted), with its SHA-256 for the
+    register's comparison; any file gets a verdict, a malformed one included."""
     sha = hashlib.sha256(data).hexdigest()
     if not data.startswith(PDF_MAGIC):
         return _invalid(sha, Verdict.UNREADABLE, NOT_A_PDF)

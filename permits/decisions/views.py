@@ -42,6 +42,8 @@ def _from_qr(params) -> tuple[QrLinkForm | None, IssuedDocument | None]:
 @require_http_methods(["GET", "POST"])
 @rate_limited("verifier", when=lambda request: request.method == "POST" or bool(request.GET))
 def verify(request):
+    """Checks a document from its QR code or an upload, without an account; rate-limited since each
+    check parses a PDF."""
     # deferred: verification imports pyHanko (heavy), not to be loaded with the URLconf
     from permits.decisions.verification import SignatureReport, check_pdf
 

@@ -94,8 +94,9 @@ class Site:
         out = [f"Règles applicables : {name}" + (" (L111-1)." if self.planning == "RNU" else ".")]
         plural = "s" if len(self.zones) > 1 else ""
         if self.zones and self.planning == "CC":
-            listed = ", ".join(f"{label} ({SECTOR_NAMES.get(kind, f'type {kind}')})"
-                               for label, kind in self.zones)  # fmt: skip
+            listed = ", ".join(
+                f"{label} ({SECTOR_NAMES.get(kind, f'type {kind}')})" for label, kind in self.zones
+            )
             out.append(f"Secteur{plural} de la carte communale : {listed}.")
         elif self.zones:
             listed = ", ".join(f"{label} (zone {kind})" for label, kind in self.zones)
@@ -126,11 +127,14 @@ class Answers:
 
     @property
     def in_urban_zone(self) -> bool:
+        """The data's answer when the cadastre knows, else the applicant's: ask only what the data
+        cannot know."""
         known = self.site.urban_zone if self.site else None
         return self.urban_zone if known is None else known
 
     @property
     def in_protected_area(self) -> bool:
+        """The data's answer when the site was checked, else the applicant's."""
         return self.site.protected_area if self.site else self.protected_area
 
     @property
@@ -148,6 +152,8 @@ class Advice:
 
     @property
     def is_permit(self) -> bool:
+        """A permit rather than a declaration: a DP draft with this advice is stopped
+        (permits.journey.procedure_fit)."""
         return self.procedure in PERMITS
 
 
@@ -159,6 +165,8 @@ def questions_to_ask(site: Site | None) -> tuple[str, ...]:
 
 
 def advise(a: Answers) -> Advice:
+    """The procedure the answers call for, with its reasons and articles (R421-2 to R421-17,
+    R431-2), shown to the applicant before a draft starts."""
     if a.works == "information":
         return Advice("CUA", ("Pour connaître les règles applicables au terrain (L410-1 a).",))
     if a.works == "feasibility":
@@ -232,8 +240,9 @@ def _zone_phrase(a: Answers) -> str:
 
 
 def _labels(site: Site) -> str:
-    return ", ".join(f"zone {kind} ({label})" if label else f"zone {kind}"
-                     for label, kind in site.zones)  # fmt: skip
+    return ", ".join(
+        f"zone {kind} ({label})" if label else f"zone {kind}" for label, kind in site.zones
+    )
 
 
 def _building(a: Answers) -> Advice:

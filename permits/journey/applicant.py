@@ -20,9 +20,12 @@ def prefill_applicant(draft: Dossier, user) -> None:
     applicant = Applicant(dossier=draft, rank=1, email=user.email)
     last = (
         Applicant.objects.filter(dossier__depositor=user, rank=1)
-        .exclude(dossier=draft).exclude(address="")
-        .order_by("-dossier__created_at", "-pk").values(*CONTACT_FIELDS).first()
-    )  # fmt: skip
+        .exclude(dossier=draft)
+        .exclude(address="")
+        .order_by("-dossier__created_at", "-pk")
+        .values(*CONTACT_FIELDS)
+        .first()
+    )
     for name, value in (last or {}).items():
         if value:
             setattr(applicant, name, value)

@@ -24,10 +24,12 @@ class Task:
 
 
 def main_applicant(dossier: Dossier):
+    """The first applicant (rank order), the one the cerfa names and the mails address."""
     return next(iter(dossier.applicants.all()), None)
 
 
 def applicant_done(dossier: Dossier) -> bool:
+    """The applicant step holds what the cerfa requires to identify and reach them."""
     applicant = main_applicant(dossier)
     return bool(
         applicant
@@ -39,20 +41,25 @@ def applicant_done(dossier: Dossier) -> bool:
 
 
 def site_done(dossier: Dossier) -> bool:
+    """The site step holds an address and at least one parcel."""
     return bool(dossier.site_address and dossier.parcels.all())
 
 
 def project_done(dossier: Dossier) -> bool:
+    """The project step holds a description."""
     return bool(dossier.description)
 
 
 def missing_pieces(dossier: Dossier) -> list[catalogue.PieceSpec]:
+    """The required pieces not yet uploaded, from the catalogue and the applicant's answers."""
     have = current_pieces(dossier)
     required = catalogue.required_pieces(dossier.procedure, dossier.piece_answers)
     return [p for p in required if p.code not in have]
 
 
 def tasks(dossier: Dossier) -> list[Task]:
+    """The draft's task list, in the order the applicant fills it; pieces wait for the project's
+    answers."""
     project = project_done(dossier)
     return [
         Task("demandeur", "Le demandeur", applicant_done(dossier)),
@@ -63,4 +70,5 @@ def tasks(dossier: Dossier) -> list[Task]:
 
 
 def ready_to_file(dossier: Dossier) -> bool:
+    """Every task done: the filing button is offered only then."""
     return all(task.done for task in tasks(dossier))

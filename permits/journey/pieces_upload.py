@@ -26,8 +26,9 @@ def pieces_page(request, dossier: Dossier, template: str, codes=None):
         if _add_several(request, dossier, specs, request.FILES.getlist("files")):
             return redirect(request.path)
     elif request.method == "POST" and form.is_valid():
-        piece, refusal = _add_one(dossier, form.cleaned_data["code"], form.cleaned_data["file"],
-                                  request.user)  # fmt: skip
+        piece, refusal = _add_one(
+            dossier, form.cleaned_data["code"], form.cleaned_data["file"], request.user
+        )
         if refusal:
             form.add_error("file", refusal)
         else:
@@ -50,8 +51,9 @@ def _add_one(dossier: Dossier, code: str, file, user):
     except PieceRefused as refusal:
         return None, str(refusal)
     except ScanUnavailable:
-        return None, ("L'analyse antivirus est momentanément indisponible : "
-                      "réessayez dans quelques minutes.")  # fmt: skip
+        return None, (
+            "L'analyse antivirus est momentanément indisponible : réessayez dans quelques minutes."
+        )
 
 
 def _add_several(request, dossier: Dossier, specs, files) -> bool:
@@ -65,8 +67,11 @@ def _add_several(request, dossier: Dossier, specs, files) -> bool:
         spec = next((s for s in by_length if name.startswith(s.code)), None)
         if spec is None:
             all_saved = False
-            messages.error(request, f"{file.name} : le nom du fichier doit commencer par le code "
-                           "de sa pièce, par exemple « DP1 plan de situation.pdf ».")  # fmt: skip
+            messages.error(
+                request,
+                f"{file.name} : le nom du fichier doit commencer par le code "
+                "de sa pièce, par exemple « DP1 plan de situation.pdf ».",
+            )
             continue
         piece, refusal = _add_one(dossier, spec.code, file, request.user)
         if refusal:

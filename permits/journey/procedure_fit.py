@@ -40,6 +40,7 @@ class Mismatch:
 
     @property
     def label(self) -> str:
+        """The label of the permit the facts call for."""
         return procedures.get(self.procedure).label
 
     @property
@@ -99,6 +100,8 @@ def _single_house(dossier: Dossier, rows) -> bool:
 
 
 def advice_for(dossier: Dossier) -> Advice | None:
+    """The advisor's answer for a draft from its stored answers and checked site, None before any
+    answer."""
     answers = answers_of(dossier, site_of(dossier))
     return advise(answers) if answers else None
 
@@ -162,9 +165,13 @@ def switch_procedure(dossier_id: int, depositor) -> tuple[Dossier, list[catalogu
     draft.save(update_fields=["procedure", "cerfa", "updated_at"])
     logger.info(
         "draft procedure switched",
-        extra={"dossier": draft.pk, "from": found.filed, "to": found.procedure,
-               "article": found.article},
-    )  # fmt: skip
+        extra={
+            "dossier": draft.pk,
+            "from": found.filed,
+            "to": found.procedure,
+            "article": found.article,
+        },
+    )
     have = current_pieces(draft)
     missing = [
         spec

@@ -144,14 +144,18 @@ class Dossier(Instruction):
 
     @property
     def procedure_info(self) -> procedures.Procedure:
+        """The procedure's catalogue entry (label, cerfa, délai), in one place for pages and
+        letters."""
         return procedures.get(self.procedure)
 
     @property
     def parsed_number(self) -> DossierNumber | None:
+        """The A423-3 number's parts, None for a draft."""
         return parse(self.number) if self.number else None
 
     @property
     def display_number(self) -> str:
+        """The number as printed on letters (PC 091 216 26 00001), empty for a draft."""
         return self.parsed_number.display if self.number else ""
 
 

@@ -7,6 +7,7 @@ from django.db import models
 
 
 def piece_path(piece, filename: str) -> str:
+    """Where a piece is stored: its name never comes from the user (no path traversal, no clash)."""
     # The stored name never comes from the user.
     name = f"{piece.code}-v{piece.version}-{uuid.uuid4().hex}.{piece.extension}"
     return f"pieces/{piece.dossier_id}/{name}"

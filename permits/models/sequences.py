@@ -20,6 +20,8 @@ class NumberSequence(models.Model):
 
     @classmethod
     def next_value(cls, key: str) -> int:
+        """The next number of a sequence without gaps (A423-3): row-locked until the filing's
+        transaction ends."""
         if not connection.in_atomic_block:
             # Outside a transaction the lock would be released at once and a later failure
             # of the filing would leave a gap.

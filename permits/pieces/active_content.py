@@ -50,6 +50,7 @@ class ActiveContent:
     where: str  # French, "en page 3", "à l'ouverture du document", "dans le document"
 
     def message(self) -> str:
+        """The French refusal shown to the uploader, with the way to fix the file."""
         return (
             f"Ce PDF contient {self.feature}, {self.where}. Les contenus actifs ne sont pas "
             "acceptés dans une pièce, car ils s'exécuteraient chez les personnes qui "

@@ -35,6 +35,8 @@ class PieceSpec:
     condition: str = ALWAYS
 
     def required(self, answers: dict[str, bool]) -> bool:
+        """Whether this piece is required given the applicant's yes/no answers (the cerfa's
+        bordereau)."""
         if self.condition == OPTIONAL:
             return False
         return self.condition == ALWAYS or bool(answers.get(self.condition))
@@ -131,10 +133,12 @@ CATALOGUE: dict[str, tuple[PieceSpec, ...]] = {
 
 
 def pieces_for(procedure: str) -> tuple[PieceSpec, ...]:
+    """The procedure's pieces as the cerfa's bordereau lists them (R431-5 and following)."""
     return CATALOGUE[procedure]
 
 
 def required_pieces(procedure: str, answers: dict[str, bool]) -> list[PieceSpec]:
+    """The pieces required given the applicant's answers: what makes a dossier complete."""
     return [p for p in pieces_for(procedure) if p.required(answers)]
 
 
@@ -145,6 +149,7 @@ def questions_for(procedure: str) -> dict[str, str]:
 
 
 def spec(procedure: str, code: str) -> PieceSpec:
+    """A piece of the procedure by code; KeyError for a code that is not in its bordereau."""
     for piece in pieces_for(procedure):
         if piece.code == code:
             return piece

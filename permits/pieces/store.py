@@ -26,6 +26,8 @@ OPEN_STATES = {State.DRAFT, State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTR
 
 
 def add_piece(dossier: Dossier, code: str, uploaded, user) -> Piece:
+    """Checks (code, state, type, active content, antivirus) then stores an uploaded piece as a new
+    version; a refusal stores nothing."""
     try:
         catalogue.spec(dossier.procedure, code)
     except KeyError:

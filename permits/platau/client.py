@@ -46,9 +46,11 @@ class PlatauClient:
 
     @property
     def base(self) -> str:
+        """The PLAT'AU API root, with one trailing slash for urljoin."""
         return self.config["URL"].rstrip("/") + "/"
 
     def token(self, renew: bool = False) -> str:
+        """PISTE's OAuth token, kept until it expires; renew=True after a 401."""
         if renew or self._token is None or time.monotonic() >= self._token_until:
             try:
                 response = self._ask_token()

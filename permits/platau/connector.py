@@ -41,9 +41,13 @@ PEC, OPINION, ACKNOWLEDGEMENT = 20, 30, 40
 
 
 class Channel(Protocol):
-    def consultation_sent(self, consultation: Consultation) -> bool: ...
+    """How a commune's consultations and acts leave: through PLAT'AU or the site itself."""
 
-    def decision_signed(self, dossier: Dossier) -> PlatauExchange | None: ...
+    def consultation_sent(self, consultation: Consultation) -> bool:
+        """Sends a consultation; False if the hub refused it."""
+
+    def decision_signed(self, dossier: Dossier) -> PlatauExchange | None:
+        """Transmits a signed decision; the exchange recorded, None when nothing is sent."""
 
 
 class LocalWorkspace:
@@ -51,18 +55,22 @@ class LocalWorkspace:
     préfecture by the ACTES export."""
 
     def consultation_sent(self, consultation):
+        """Nothing to send: the consulted service answers in its own space of the site."""
         return True
 
     def decision_signed(self, dossier):
+        """Nothing to send: the act reaches the préfecture by the ACTES export."""
         return None
 
 
 def channel_for(commune) -> Channel:
+    """PLAT'AU for a commune with an account, the local workspace otherwise."""
     account = PlatauAccount.objects.filter(commune=commune).first()
     return Platau(account) if account is not None else LocalWorkspace()
 
 
 def link_of(kind: str, local_id: int) -> str | None:
+    """PLAT'AU's id of a local object, None until the hub acknowledged it."""
     return (
         PlatauLink.objects.filter(kind=kind, local_id=local_id)
         .values_list("platau_id", flat=True)

@@ -32,10 +32,12 @@ DOCUMENT_PIECE, DOCUMENT_ACT, ACT_DECISION = 1, 4, 1
 
 
 def sha512(content: bytes) -> str:
+    """The digest PLAT'AU asks with each document (its integrity check)."""
     return hashlib.sha512(content).hexdigest()
 
 
 def dossier_type(dossier) -> int | None:
+    """PLAT'AU's type code; a modificatif takes its permit's."""
     code = dossier.procedure
     if code == "MODIFICATIF" and dossier.parent_id is not None:
         code = dossier.parent.procedure
@@ -44,6 +46,7 @@ def dossier_type(dossier) -> int | None:
 
 
 def deposit(dossier, actor_id: str) -> dict:
+    """The dépôt message: the dossier in PLAT'AU's names and codes."""
     number = dossier.parsed_number
     return {
         "dossiers": [
@@ -74,6 +77,7 @@ def document(file_id: str, content: bytes, kind: int, actor_id: str, produced) -
 
 
 def piece(piece, document_body: dict) -> dict:
+    """A piece's message, with its uploaded document."""
     return {
         "pieces": [
             {
@@ -112,6 +116,7 @@ def consultation(consultation, id_dossier: str, id_service: str) -> dict:
 
 
 def act(dossier, id_dossier: str, signed_on, document_body: dict) -> dict:
+    """A signed act's message (the arrêté) for a dossier PLAT'AU knows."""
     return {
         "idDossier": id_dossier,
         "nomTypeActe": {"idNom": ACT_DECISION, "libNom": "Arrêté"},

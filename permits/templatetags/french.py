@@ -1,3 +1,6 @@
+"""Template filters for French: elision before a place name (d'Épinay), dates as the law writes
+them."""
+
 from datetime import date
 
 from django import template

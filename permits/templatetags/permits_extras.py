@@ -1,3 +1,5 @@
+"""Small template filters the permits' pages share."""
+
 from django import template
 
 register = template.Library()

@@ -41,6 +41,8 @@ from workflow.states import State
 @role_required(*INSTRUCTORS)
 @require_POST
 def officer_act(request, pk: int, name: str):
+    """An officer's after-decision act (retrait letter, conformity contest…): refused, the typed
+    form comes back with its reason."""
     dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
     try:
         if name not in OFFICER_ACTS:
@@ -57,6 +59,8 @@ def officer_act(request, pk: int, name: str):
 @role_required(Role.SIGNATORY)
 @require_POST
 def pronounce_retrait(request, pk: int):
+    """The signatory pronounces a retrait after the contradictory period (L424-5, CRPA
+    L121-1/L122-1), re-authenticated as for a decision."""
     dossier = get_object_or_404(retraits_to_pronounce(request.user), pk=pk)
     if not is_fresh(request):  # as for a decision: the signatory confirms who they are
         messages.info(request, "Confirmez votre identité, puis prononcez à nouveau le retrait.")

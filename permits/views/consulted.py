@@ -48,24 +48,29 @@ def addressed_to(user):
 def answer_choices(consultation: Consultation) -> list[tuple[str, str]]:
     """Favourable / with prescriptions / unfavourable; accord / accord with prescriptions /
     refusal of accord for an avis conforme (L632-2 code du patrimoine)."""
-    return [(o.value, BINDING_LABELS[o] if consultation.binding else o.label)
-            for o in Opinion if o in ANSWERS]  # fmt: skip
+    return [
+        (o.value, BINDING_LABELS[o] if consultation.binding else o.label)
+        for o in Opinion
+        if o in ANSWERS
+    ]
 
 
 @consultee_required
 @require_safe
 def consultations(request):
     """The list: pending first, by deadline."""
-    listed = (addressed_to(request.user).select_related("dossier", "dossier__commune")
-              .order_by("answered_on", "due_on"))  # fmt: skip
+    listed = (
+        addressed_to(request.user)
+        .select_related("dossier", "dossier__commune")
+        .order_by("answered_on", "due_on")
+    )
     return render(request, "permits/consulted/list.html", {"consultations": listed[:300]})
 
 
 def _silence(consultation: Consultation):
     """What silence gives at the deadline, from the statutory clock (R423-59, R423-67,
     R423-67-2): the clock's consequence, its article and its explanation."""
-    deadline = consultation_deadline(consultation.dossier.clock_facts(),
-                                     consultation.clock_view())  # fmt: skip
+    deadline = consultation_deadline(consultation.dossier.clock_facts(), consultation.clock_view())
     favourable = deadline.consequence.value == "tacit_favourable_opinion"
     if consultation.binding:
         meaning = "un accord tacite" if favourable else "un refus d'accord tacite"
@@ -77,6 +82,8 @@ def _silence(consultation: Consultation):
 @consultee_required
 @require_safe
 def consultation_detail(request, pk: int):
+    """A consulted service's view of a dossier: only the consultations addressed to it, with the
+    pieces to judge on."""
     consultation = get_object_or_404(
         addressed_to(request.user).select_related("dossier", "dossier__commune"), pk=pk
     )
@@ -112,14 +119,17 @@ def _attached(request) -> list[AttachedFile]:
         checked = check_upload(uploaded)  # by content: PDF, JPEG or PNG (permits.pieces)
         scan(uploaded.read())  # the antivirus of the pieces (clamd), when configured
         uploaded.seek(0)
-        attached.append(AttachedFile(uploaded.name, uploaded.read(), checked.content_type,
-                                     checked.extension))  # fmt: skip
+        attached.append(
+            AttachedFile(uploaded.name, uploaded.read(), checked.content_type, checked.extension)
+        )
     return attached
 
 
 @consultee_required
 @require_POST
 def answer(request, pk: int):
+    """Records a consulted service's opinion (with prescriptions and documents); a refusal keeps
+    nothing."""
     consultation = get_object_or_404(addressed_to(request.user), pk=pk)
     try:
         answer_consultation(
@@ -134,8 +144,11 @@ def answer(request, pk: int):
         messages.error(request, str(refusal))
         return redirect("permits:consultation", pk=consultation.pk)
     except ScanUnavailable:
-        messages.error(request, "L'analyse antivirus est momentanément indisponible : votre avis "
-                       "n'est pas enregistré, réessayez dans quelques minutes.")  # fmt: skip
+        messages.error(
+            request,
+            "L'analyse antivirus est momentanément indisponible : votre avis "
+            "n'est pas enregistré, réessayez dans quelques minutes.",
+        )
         return redirect("permits:consultation", pk=consultation.pk)
     messages.success(request, "Avis enregistré.")
     return redirect("permits:consultation", pk=consultation.pk)
@@ -154,13 +167,17 @@ def consultation_piece(request, pk: int, piece_id: int):
     """A piece of a consulted dossier, in the browser's viewer or (?telecharger=1) saved."""
     consultation = get_object_or_404(addressed_to(request.user), pk=pk)
     piece = get_object_or_404(consultation.dossier.pieces, pk=piece_id)
-    return _file(piece, f"{piece.code}-v{piece.version}.{piece.extension}",
-                 request.GET.get("telecharger") == "1")  # fmt: skip
+    return _file(
+        piece,
+        f"{piece.code}-v{piece.version}.{piece.extension}",
+        request.GET.get("telecharger") == "1",
+    )
 
 
 @consultee_required
 @require_safe
 def opinion_document(request, pk: int, document_id: int):
+    """A document attached to an opinion, for the service that gave it."""
     consultation = get_object_or_404(addressed_to(request.user), pk=pk)
     document = get_object_or_404(consultation.documents, pk=document_id)
     return _file(document, f"avis-{consultation.pk}-{document.pk}.{document.extension}", True)
@@ -174,5 +191,6 @@ def instructor_opinion_document(request, pk: int, document_id: int):
     document = get_object_or_404(
         OpinionDocument.objects.filter(consultation__dossier=dossier), pk=document_id
     )
-    return _file(document, f"avis-{document.consultation_id}-{document.pk}.{document.extension}",
-                 True)  # fmt: skip
+    return _file(
+        document, f"avis-{document.consultation_id}-{document.pk}.{document.extension}", True
+    )

@@ -57,6 +57,8 @@ def _counter_dossier(request, pk: int, *, draft: bool = True) -> Dossier:
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET", "POST"])
 def counter_home(request):
+    """The counter: opens the registration of a paper, post or e-mail filing for one of the agent's
+    communes."""
     communes = communes_for(request.user, COUNTER_ROLES)
     form = OpenRegistrationForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():
@@ -76,14 +78,16 @@ def counter_home(request):
         .order_by("received_on")
     )
     return render(
-        request, "permits/counter/home.html", {"form": form, "pending": pending,
-                                               "today": timezone.localdate()}
-    )  # fmt: skip
+        request,
+        "permits/counter/home.html",
+        {"form": form, "pending": pending, "today": timezone.localdate()},
+    )
 
 
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET"])
 def counter_draft(request, pk: int):
+    """A counter registration's task list, as the applicant's journey shows it."""
     dossier = _counter_dossier(request, pk)
     return render(
         request,
@@ -108,6 +112,7 @@ def _saved(request, dossier, text):
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET", "POST"])
 def counter_applicant(request, pk: int):
+    """The applicant as written on the paper form."""
     dossier = _counter_dossier(request, pk)
     applicant = dossier.applicants.order_by("rank").first() or Applicant(dossier=dossier, rank=1)
     form = CounterApplicantForm(request.POST or None, instance=applicant)
@@ -133,8 +138,11 @@ def counter_site(request, pk: int):
         else:
             for p in check.parcels:
                 if not (p.found and p.in_commune):
-                    hint = f" Vouliez-vous dire : {', '.join(p.suggestions)} ?" \
-                        if p.suggestions else ""  # fmt: skip
+                    hint = (
+                        f" Vouliez-vous dire : {', '.join(p.suggestions)} ?"
+                        if p.suggestions
+                        else ""
+                    )
                     form.add_error("parcels", f"{p.reference} : {p.message}{hint}")
             if not form.errors:
                 save_site(form, dossier, check)
@@ -145,6 +153,7 @@ def counter_site(request, pk: int):
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET", "POST"])
 def counter_project(request, pk: int):
+    """The project as written on the paper form."""
     dossier = _counter_dossier(request, pk)
     form = ProjectForm(request.POST or None, instance=dossier)
     if request.method == "POST" and form.is_valid():
@@ -175,8 +184,11 @@ def counter_split(request, pk: int):
         except PieceRefused as refusal:
             form.add_error("scan", str(refusal))
         except ScanUnavailable:
-            form.add_error("scan", "L'analyse antivirus est momentanément indisponible : "
-                                   "réessayez dans quelques minutes.")  # fmt: skip
+            form.add_error(
+                "scan",
+                "L'analyse antivirus est momentanément indisponible : "
+                "réessayez dans quelques minutes.",
+            )
         else:
             codes = ", ".join(piece.code for piece in pieces)
             return _saved(request, dossier, f"Numérisation découpée : pièces {codes} enregistrées.")
@@ -191,6 +203,8 @@ def counter_split(request, pk: int):
 @role_required(*COUNTER_ROLES)
 @require_POST
 def counter_register(request, pk: int):
+    """Registers the filing at its reception date (R423-3): numbered, receipted; the claim code
+    shown once."""
     dossier = _counter_dossier(request, pk)
     try:
         filed, code = counter.register(dossier.pk, request.user)
@@ -205,6 +219,7 @@ def counter_register(request, pk: int):
 @role_required(*COUNTER_ROLES)
 @require_http_methods(["GET"])
 def counter_registered(request, pk: int):
+    """The registered filing: the récépissé to print and the code the applicant claims it with."""
     dossier = _counter_dossier(request, pk, draft=False)
     receipt = IssuedDocument.objects.filter(dossier=dossier, kind=DocumentKind.RECEPISSE).first()
     return render(
@@ -247,8 +262,8 @@ def daily_register(request):
     date, R423-3: a counter registration appears on its receipt date, with the day it was
     typed), in the order of filing, for the agent's communes; printed from the browser."""
     form = RegisterDayForm(request.GET or None)
-    day = form.cleaned_data["jour"] if form.is_valid() and form.cleaned_data["jour"] else \
-        timezone.localdate()  # fmt: skip
+    chosen = form.cleaned_data["jour"] if form.is_valid() else None
+    day = chosen or timezone.localdate()
     rows = counter.filed_on_day(communes_for(request.user, COUNTER_ROLES), day)
     return render(
         request, "permits/counter/register.html", {"form": form, "day": day, "rows": rows}

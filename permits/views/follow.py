@@ -27,6 +27,7 @@ TRANSITIONS = {"withdraw": "withdraw", "confirmer": "confirm_after_sursis"}
 @login_required
 @require_POST
 def post_message(request, pk: int):
+    """A message on a dossier, from the applicant or the instructing officer, kept with it."""
     dossier = visible_dossier(request.user, pk)
     form = MessageForm(request.POST)
     if not form.is_valid():
@@ -74,6 +75,8 @@ def missing_pieces(request, pk: int):
 @login_required
 @require_POST
 def applicant_act(request, pk: int, act: str):
+    """An act of the depositor (withdrawal…) through the state machine, which refuses it with its
+    reason."""
     dossier = get_object_or_404(Dossier, pk=pk, depositor=request.user)
     try:
         if act in TRANSITIONS:

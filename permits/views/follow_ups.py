@@ -31,11 +31,13 @@ class DaactForm(forms.Form):
     completed_on = forms.DateField(label="Date d'achèvement des travaux", widget=DATE)
     scope = forms.ChoiceField(
         label="Les travaux achevés sont",
-        choices=[("total", "La totalité des travaux autorisés"),
-                 ("partial", "Une partie seulement des travaux autorisés")],
+        choices=[
+            ("total", "La totalité des travaux autorisés"),
+            ("partial", "Une partie seulement des travaux autorisés"),
+        ],
         widget=forms.RadioSelect,
         initial="total",
-    )  # fmt: skip
+    )
     part = forms.CharField(
         label="Partie des travaux achevée",
         help_text="Seulement si une partie des travaux est achevée : décrivez laquelle.",
@@ -45,6 +47,7 @@ class DaactForm(forms.Form):
     )
 
     def clean(self):
+        """A partial DAACT says which part of the works is finished (R462-1)."""
         data = super().clean()
         if data.get("scope") == "partial" and not (data.get("part") or "").strip():
             self.add_error("part", "Décrivez la partie des travaux achevée.")
@@ -93,6 +96,8 @@ KINDS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up(request, pk: int, kind: str):
+    """The holder's follow-up of an autorisation (DOC, DAACT, prorogation, transfert, modificatif),
+    offered only when its state allows it."""
     if kind not in KINDS:
         raise Http404("unknown follow-up")
     parent = get_object_or_404(
@@ -100,11 +105,18 @@ def follow_up(request, pk: int, kind: str):
     )
     procedure, allowed = KINDS[kind]
     if not allowed(parent):
-        messages.error(request, f"{procedures.get(procedure).label} : impossible dans l'état "
-                       "actuel de l'autorisation.")  # fmt: skip
+        messages.error(
+            request,
+            f"{procedures.get(procedure).label} : impossible dans l'état actuel de l'autorisation.",
+        )
         return redirect("permits:dossier_detail", pk=parent.pk)
-    view = {"DOC": _doc, "DAACT": _daact, "PROROGATION": _prorogation,
-            "TRANSFERT": _transfert, "MODIFICATIF": _modificatif}[procedure]  # fmt: skip
+    view = {
+        "DOC": _doc,
+        "DAACT": _daact,
+        "PROROGATION": _prorogation,
+        "TRANSFERT": _transfert,
+        "MODIFICATIF": _modificatif,
+    }[procedure]
     return view(request, parent)
 
 
@@ -130,9 +142,9 @@ def _filed(request, parent, procedure, **kwargs):
     except FilingError as refusal:
         return None, str(refusal)
     messages.success(
-        request, f"{child.get_procedure_display()} enregistrée sous le numéro "
-        f"{child.display_number}."
-    )  # fmt: skip
+        request,
+        f"{child.get_procedure_display()} enregistrée sous le numéro {child.display_number}.",
+    )
     return redirect("permits:dossier_detail", pk=parent.pk), None
 
 
@@ -150,9 +162,12 @@ def _doc(request, parent):
             _refused(form, str(refusal))
         else:
             done, error = _filed(
-                request, parent, "DOC", declared={"opened_on": opened_on.isoformat()},
+                request,
+                parent,
+                "DOC",
+                declared={"opened_on": opened_on.isoformat()},
                 description=f"Ouverture du chantier le {opened_on:%d/%m/%Y}.",
-            )  # fmt: skip
+            )
             if done:
                 return done
             _refused(form, error)
@@ -193,10 +208,14 @@ def _prorogation(request, parent):
             return done
         _refused(form, error)
     return _page(
-        request, parent, "PROROGATION", "declare.html", form=form,
+        request,
+        parent,
+        "PROROGATION",
+        "declare.html",
+        form=form,
         limit=parent.deadline("prorogation_request_deadline"),
         validity=parent.deadline("validity_end"),
-    )  # fmt: skip
+    )
 
 
 def _transfert(request, parent):
@@ -205,8 +224,7 @@ def _transfert(request, parent):
     if request.method == "POST" and "siret_lookup" in request.POST:
         form = prefill_applicant_form(request, applicant)
         consents = TransferConsentForm()
-        return _page(request, parent, "TRANSFERT", "transfert.html", form=form,
-                     consents=consents)  # fmt: skip
+        return _page(request, parent, "TRANSFERT", "transfert.html", form=form, consents=consents)
     form = SourcedApplicantForm(request.POST or None, instance=applicant)
     consents = TransferConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and consents.is_valid():
@@ -218,9 +236,13 @@ def _transfert(request, parent):
             "from": ", ".join(str(a) for a in logic.holders(parent)),
         }
         done, error = _filed(
-            request, parent, "TRANSFERT", declared=declared, applicants=[new_holder],
+            request,
+            parent,
+            "TRANSFERT",
+            declared=declared,
+            applicants=[new_holder],
             description=f"Transfert de l'autorisation {parent.display_number} à {new_holder}.",
-        )  # fmt: skip
+        )
         if done:
             return done
         _refused(consents, error)
@@ -244,6 +266,10 @@ def _modificatif(request, parent):
             )
             return redirect("permits:draft", pk=draft.pk)
     return _page(
-        request, parent, "MODIFICATIF", "modificatif.html", form=form,
+        request,
+        parent,
+        "MODIFICATIF",
+        "modificatif.html",
+        form=form,
         floor_areas=parent.floor_areas.all(),
-    )  # fmt: skip
+    )

@@ -56,6 +56,8 @@ PLATAU_LABELS = {
 @role_required(*INSTRUCTORS)
 @require_safe
 def instruction_page(request, pk: int):
+    """The officer's page of a dossier: deadlines, history and every act the registry allows in its
+    state."""
     dossier = get_object_or_404(instructed(request.user).select_related("commune"), pk=pk)
     impact = (dossier.parcel_check or {}).get("procedure", {})
     proposed_flags = set(impact.get("flags", []))
@@ -118,13 +120,21 @@ def _consulted_services(impact: dict) -> list[tuple[ConsultedService, bool]]:
 def _consult(dossier: Dossier, request) -> None:
     """One consultation per registered service ticked, and one for a service typed by name."""
     chosen = list(ConsultedService.objects.filter(pk__in=request.POST.getlist("services")))
-    sent = [send_consultation(dossier, service=service, sent_on=_on(request), actor=request.user)
-            for service in chosen]  # fmt: skip
+    sent = [
+        send_consultation(dossier, service=service, sent_on=_on(request), actor=request.user)
+        for service in chosen
+    ]
     typed = request.POST.get("service_name", "").strip()
     if typed or not chosen:
-        sent.append(send_consultation(dossier, kind=ServiceKind(request.POST.get("kind", "other")),
-                                      service_name=typed or "Service consulté",
-                                      sent_on=_on(request), actor=request.user))  # fmt: skip
+        sent.append(
+            send_consultation(
+                dossier,
+                kind=ServiceKind(request.POST.get("kind", "other")),
+                service_name=typed or "Service consulté",
+                sent_on=_on(request),
+                actor=request.user,
+            )
+        )
     # Through PLAT'AU where the commune exchanges there; a failure is shown with "Renvoyer".
     channel = channel_for(dossier.commune)
     if not all([channel.consultation_sent(consultation) for consultation in sent]):
@@ -142,6 +152,8 @@ def _on(request) -> date:
 @role_required(*INSTRUCTORS)
 @require_http_methods(["POST"])
 def act(request, pk: int, name: str):
+    """One officer act: fires its transition (its letter and mail come with it); a refusal brings
+    the typed form back with its reason."""
     dossier = get_object_or_404(instructed(request.user), pk=pk)
     try:
         if name == "consult":

@@ -20,6 +20,7 @@ def _platau(dossier) -> Platau | None:
 @role_required(*INSTRUCTORS)
 @require_POST
 def resend(request, pk: int, exchange_id: int):
+    """Sends again a message PLAT'AU refused or did not receive, for the officer."""
     dossier = get_object_or_404(instructed(request.user), pk=pk)
     exchange = get_object_or_404(
         dossier.platau_exchanges, pk=exchange_id, outgoing=True, status=ExchangeStatus.FAILED
@@ -37,6 +38,7 @@ def resend(request, pk: int, exchange_id: int):
 @role_required(*INSTRUCTORS)
 @require_POST
 def transmit(request, pk: int):
+    """Transmits a signed decision to PLAT'AU, where the commune exchanges through it."""
     dossier = get_object_or_404(instructed(request.user), pk=pk)
     platau = _platau(dossier)
     try:

@@ -57,6 +57,7 @@ def _routed(service, form):
 
 @require_http_methods(["GET"])
 def service_home(request, service_id: int):
+    """An instruction service's portal: which of its communes the site is in, then a draft there."""
     service = get_object_or_404(InstructionService, pk=service_id)
     form = SiteQuestionForm(request.GET or None)
     routing = _routed(service, form) if form.is_bound and form.is_valid() else None

@@ -28,28 +28,44 @@ DISPLAY_MONTHS = 2
 
 def _registers():
     today = timezone.localdate()
-    filings = (Dossier.objects.filter(state__in=AWAITING_DECISION).select_related("commune")
-               .order_by("-filed_at"))  # fmt: skip
+    filings = (
+        Dossier.objects.filter(state__in=AWAITING_DECISION)
+        .select_related("commune")
+        .order_by("-filed_at")
+    )
     since = today - relativedelta(months=DISPLAY_MONTHS)
-    decisions = (IssuedDocument.objects.filter(kind=DocumentKind.DECISION,
-                                               status=DocumentStatus.SIGNED,
-                                               signed_at__date__gte=since)
-                 .select_related("dossier", "dossier__commune").order_by("-signed_at"))  # fmt: skip
+    decisions = (
+        IssuedDocument.objects.filter(
+            kind=DocumentKind.DECISION, status=DocumentStatus.SIGNED, signed_at__date__gte=since
+        )
+        .select_related("dossier", "dossier__commune")
+        .order_by("-signed_at")
+    )
     return filings, decisions
 
 
 def _filing_row(d: Dossier) -> dict:
-    return {"number": d.display_number, "procedure": d.procedure, "commune": d.commune.name,
-            "filed_on": d.filed_on.isoformat(), "site": f"{d.site_address} {d.site_postcode} "
-            f"{d.site_locality}".strip(), "project": d.description[:300]}  # fmt: skip
+    return {
+        "number": d.display_number,
+        "procedure": d.procedure,
+        "commune": d.commune.name,
+        "filed_on": d.filed_on.isoformat(),
+        "site": f"{d.site_address} {d.site_postcode} {d.site_locality}".strip(),
+        "project": d.description[:300],
+    }
 
 
 def _decision_row(doc: IssuedDocument) -> dict:
     d = doc.dossier
-    return {"number": d.display_number, "procedure": d.procedure, "commune": d.commune.name,
-            "decision": doc.get_outcome_display(), "reference": doc.reference,
-            "signed_on": doc.signed_at.date().isoformat(),
-            "site": f"{d.site_address} {d.site_postcode} {d.site_locality}".strip()}  # fmt: skip
+    return {
+        "number": d.display_number,
+        "procedure": d.procedure,
+        "commune": d.commune.name,
+        "decision": doc.get_outcome_display(),
+        "reference": doc.reference,
+        "signed_on": doc.signed_at.date().isoformat(),
+        "site": f"{d.site_address} {d.site_postcode} {d.site_locality}".strip(),
+    }
 
 
 EXPORTS = {"json", "csv-depots", "csv-decisions"}  # up to 2,000 rows each: rate-limited
@@ -58,13 +74,19 @@ EXPORTS = {"json", "csv-depots", "csv-decisions"}  # up to 2,000 rows each: rate
 @require_safe
 @rate_limited("registers_export", when=lambda request: request.GET.get("format") in EXPORTS)
 def registers(request):
+    """The public registers of filings (R423-6) and decisions (R424-15), also as CSV and JSON for
+    reuse."""
     filings, decisions = _registers()
     kind = request.GET.get("format")
-    rows = {"depots": [_filing_row(d) for d in filings[:1000]],
-            "decisions": [_decision_row(doc) for doc in decisions[:1000]]}  # fmt: skip
+    rows = {
+        "depots": [_filing_row(d) for d in filings[:1000]],
+        "decisions": [_decision_row(doc) for doc in decisions[:1000]],
+    }
     if kind == "json":
-        return HttpResponse(json.dumps(rows, ensure_ascii=False, indent=1),
-                            content_type="application/json; charset=utf-8")  # fmt: skip
+        return HttpResponse(
+            json.dumps(rows, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
     if kind in ("csv-depots", "csv-decisions"):
         table = rows["depots" if kind == "csv-depots" else "decisions"]
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -46,14 +46,16 @@ LRAR_DAYS, ELECTRONIC_DAYS = 5, 1
 
 
 def awaiting(user):
+    """Decisions awaiting the signature of the user's communes, including those being signed."""
     return Dossier.objects.filter(
         commune__in=communes_for(user, [Role.SIGNATORY]), state=State.AWAITING_SIGNATURE
     ).select_related("commune")
 
 
 def _being_signed():
-    pending = IssuedDocument.objects.filter(kind=DocumentKind.DECISION,
-                                            status=DocumentStatus.PENDING)  # fmt: skip
+    pending = IssuedDocument.objects.filter(
+        kind=DocumentKind.DECISION, status=DocumentStatus.PENDING
+    )
     return Exists(pending.filter(dossier=OuterRef("pk")))
 
 
@@ -120,11 +122,13 @@ def late_tacit_decisions(user, today):
             continue  # nothing left to decide: the tacit grant can no longer be withdrawn
         if dossier.state == State.TACIT_REJECTED and today > clock.add_months(dossier.tacit_on, 2):
             continue  # the applicant's appeal period is over too (CJA R421-1)
-        rows.append({
-            "dossier": dossier,
-            "notice": dossier.tacit_decision_notice(today),
-            "can_start_retrait": can_proceed(dossier.announce_retrait),
-        })  # fmt: skip
+        rows.append(
+            {
+                "dossier": dossier,
+                "notice": dossier.tacit_decision_notice(today),
+                "can_start_retrait": can_proceed(dossier.announce_retrait),
+            }
+        )
     return rows
 
 
@@ -148,11 +152,14 @@ def notification_risk(dossier: Dossier, today) -> str:
 @role_required(Role.SIGNATORY)
 @require_safe
 def parapheur(request):
+    """The signatory's parapheur: decisions to sign in the order of their délais, and the retraits
+    to pronounce."""
     today = timezone.localdate()
     rows = []
     for dossier in to_sign(request.user).order_by("action_due_on"):
-        rows.append({"dossier": dossier, "end": dossier.action_due_on,
-                     **deadline_status(dossier, today)})  # fmt: skip
+        rows.append(
+            {"dossier": dossier, "end": dossier.action_due_on, **deadline_status(dossier, today)}
+        )
     return render(
         request,
         "permits/signatory/parapheur.html",
@@ -200,6 +207,8 @@ PREVIEW_POLICY = (
 @role_required(Role.SIGNATORY)
 @require_POST
 def sign(request, pk: int):
+    """Signs one decision after a fresh re-authentication; a second click finds the same pending
+    document."""
     # `awaiting`, not `to_sign`: a second click on a decision already being signed finds it and
     # gets the same pending document back (issue_decision is idempotent), not a 404.
     dossier = get_object_or_404(awaiting(request.user), pk=pk)
@@ -210,8 +219,11 @@ def sign(request, pk: int):
     except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"Décision du dossier {dossier.display_number} signée : le "
-                         "document scellé est produit et sera notifié.")  # fmt: skip
+        messages.success(
+            request,
+            f"Décision du dossier {dossier.display_number} signée : le "
+            "document scellé est produit et sera notifié.",
+        )
     return redirect("permits:parapheur")
 
 
@@ -247,9 +259,12 @@ def sign_batch(request):
             signed.append(dossier.display_number)
     if signed:
         plural = "s" if len(signed) > 1 else ""
-        messages.success(request, f"{len(signed)} décision{plural} signée{plural} : "
-                         f"{', '.join(signed)}. Les documents scellés sont produits un à un "
-                         "et seront notifiés.")  # fmt: skip
+        messages.success(
+            request,
+            f"{len(signed)} décision{plural} signée{plural} : "
+            f"{', '.join(signed)}. Les documents scellés sont produits un à un "
+            "et seront notifiés.",
+        )
     return redirect("permits:parapheur")
 
 
@@ -277,6 +292,7 @@ def start_retrait(request, pk: int):
 @role_required(Role.SIGNATORY)
 @require_POST
 def send_back(request, pk: int):
+    """Sends a decision back to the officer with the signatory's comment."""
     dossier = get_object_or_404(awaiting(request.user), pk=pk)
     try:
         fire(

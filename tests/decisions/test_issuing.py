@@ -233,14 +233,23 @@ def test_the_signed_arrete_cites_the_plu_zone_and_the_opinions_the_dossier_knows
     from workflow.models import Consultation
 
     dossier = awaiting_signature(team)
-    zone = {"libelle": "N", "typezone": "N", "idurba": "91216_PLU_20171013",
-            "approved_on": "2017-10-13"}  # fmt: skip
+    zone = {
+        "libelle": "N",
+        "typezone": "N",
+        "idurba": "91216_PLU_20171013",
+        "approved_on": "2017-10-13",
+    }
     Dossier.objects.filter(pk=dossier.pk).update(parcel_check={"zones": [zone]})
-    Consultation.objects.create(dossier=dossier, service_kind="abf", service_name="UDAP 91",
-                                sent_on=dossier.filed_on + timedelta(days=1),
-                                due_on=dossier.filed_on + timedelta(days=60), due_basis="R423-67",
-                                answered_on=dossier.filed_on + timedelta(days=5),
-                                opinion="favourable")  # fmt: skip
+    Consultation.objects.create(
+        dossier=dossier,
+        service_kind="abf",
+        service_name="UDAP 91",
+        sent_on=dossier.filed_on + timedelta(days=1),
+        due_on=dossier.filed_on + timedelta(days=60),
+        due_basis="R423-67",
+        answered_on=dossier.filed_on + timedelta(days=5),
+        opinion="favourable",
+    )
     document = sign_pending(issue_decision(Dossier.objects.get(pk=dossier.pk), team.mayor).pk)
     path = tmp_path / "arrete.pdf"
     path.write_bytes(read_file(document))

@@ -99,10 +99,20 @@ def softhsm(tmp_path, monkeypatch, pki_dir, ca):
     config.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\n")
     monkeypatch.setenv("SOFTHSM2_CONF", str(config))
     subprocess.run(
-        ["softhsm2-util", "--init-token", "--free", "--label", "permis-test",
-         "--pin", "1234", "--so-pin", "5678"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            "permis-test",
+            "--pin",
+            "1234",
+            "--so-pin",
+            "5678",
+        ],
+        check=True,
+        capture_output=True,
+    )
     token = pkcs11.lib(SOFTHSM_MODULE).get_token(token_label="permis-test")
     written = {}
 

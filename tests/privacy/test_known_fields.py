@@ -68,8 +68,10 @@ def fields(page: str) -> dict:
 
 
 def known_text(page: str, key: str) -> list[str]:
-    return [" ".join(e.text_content().split()) for e in html.fromstring(page).xpath(
-        f"//*[@data-known='{key}']")]  # fmt: skip
+    return [
+        " ".join(e.text_content().split())
+        for e in html.fromstring(page).xpath(f"//*[@data-known='{key}']")
+    ]
 
 
 def assert_never_asked(controls: dict):
@@ -84,7 +86,8 @@ def site_parcels() -> list[str]:
             "SELECT p.idu FROM cadastre_parcel p JOIN cadastre_servitudeassiette a "
             "ON ST_Intersects(p.geom, a.geom) JOIN cadastre_zone z ON ST_Intersects(p.geom, "
             "z.geom) WHERE p.commune = '91216' AND p.contenance_m2 IS NOT NULL "
-            "ORDER BY ST_Area(ST_Intersection(p.geom, a.geom)) DESC LIMIT 1")  # fmt: skip
+            "ORDER BY ST_Area(ST_Intersection(p.geom, a.geom)) DESC LIMIT 1"
+        )
         return [cursor.fetchone()[0]]
 
 
@@ -93,9 +96,12 @@ def test_no_known_field_is_left_to_type(client, sirene, cadastre_91216):
     call_command("draw_demo_constraints", "91216")
     user = UserFactory(email="angela@example.org")
     FederatedIdentity.objects.create(
-        user=user, provider="franceconnect", sub="fc-1", claims=CLAIMS,
+        user=user,
+        provider="franceconnect",
+        sub="fc-1",
+        claims=CLAIMS,
         claims_received_at=timezone.now(),
-    )  # fmt: skip
+    )
     client.force_login(user)
     assert client.post("/demarches/commencer/", {"procedure": "PCMI"}).status_code == 302
     draft = Dossier.objects.get(depositor=user)
@@ -125,9 +131,13 @@ def test_no_known_field_is_left_to_type(client, sirene, cadastre_91216):
     idus = site_parcels()
     response = client.post(
         f"{base}/terrain/",
-        {"site_address": "1 rue de la Gare", "site_postcode": "91360",
-         "site_locality": "Épinay-sur-Orge", "parcels": "\n".join(idus)},
-    )  # fmt: skip
+        {
+            "site_address": "1 rue de la Gare",
+            "site_postcode": "91360",
+            "site_locality": "Épinay-sur-Orge",
+            "parcels": "\n".join(idus),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     draft.refresh_from_db()
     page = client.get(f"{base}/terrain/").content.decode()

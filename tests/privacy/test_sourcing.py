@@ -91,18 +91,36 @@ CLAIMS = {
 def certified(client):
     user = UserFactory()
     FederatedIdentity.objects.create(
-        user=user, provider="franceconnect", sub="x", claims=CLAIMS,
+        user=user,
+        provider="franceconnect",
+        sub="x",
+        claims=CLAIMS,
         claims_received_at=timezone.now(),
-    )  # fmt: skip
+    )
     draft = DossierFactory(depositor=user)
     ApplicantFactory(
-        dossier=draft, email=user.email, civility="madame", birth_name="DUBOIS",
-        usage_name="DUBOIS", given_names="Angela Claire Louise", birth_date="1962-08-24",
-        birth_country="France", birth_place="", birth_department="",
-        certified_fields=["birth_country", "birth_date", "birth_name", "civility",
-                          "given_names", "usage_name"],
-        address="1 rue de la Paix", postcode="91360", locality="Épinay-sur-Orge",
-    )  # fmt: skip
+        dossier=draft,
+        email=user.email,
+        civility="madame",
+        birth_name="DUBOIS",
+        usage_name="DUBOIS",
+        given_names="Angela Claire Louise",
+        birth_date="1962-08-24",
+        birth_country="France",
+        birth_place="",
+        birth_department="",
+        certified_fields=[
+            "birth_country",
+            "birth_date",
+            "birth_name",
+            "civility",
+            "given_names",
+            "usage_name",
+        ],
+        address="1 rue de la Paix",
+        postcode="91360",
+        locality="Épinay-sur-Orge",
+    )
     client.force_login(user)
     return draft, reverse("permits:draft_step_demandeur", kwargs={"pk": draft.pk})
 

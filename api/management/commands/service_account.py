@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--rotate", action="store_true", help="new token, same account")
 
     def handle(self, name, commune, scope, rotate, **options):
+        """Creates an account (or rotates its token) and prints the token once: only its hash is
+        kept."""
         if rotate:
             account = ServiceAccount.objects.filter(name=name).first()
             if account is None:

@@ -19,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--commune", help="code INSEE de la commune (par défaut : la première)")
 
     def handle(self, *args, **options):
+        """Creates the development PKI for a commune; refused in production, where certificates are
+        real."""
         if settings.PRODUCTION:
             raise CommandError(
                 "create_dev_pki refuses PERMIS_ENV=production: use real certificates"

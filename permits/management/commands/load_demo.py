@@ -27,6 +27,8 @@ class Command(BaseCommand):
     help = "Charge les données de démonstration (commune, service instructeur, comptes)."
 
     def handle(self, *args, **options):
+        """Loads the demo commune, accounts and dossiers in one transaction; refused in production
+        (public passwords)."""
         if settings.PRODUCTION:
             raise CommandError(
                 "load_demo refuses to run with PERMIS_ENV=production (its passwords are public)"
@@ -80,8 +82,11 @@ class Command(BaseCommand):
         role = account["role"]
         if role:
             if account.get("consulted_service"):
-                place = {"consulted_service": ConsultedService.objects.get(
-                    name=account["consulted_service"])}  # fmt: skip
+                place = {
+                    "consulted_service": ConsultedService.objects.get(
+                        name=account["consulted_service"]
+                    )
+                }
             elif role in SERVICE_ROLES:
                 place = {"service": service}
             else:

@@ -10,4 +10,5 @@ class Command(BaseCommand):
     help = "Read and apply PLAT'AU notifications (prises en compte, opinions, acknowledgements)."
 
     def handle(self, *args, **options):
+        """Fetches PLAT'AU's notifications now, as the periodic job does."""
         self.stdout.write(f"{receive_all()} notification(s) handled")

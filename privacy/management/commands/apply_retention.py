@@ -19,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="date et heure ISO 8601 (par défaut : maintenant)")
 
     def handle(self, *args, now=None, **options):
+        """Applies every retention rule now (or at --now, to check what a date would do) and prints
+        the report."""
         moment = timezone.now()
         if now:
             moment = datetime.datetime.fromisoformat(now)
