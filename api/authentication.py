@@ -88,7 +88,9 @@ def principal(request) -> Principal:
         return cached
     if isinstance(request.auth, ServiceAccount):
         account = request.auth
-        result = Principal(tuple(account.commune_ids), frozenset(account.scopes))
+        # `commune_ids` is the token query's annotation (_account), which the stubs cannot see.
+        commune_ids: list[int] = getattr(account, "commune_ids")  # noqa: B009
+        result = Principal(tuple(commune_ids), frozenset(account.scopes))
     elif request.user.is_authenticated:
         # Agents read the dossiers of their communes (accounts.permissions), every scope.
         result = Principal(
