@@ -19,6 +19,7 @@ from django_fsm.signals import post_transition
 
 from accounts.models import User
 from permits.filing import FilingError, create_draft, file_dossier
+from permits.forms import ProjectForm
 from permits.models import Applicant, Dossier, DossierParcel, FloorArea
 from workflow import children
 from workflow.clock import format_fr
@@ -41,23 +42,9 @@ SITE_FIELDS = (
     "under_pup",
     "existing_cu_number",
 )
-# The project as authorised: the modificatif starts from it and changes what differs.
-PROJECT_FIELDS = (
-    "works_nature",
-    "floor_area_existing_m2",
-    "floor_area_created_m2",
-    "floor_area_removed_m2",
-    "footprint_created_m2",
-    "dwellings_created",
-    "dwellings_individual",
-    "dwellings_collective",
-    "dwellings_social",
-    "parking_spaces_created",
-    "height_cm",
-    "architect_name",
-    "architect_registration",
-    "architect_exempt",
-)
+# The project as authorised (the facts of the project form): the modificatif starts from it and
+# changes what differs; it writes its own description of the change.
+PROJECT_FIELDS = tuple(name for name in ProjectForm.Meta.fields if name != "description")
 APPLICANT_SKIP = {"id", "dossier"}
 FLOOR_AREA_SKIP = {"id", "dossier"}
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from cadastre.models import Zone
+from cadastre.planning import document_code, document_in_force
 from workflow.clock.rules import MajorationReason
 
 
@@ -217,9 +217,8 @@ DOCUMENT_KINDS = {
 
 
 def _document_kind(idurba: str, typedoc: str = "") -> str:
-    """The CNIG idurba is `{INSEE or SIREN}_{PLU|PLUi|CC|POS|PSMV}_{YYYYMMDD}` (§5.4)."""
-    code = (typedoc or [*idurba.split("_"), "", ""][1]).upper()
-    return DOCUMENT_KINDS.get(code, "PLU")
+    """The act's name of the document whose CNIG code cadastre.planning reads (§5.4)."""
+    return DOCUMENT_KINDS.get(document_code(idurba, typedoc), "PLU")
 
 
 def _date(value) -> date | None:
@@ -243,17 +242,13 @@ def planning_of(insee_code: str, check: dict) -> PlanningDocument:
             changes=("zonage illustratif de démonstration",) if illustrative else (),
             zones=names,
         )
-    current = (
-        Zone.objects.filter(insee=insee_code, is_current=True)
-        .order_by("-approved_on")
-        .values("idurba", "typedoc", "approved_on")
-        .first()
-    )
+    current = document_in_force(insee_code)
     if current is None:
         return PlanningDocument()
     return PlanningDocument(
-        kind=_document_kind(current["idurba"], current["typedoc"]),
-        approved=current["approved_on"],
+        kind=DOCUMENT_KINDS.get(current.code, "PLU"),
+        approved=current.approved_on,
+        changes=("zonage illustratif de démonstration",) if current.illustrative else (),
     )
 
 

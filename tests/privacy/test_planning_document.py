@@ -51,3 +51,29 @@ def test_the_cadastre_source_names_its_millesime(cadastre_91216):
         == f"plan cadastral de la DGFiP, millésime du 01/01/2022, importé le {imported:%d/%m/%Y}"
     )
     assert cadastre_source("99999") == "aucun cadastre importé pour la commune"
+
+
+def test_the_page_the_journey_and_the_act_read_the_same_document():
+    """One fact, one source: an intercommunal plan named only by its idurba, drawn for the demo,
+    is a PLUi for the applicant's page and the journey and for the act, both flagged as
+    illustrative (cadastre.planning.document_in_force)."""
+    from permits.decisions.facts import planning_of
+
+    square = Polygon.from_bbox((650000, 6840000, 650100, 6840100))
+    Zone.objects.create(
+        idurba="249100553_PLUi_20200130",
+        document_code="249100553",
+        typedoc="",
+        approved_on=datetime.date(2020, 1, 30),
+        libelle="UA",
+        typezone="U",
+        insee="91216",
+        illustrative=True,
+        geom=MultiPolygon(square, srid=2154),
+    )
+    cache.clear()
+    page = planning_document("91216")
+    act = planning_of("91216", {})  # no zone crossed: the commune's document
+    assert page["kind"] == "PLUI" and "PLUi" in page["label"] and "illustratif" in page["label"]
+    assert act.kind == "PLUi" and act.approved == datetime.date(2020, 1, 30)
+    assert act.changes == ("zonage illustratif de démonstration",)
