@@ -48,6 +48,7 @@ def test_the_closed_retrait_window_shows_the_machine_s_reason_and_article(client
     assert f"Délai de retrait expiré. Le retrait n'est possible que jusqu'au {last} (L424-5)." in (
         page
     )
+    assert "Engager une procédure de retrait" not in page  # no form for a closed window
 
 
 def test_an_open_retrait_window_is_no_refusal(client, team):
@@ -56,6 +57,7 @@ def test_an_open_retrait_window_is_no_refusal(client, team):
     client.force_login(team.officer)
     page = text(client.get(f"/instruction/{d.pk}/"))
     assert "Délai de retrait : ouvert jusqu'au" in page and "Délai de retrait expiré" not in page
+    assert "Engager une procédure de retrait" in page
 
 
 def test_the_machine_refuses_a_second_retrait_letter(team):
