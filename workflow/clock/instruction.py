@@ -47,7 +47,10 @@ class Delay:
 
 @dataclass(frozen=True)
 class Schedule:
-    """The clock of one dossier, computed once and shared by the deadline builders."""
+    """The clock of one dossier, computed once and shared by the deadline builders.
+
+    `outcome` is set whenever `end` or `tacit_date` is, and `tacit_date` is the day after
+    `last_day`: silence decides the day after the délai (CE 14 Nov 2025 n°496754)."""
 
     type_code: str  # the parent's type for a MODIFICATIF
     delay: Delay
@@ -126,6 +129,8 @@ def instruction_delay(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALEN
             )
         return Delay(base, basis, tuple(notes))
 
+    if facts.filed is None:  # Facts refuses majorations without a filing date: none to weigh
+        return Delay(base, basis, tuple(notes))
     window_end = calendar.run(facts.filed, months=1).end
     best: dict[RuleKind, tuple[int, MajorationReason]] = {}
     pending: list[str] = []
@@ -199,12 +204,12 @@ def tacit_outcome(facts: Facts) -> tuple[Consequence, str, tuple[str, ...]]:
         basis = "R410-17-1" if facts.parent_procedure in CERTIFICATES else "R424-23"
         return Consequence.PROROGATION_GRANTED, basis, ()
     if type_code in CERTIFICATES:
-        notes = (
+        cu_notes = (
             ("Le certificat tacite n'a que les effets d'un CUa (R410-12).",)
             if type_code == "CUB"
             else ()
         )
-        return Consequence.TACIT_CU, "R410-12", notes
+        return Consequence.TACIT_CU, "R410-12", cu_notes
     is_dp = type_code in DECLARATIONS
     grant = Consequence.TACIT_NON_OPPOSITION if is_dp else Consequence.TACIT_PERMIT
     if facts.sursis_confirmation is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 PERMITS = frozenset({"PCMI", "PC", "PA", "PD"})
 DECLARATIONS = frozenset({"DP", "DPLT"})
@@ -338,6 +339,8 @@ class Consequence(enum.Enum):
     APPEAL_TIME_BARRED = ("appeal_time_barred", "recours irrecevable (tardif)")
     DEADLINE_ONLY = ("deadline_only", "date limite d'une obligation, sans décision tacite")
 
+    label: str  # French, set by __new__ (an annotation, not a member)
+
     def __new__(cls, value: str, label: str) -> Consequence:
         member = object.__new__(cls)
         member._value_ = value
@@ -359,6 +362,8 @@ class ServiceKind(enum.Enum):
     )
     OTHER = ("other", "Service consulté")
 
+    label: str  # French, set by __new__ (an annotation, not a member)
+
     def __new__(cls, value: str, label: str) -> ServiceKind:
         member = object.__new__(cls)
         member._value_ = value
@@ -366,7 +371,10 @@ class ServiceKind(enum.Enum):
         return member
 
 
-def parse_member(enum_cls: type[enum.Enum], text: str) -> enum.Enum:
+E = TypeVar("E", bound=enum.Enum)
+
+
+def parse_member(enum_cls: type[E], text: str) -> E:
     """An enum member from its name, case-insensitive, '-' accepted for '_'."""
     key = text.strip().upper().replace("-", "_")
     try:
