@@ -84,7 +84,7 @@ def _filing_confirmed(dossier: Instruction, facts: dict[str, Any]) -> str | None
     """An online filing is confirmed with the date of the tacit decision, which the first month
     may still change (R423-5); a filing at the counter has its own receipt mail, a follow-up
     none."""
-    if facts.get("channel") != "online":
+    if facts.get("channel") != "online" or dossier.filed_on is None:  # filed: submit's guard
         return None
     lines = [
         f"Votre demande ({dossier.get_procedure_display()}) a été déposée le "
@@ -115,7 +115,9 @@ def _electronic_notification(dossier: Instruction, facts: dict[str, Any]) -> str
     )
 
 
-def _retrait_announced(dossier: Instruction, facts: dict[str, Any]) -> str:
+def _retrait_announced(dossier: Instruction, facts: dict[str, Any]) -> str | None:
+    if dossier.retrait_letter_on is None:  # announce_retrait has just recorded it
+        return None
     return (
         "La commune envisage de retirer votre autorisation (article L424-5 du code de "
         "l'urbanisme). La lettre qui en expose les motifs est sur la page du dossier. Vous "

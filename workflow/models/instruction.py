@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -191,6 +191,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         parent: Instruction | None
         parent_id: int | None
         consultations: RelatedManager[Consultation]
+        objects: ClassVar[models.Manager[Self]]
 
         @property
         def display_number(self) -> str: ...
