@@ -40,6 +40,9 @@ NOT_CLOCKED = frozenset({"TRANSFERT", "DOC", "DAACT"})  # no délai set by the c
 
 @dataclass(frozen=True)
 class Delay:
+    """The instruction délai with its articles and what was retained, so that a deadline can
+    explain itself (§8.1: store the basis)."""
+
     months: int
     basis: str  # e.g. "R423-23 b, R423-24 c"
     notes: tuple[str, ...]  # French sentences: what was retained or ignored, and why
@@ -282,6 +285,8 @@ def _suspension_notes(span: Span) -> list[str]:
 
 
 def suspension_notes(span: Span | None) -> list[str]:
+    """French sentences on each suspension that moved a délai, for its explanation (ord.
+    2020-306 art. 12 bis); none for a délai that does not exist."""
     return _suspension_notes(span) if span is not None else []
 
 

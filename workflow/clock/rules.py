@@ -32,17 +32,22 @@ L600_12_2_IN_FORCE = date(2025, 11, 28)
 
 
 class RuleKind(enum.Enum):
+    """How a majoration acts on the délai: the two are not cumulative (R423-24 to R423-31)."""
+
     ADD = "add"  # months added to the R423-23 base (R423-24, R423-25)
     FIXED = "fixed"  # a délai that replaces base + majoration (R423-27..R423-31)
 
 
 @dataclass(frozen=True)
 class DelayEffect:
+    """What one majoration case does to one type's délai (it may differ by type, R423-27)."""
+
     kind: RuleKind
     months: int
 
     @property
     def label(self) -> str:
+        """The effect in French, as the majoration letter states it (R423-42)."""
         if self.kind is RuleKind.ADD:
             return f"+{self.months} mois"
         return f"délai fixé à {self.months} mois"

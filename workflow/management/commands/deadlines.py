@@ -25,8 +25,8 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def run_from_argv(self, argv: list[str]) -> None:
-        # The clock owns the option parsing (workflow.clock.report), so the command and the
-        # library accept exactly the same options.
+        """Skips Django's parser: the clock owns the option parsing (workflow.clock.report), so
+        the command and the library accept exactly the same options."""
         try:
             facts = facts_from_cli(argv[2:])
         except CliError as error:
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         report = to_json_dict(compute_deadlines(facts), facts)
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
-    def handle(self, *args: Any, **options: Any) -> NoReturn:  # call_command path
+    def handle(self, *args: Any, **options: Any) -> NoReturn:
+        """Reached only through call_command, which bypasses run_from_argv: usage error."""
         sys.stderr.write("Usage : python manage.py deadlines --type PCMI --filed AAAA-MM-JJ …\n")
         sys.exit(USAGE_ERROR)

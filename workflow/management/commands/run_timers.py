@@ -18,9 +18,11 @@ class Command(BaseCommand):
     help = "Déclenche les échéances arrivées (décisions tacites, avis tacites, péremption…)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        """--today, so that a sweep can be replayed for a given day."""
         parser.add_argument("--today", help="date of the sweep, YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        """Sweeps once and prints the report as one JSON line, for cron logs."""
         try:
             today = date.fromisoformat(options["today"]) if options["today"] else None
         except ValueError:

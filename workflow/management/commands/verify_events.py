@@ -15,6 +15,7 @@ class Command(BaseCommand):
     help = "Vérifie l'intégrité du journal des événements (chaîne de hachage)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        """Reads the dossiers with a log one by one (iterator), so memory stays flat."""
         problems: list[Problem] = []
         checked = 0
         for dossier in instruction_model().objects.filter(event_count__gt=0).iterator():
