@@ -84,7 +84,7 @@ def _filing_confirmed(dossier: Instruction, facts: dict[str, Any]) -> str | None
     """An online filing is confirmed with the date of the tacit decision, which the first month
     may still change (R423-5); a filing at the counter has its own receipt mail, a follow-up
     none."""
-    if facts.get("channel") != "online" or dossier.filed_on is None:  # filed: submit's guard
+    if facts.get("channel") != "online" or dossier.filed_on is None:  # submit requires it
         return None
     lines = [
         f"Votre demande ({dossier.get_procedure_display()}) a été déposée le "

@@ -32,7 +32,8 @@ L600_12_2_IN_FORCE = date(2025, 11, 28)
 
 
 class RuleKind(enum.Enum):
-    """How a majoration acts on the délai: the two are not cumulative (R423-24 to R423-31)."""
+    """How a majoration acts on the délai: months added to the base, or a délai that replaces
+    base and majoration; the clock keeps the longest result (R423-24 to R423-31)."""
 
     ADD = "add"  # months added to the R423-23 base (R423-24, R423-25)
     FIXED = "fixed"  # a délai that replaces base + majoration (R423-27..R423-31)
