@@ -77,8 +77,8 @@ class Schedule:
 
 def effective_type(facts: Facts) -> str:
     """A MODIFICATIF is instructed as its parent type (§3.18, [?])."""
-    if facts.procedure == "MODIFICATIF":
-        return facts.parent_procedure  # type: ignore[return-value]  # validated in Facts
+    if facts.procedure == "MODIFICATIF" and facts.parent_procedure:  # Facts requires it
+        return facts.parent_procedure
     return facts.procedure
 
 
