@@ -45,9 +45,7 @@ def send_consultation(
     if dossier.state not in CONSULTABLE:
         raise TransitionRefused("Les consultations se font pendant l'instruction.")
     if service is not None:
-        # By value: Enum's lookup, which mypy takes for the members' __new__(value, label).
-        kind = ServiceKind(service.kind)  # type: ignore[call-arg]
-        service_name = service.name
+        kind, service_name = ServiceKind(service.kind), service.name
     consultation = Consultation(
         dossier=dossier,  # type: ignore[misc]  # the concrete Instruction is permits.Dossier
         service=service,

@@ -347,7 +347,9 @@ class Consequence(enum.Enum):
 
     label: str  # French, set by __new__ (an annotation, not a member)
 
-    def __new__(cls, value: str, label: str) -> Consequence:
+    # `label` has a default only so that the lookup Consequence(value) type-checks: every
+    # member gives one, and the lookup never calls __new__.
+    def __new__(cls, value: str, label: str = "") -> Consequence:
         member = object.__new__(cls)
         member._value_ = value
         member.label = label
@@ -370,7 +372,8 @@ class ServiceKind(enum.Enum):
 
     label: str  # French, set by __new__ (an annotation, not a member)
 
-    def __new__(cls, value: str, label: str) -> ServiceKind:
+    # As Consequence's: the default serves the type of the lookup ServiceKind(value) only.
+    def __new__(cls, value: str, label: str = "") -> ServiceKind:
         member = object.__new__(cls)
         member._value_ = value
         member.label = label

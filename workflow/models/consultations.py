@@ -100,9 +100,7 @@ class Consultation(models.Model):
 
     def clock_view(self) -> clock.Consultation:
         """The consultation as the pure clock reads it (workflow.clock knows no model)."""
-        # By value: Enum's lookup, which mypy takes for the members' __new__(value, label).
-        kind = ServiceKind(self.service_kind)  # type: ignore[call-arg]
-        return clock.Consultation(kind, self.sent_on)
+        return clock.Consultation(ServiceKind(self.service_kind), self.sent_on)
 
     @property
     def nature_label(self) -> str:
