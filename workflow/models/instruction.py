@@ -234,11 +234,12 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         """The clock's input from the stored facts (`overrides` ask "what if"), so that the
         model, the views and the timers read one computation (workflow.clock)."""
         signed = timezone.localdate(self.decision_signed_at) if self.decision_signed_at else None
+        facts: dict[str, Any]  # Facts' arguments by name, so that `overrides` replace any
         consultations: tuple[clock.Consultation, ...] = ()
         if self.pk:
             # Prefetched ones if any, else a statement compiled once (read at every clock).
             consultations = tuple(c.clock_view() for c in child_rows(self, "consultations"))
-        facts: dict[str, Any] = {
+        facts = {
             "procedure": self.procedure,
             "filed": self.filed_on,
             "pieces_requested": self.pieces_requested_on,
