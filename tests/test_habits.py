@@ -107,6 +107,63 @@ def test_make_test_runs_the_type_checker():
     assert steps.index(".venv/bin/mypy") < steps.index('log "pytest"')
 
 
+def test_workflow_is_type_checked_strictly():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    assert "workflow" in config["files"]
+    strict = [o for o in config["overrides"] if "workflow.*" in o["module"]]
+    assert strict and strict[0]["disallow_untyped_defs"] and strict[0]["disallow_any_generics"]
+    assert strict[0]["disallow_untyped_calls"] and strict[0]["warn_return_any"]
+    ignored = {m for o in config["overrides"] if o.get("ignore_errors") for m in o["module"]}
+    assert not {"workflow", "workflow.*"} & ignored
+
+
+def undocumented(source: str) -> list[str]:
+    """The module (if it has code) and the public functions, classes and methods of `source`
+    without a docstring; Django's `Meta` classes say nothing a docstring would."""
+    tree = ast.parse(source)
+    missing = [] if ast.get_docstring(tree) or not tree.body else ["module"]
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, definitions) or child.name.startswith("_"):
+                continue
+            if child.name != "Meta" and not ast.get_docstring(child):
+                missing.append(f"{child.lineno}: {prefix}{child.name}")
+            if isinstance(child, ast.ClassDef):
+                walk(child, f"{prefix}{child.name}.")
+
+    walk(tree, "")
+    return missing
+
+
+def test_the_docstring_check_finds_what_lacks_one():
+    source = (
+        '"""A module."""\n'
+        "def said():\n"
+        '    """Why."""\n'
+        "def unsaid(): pass\n"
+        "def _private(): pass\n"
+        "class Kind:\n"
+        '    """Why."""\n'
+        "    class Meta: pass\n"
+        "    def method(self): pass\n"
+    )
+    assert undocumented(source) == ["4: unsaid", "9: Kind.method"]
+    assert undocumented("import os\n") == ["module"]
+    assert undocumented("") == []
+
+
+def test_workflow_says_why_on_its_public_functions_and_modules():
+    found = [
+        f"{path}:{where}"
+        for path in python_files()
+        if path.parts[0] == "workflow"
+        for where in undocumented((ROOT / path).read_text(encoding="utf-8"))
+    ]
+    assert not found, "public definitions without a docstring:\n" + "\n".join(found)
+
+
 def test_cadastre_is_type_checked_strictly():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
     assert "cadastre" in config["files"]

@@ -4,6 +4,7 @@ outcome changes on the parent, in the same transaction as the child's transition
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.dispatch import receiver
 
@@ -15,13 +16,17 @@ from workflow.signals import transition_fired
 from workflow.states import State
 from workflow.transitions import fire
 
+if TYPE_CHECKING:
+    from workflow.actors import Actor
+    from workflow.models import Instruction
+
 S = State
 # The autorisation is valid and its works unfinished (reference §8.5).
 VALID = {S.EXECUTORY, S.DEFINITIVE, S.TACIT_GRANTED, S.WORKS_OPENED}
 MAX_PROROGATIONS = 2  # R424-21 (permits); a CU may be prorogated by 1-year periods (R410-17)
 
 
-def check_can_file(parent, procedure: str, on: date) -> None:
+def check_can_file(parent: Instruction, procedure: str, on: date) -> None:
     """Refuses a follow-up the parent's state or the law does not allow, in French. DOC and
     DAACT are checked by the parent's own transition, fired when they are filed."""
     if procedure in ("MODIFICATIF", "TRANSFERT") and parent.state not in VALID:
@@ -46,22 +51,25 @@ def check_can_file(parent, procedure: str, on: date) -> None:
             )
 
 
-def _declared(child) -> dict:
+def _declared(child: Instruction) -> dict[str, Any]:
     """What a DOC or DAACT declares (dates as ISO strings)."""
-    return child.declared or {}
+    declared: dict[str, Any] = child.declared or {}
+    return declared
 
 
-def _declared_date(child, key: str) -> date:
+def _declared_date(child: Instruction, key: str) -> date | None:
     value = _declared(child).get(key)
     return date.fromisoformat(value) if value else child.filed_on
 
 
-def _granted(child) -> bool:
+def _granted(child: Instruction) -> bool:
     return child.decision_outcome in (Outcome.GRANT, Outcome.TACIT_GRANT)
 
 
 @receiver(transition_fired)
-def after_transition(sender, instance, name: str, actor, **kwargs) -> None:
+def after_transition(
+    sender: type[Instruction], instance: Instruction, name: str, actor: Actor, **kwargs: Any
+) -> None:
     """Carries a child's outcome to its parent (events on the parent say so), in the child's
     transaction (the hook of `transitions.fire`, connected in WorkflowConfig.ready)."""
     child = instance

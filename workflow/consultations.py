@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,19 +21,24 @@ from workflow.events import record_event
 from workflow.models import Consultation, Opinion, OpinionDocument
 from workflow.states import State
 
+if TYPE_CHECKING:
+    from accounts.models import ConsultedService, User
+    from workflow.actors import Actor
+    from workflow.models import Instruction
+
 CONSULTABLE = {State.DEPOSITED, State.INCOMPLETE, State.UNDER_INSTRUCTION}
 ANSWERS = {Opinion.FAVOURABLE, Opinion.WITH_PRESCRIPTIONS, Opinion.UNFAVOURABLE}
 
 
 @transaction.atomic
 def send_consultation(
-    dossier,
+    dossier: Instruction,
     *,
     kind: ServiceKind | None = None,
     service_name: str = "",
-    service=None,
+    service: ConsultedService | None = None,
     sent_on: date | None = None,
-    actor=None,
+    actor: Actor | User | None = None,
 ) -> Consultation:
     """Consults `service` (an accounts.ConsultedService, whose kind and name are used) or a
     body named only by `kind` and `service_name`."""
@@ -40,7 +47,7 @@ def send_consultation(
     if service is not None:
         kind, service_name = ServiceKind(service.kind), service.name
     consultation = Consultation(
-        dossier=dossier,
+        dossier=dossier,  # type: ignore[misc]  # the concrete Instruction is permits.Dossier
         service=service,
         service_kind=(kind or ServiceKind.OTHER).value,
         service_name=service_name or "Service consulté",
@@ -81,6 +88,7 @@ class AttachedFile:
 
     @property
     def sha512(self) -> str:
+        """The digest PLAT'AU carries with each document (`algoHash` SHA-512), kept with it."""
         return hashlib.sha512(self.content).hexdigest()
 
 
@@ -90,11 +98,13 @@ def answer_consultation(
     *,
     opinion: str,
     text: str = "",
-    prescriptions: list[str] | tuple[str, ...] = (),
-    documents: list[AttachedFile] | tuple[AttachedFile, ...] = (),
+    prescriptions: Sequence[str] = (),
+    documents: Sequence[AttachedFile] = (),
     on: date | None = None,
-    actor=None,
+    actor: Actor | User | None = None,
 ) -> Consultation:
+    """Records the consulted service's opinion, once and within its délai (R423-59): later,
+    the opinion is already deemed given and only the timers record it, as a tacit one."""
     on = on or timezone.localdate()
     prescriptions = [p.strip() for p in prescriptions if p.strip()]
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -132,7 +142,9 @@ def answer_consultation(
     return consultation
 
 
-def _store_documents(consultation, documents) -> list[OpinionDocument]:
+def _store_documents(
+    consultation: Consultation, documents: Sequence[AttachedFile]
+) -> list[OpinionDocument]:
     """Saves each file with its row; a failure removes the files already written, so a refused
     answer leaves no orphan file (the transaction takes the rows back)."""
     stored: list[OpinionDocument] = []

@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -18,21 +19,29 @@ from django.utils import timezone
 from workflow.actors import as_actor
 from workflow.models import Event
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from workflow.actors import Actor
+    from workflow.models import Instruction
+
 GENESIS = "0" * 64
 
 
-def _canonical(value) -> str:
+def _canonical(value: Any) -> str:
     return json.dumps(
         value, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
 
 
-def normalise_payload(payload: dict | None) -> dict:
+def normalise_payload(payload: dict[str, Any] | None) -> dict[str, Any]:
     """Dates and decimals as strings, exactly as they will read back from jsonb."""
-    return json.loads(_canonical(payload or {}))
+    normalised: dict[str, Any] = json.loads(_canonical(payload or {}))
+    return normalised
 
 
 def event_hash(event: Event) -> str:
+    """The SHA-256 of the event's content and its predecessor's hash: changing any stored field
+    of any event breaks the chain from there on."""
     content = {
         "dossier": event.dossier_id,
         "sequence": event.sequence,
@@ -49,11 +58,11 @@ def event_hash(event: Event) -> str:
 
 
 def record_event(
-    dossier,
+    dossier: Instruction,
     kind: str,
     *,
-    actor=None,
-    payload: dict | None = None,
+    actor: Actor | User | None = None,
+    payload: dict[str, Any] | None = None,
     from_state: str = "",
     to_state: str = "",
 ) -> Event:
@@ -90,16 +99,18 @@ def record_event(
 
 @dataclass(frozen=True)
 class Problem:
+    """One break in a dossier's chain (`sequence` None: the tail the dossier row expects)."""
+
     dossier_id: int
     sequence: int | None
     message: str
 
 
 @transaction.atomic
-def verify_chain(dossier) -> list[Problem]:
+def verify_chain(dossier: Instruction) -> list[Problem]:
     """Every way the stored log differs from what was written: altered content, a broken link,
     a missing or extra row, a removed tail."""
-    problems = []
+    problems: list[Problem] = []
     previous = GENESIS
     expected = 1
     for event in Event.objects.filter(dossier_id=dossier.pk).order_by("sequence"):

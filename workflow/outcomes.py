@@ -1,11 +1,16 @@
 """Decision outcomes and which procedure may receive which (reference §3.8, §3.16, §8.5)."""
 
+from collections.abc import Iterable
+
 from django.db import models
 
 from workflow.clock.rules import CERTIFICATES, DECLARATIONS, PERMITS
 
 
 class Outcome(models.TextChoices):
+    """What the decision says, express or tacit; which ones a procedure may receive is
+    `express_outcomes`, and the negative ones are refusals for every later rule."""
+
     GRANT = "grant", "Accord"
     GRANT_WITH_PRESCRIPTIONS = "grant_with_prescriptions", "Accord avec prescriptions"
     REFUSAL = "refusal", "Refus"
@@ -61,7 +66,7 @@ AUTHORISING = frozenset(
 )
 
 
-def binding_opinion_conflict(outcome: str, opinions) -> str:
+def binding_opinion_conflict(outcome: str, opinions: Iterable[tuple[str, str]]) -> str:
     """Why `outcome` cannot be decided given the avis conformes, in French; "" if it can.
 
     `opinions`: (service name, opinion value, "" while pending) of each binding consultation.

@@ -20,6 +20,9 @@ class ProcedureKind(enum.Enum):
 
 @dataclass(frozen=True)
 class Procedure:
+    """One type of application as the code sets it: one source for the clock, the numbering
+    (A423-3) and the forms."""
+
     code: str
     label: str  # French, shown to users
     kind: ProcedureKind
@@ -32,6 +35,7 @@ class Procedure:
 
     @property
     def cerfa_full(self) -> str | None:
+        """The cerfa as printed on the form (`13406*16`), recorded on each dossier at filing."""
         if self.cerfa is None:
             return None
         return f"{self.cerfa}*{self.cerfa_version}" if self.cerfa_version else self.cerfa

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from workflow.actors import APPLICANT, SYSTEM
 from workflow.clock import format_fr
-from workflow.models.instruction import PENDING_DECISION, RETRAIT_REPLY_DAYS
+from workflow.models.instruction import PENDING_DECISION, RETRAIT_REPLY_DAYS, Instruction
 from workflow.states import State
 
 S = State
@@ -34,7 +35,7 @@ class Timer:
     states: tuple[str, ...]
     on: str
     days: int = 1
-    applies: Callable[[object], bool] | None = None
+    applies: Callable[[Instruction], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,17 @@ class Mail:
     the event's payload."""
 
     subject: str
-    body: str | Callable[[object, dict], str | None]
+    body: str | Callable[[Instruction, dict[str, Any]], str | None]
 
-    def text(self, dossier, facts: dict) -> str | None:
+    def text(self, dossier: Instruction, facts: dict[str, Any]) -> str | None:
+        """The body for this dossier and act; None when this act sends no mail."""
         return self.body if isinstance(self.body, str) else self.body(dossier, facts)
 
 
 @dataclass(frozen=True)
 class Declaration:
+    """One transition as the product sees it; its guards stay on the model's method `name`."""
+
     name: str
     label: str
     roles: frozenset[str]
@@ -62,6 +66,7 @@ class Declaration:
 
     @property
     def automatic(self) -> bool:
+        """Whether the system fires it on its own (a timer), so no user is offered it."""
         return self.timer is not None
 
 
@@ -71,15 +76,15 @@ def retrait_reply_until(letter_on: date) -> date:
     return letter_on + timedelta(days=RETRAIT_REPLY_DAYS - 1)
 
 
-def _has_executory_branch(dossier) -> bool:
+def _has_executory_branch(dossier: Instruction) -> bool:
     return dossier.has_executory_branch  # the model's one named rule (§8.5, L424-8)
 
 
-def _filing_confirmed(dossier, facts: dict) -> str | None:
+def _filing_confirmed(dossier: Instruction, facts: dict[str, Any]) -> str | None:
     """An online filing is confirmed with the date of the tacit decision, which the first month
     may still change (R423-5); a filing at the counter has its own receipt mail, a follow-up
     none."""
-    if facts.get("channel") != "online":
+    if facts.get("channel") != "online" or dossier.filed_on is None:  # submit requires it
         return None
     lines = [
         f"Votre demande ({dossier.get_procedure_display()}) a été déposée le "
@@ -99,7 +104,7 @@ def _filing_confirmed(dossier, facts: dict) -> str | None:
     return "\n\n".join(lines)
 
 
-def _electronic_notification(dossier, facts: dict) -> str | None:
+def _electronic_notification(dossier: Instruction, facts: dict[str, Any]) -> str | None:
     """R424-10, décret 2021-981: the decision sent electronically is deemed received the next
     day; a notification by registered letter sends no mail."""
     if not facts.get("electronic"):
@@ -110,7 +115,9 @@ def _electronic_notification(dossier, facts: dict) -> str | None:
     )
 
 
-def _retrait_announced(dossier, facts: dict) -> str:
+def _retrait_announced(dossier: Instruction, facts: dict[str, Any]) -> str | None:
+    if dossier.retrait_letter_on is None:  # announce_retrait has just recorded it
+        return None
     return (
         "La commune envisage de retirer votre autorisation (article L424-5 du code de "
         "l'urbanisme). La lettre qui en expose les motifs est sur la page du dossier. Vous "

@@ -6,19 +6,28 @@ sweep that fires them is workflow.timers."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Manager, QuerySet
 
 from workflow import registry
 from workflow.states import State
 
+if TYPE_CHECKING:
+    from workflow.models import Consultation, Instruction
+
 S = State
+D = TypeVar("D", bound="Instruction")
 
 
-def due_dates(dossier) -> list[tuple[date, str]]:
+def due_dates(dossier: Instruction) -> list[tuple[date, str]]:
     """(date from which it is due, transition) for the dossier's current state."""
-    out = []
-    deadlines = None
+    out: list[tuple[date, str]] = []
+    deadlines: dict[str, date] | None = None
     for declared in registry.timed(dossier.state):
         timer = declared.timer
+        if timer is None:  # timed() returns only the declarations with a timer
+            continue
         if timer.applies is not None and not timer.applies(dossier):
             continue
         if deadlines is None:
@@ -29,15 +38,16 @@ def due_dates(dossier) -> list[tuple[date, str]]:
     return out
 
 
-def _timer_date(dossier, on: str, deadlines: dict[str, date]) -> date | None:
+def _timer_date(dossier: Instruction, on: str, deadlines: dict[str, date]) -> date | None:
     """A clock deadline's date, else the dossier's own date field or method named `on`."""
     if on in deadlines:
         return deadlines[on]
     value = getattr(dossier, on, None)
-    return value() if callable(value) else value
+    when: date | None = value() if callable(value) else value
+    return when
 
 
-def reschedule(dossier) -> None:
+def reschedule(dossier: Instruction) -> None:
     """Recomputes the dossier's next timer date after a fact changed outside a transition."""
     fresh = with_facts(type(dossier).objects).get(pk=dossier.pk)
     type(dossier).objects.filter(pk=dossier.pk).update(
@@ -45,12 +55,14 @@ def reschedule(dossier) -> None:
     )
 
 
-def with_facts(queryset):
+def with_facts(queryset: QuerySet[D] | Manager[D]) -> QuerySet[D]:
     """The related rows the clock reads, fetched once per dossier instead of once per use."""
     return queryset.select_related("parent").prefetch_related("consultations")
 
 
-def pending_consultations(dossier):
+def pending_consultations(dossier: Instruction) -> list[Consultation]:
+    """The consultations still awaiting an answer: each has a timer (its tacit opinion,
+    R423-59); an unsaved dossier has none."""
     return [c for c in dossier.consultations.all() if c.answered_on is None] if dossier.pk else []
 
 
@@ -67,7 +79,9 @@ ACTION_DEADLINES = {
 }
 
 
-def action_due_date(dossier) -> date | None:
+def action_due_date(dossier: Instruction) -> date | None:
+    """The date the authority must act by in this state (stored as `action_due_on`), so that
+    the worklist sorts by risk with an index instead of running the clock per row."""
     name = ACTION_DEADLINES.get(dossier.state)
     if name is None:
         return None
@@ -77,7 +91,9 @@ def action_due_date(dossier) -> date | None:
     return found.date if found else None
 
 
-def next_timer_date(dossier) -> date | None:
+def next_timer_date(dossier: Instruction) -> date | None:
+    """The first day something may happen to the dossier on its own (stored as
+    `next_timer_on`), so that the sweep reads only the rows due."""
     dates = [when for when, _ in due_dates(dossier)]
     dates += [c.due_on + timedelta(days=1) for c in pending_consultations(dossier)]
     return min(dates, default=None)

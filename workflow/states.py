@@ -4,6 +4,9 @@ from django.db import models
 
 
 class State(models.TextChoices):
+    """Where an instruction stands in law (§8.2); only the transitions of
+    workflow.models.Instruction change it."""
+
     DRAFT = "draft", "Brouillon"
     DEPOSITED = "deposited", "Déposé"
     INCOMPLETE = "incomplete", "Incomplet (pièces demandées)"

@@ -14,16 +14,17 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from workflow.clock import consultation_deadline
 from workflow.errors import TransitionRefused
 from workflow.events import record_event
-from workflow.models import Consultation, Opinion
+from workflow.models import Consultation, Instruction, Opinion
 from workflow.schedule import due_dates, next_timer_date, pending_consultations, with_facts
 from workflow.states import State
 from workflow.transitions import fire
@@ -32,18 +33,24 @@ logger = logging.getLogger(__name__)
 S = State
 
 
-def instruction_model():
-    return apps.get_model(settings.WORKFLOW_INSTRUCTION_MODEL)
+def instruction_model() -> type[Instruction]:
+    """The concrete dossier model (settings.WORKFLOW_INSTRUCTION_MODEL): workflow sweeps it
+    without importing permits."""
+    # The setting names a subclass of Instruction (permits.Dossier); get_model only knows Model.
+    return cast(type[Instruction], apps.get_model(settings.WORKFLOW_INSTRUCTION_MODEL))
 
 
 @dataclass
 class SweepReport:
+    """What one sweep did, logged and returned by the job and the command."""
+
     today: date
     dossiers: int = 0
-    fired: Counter = field(default_factory=Counter)
+    fired: Counter[str] = field(default_factory=Counter)
     refused: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready fields, for the log's `extra` and the command's output."""
         return {
             "today": self.today.isoformat(),
             "dossiers": self.dossiers,
@@ -52,7 +59,8 @@ class SweepReport:
         }
 
 
-def due_queryset(today: date):
+def due_queryset(today: date) -> QuerySet[Instruction]:
+    """The dossiers whose next timer date has come, read through the partial index."""
     return instruction_model().objects.filter(next_timer_on__lte=today)
 
 
@@ -112,7 +120,7 @@ def _process(pk: int, today: date, report: SweepReport) -> None:
         model.objects.filter(pk=pk).update(next_timer_on=nxt)
 
 
-def _tacit_opinion(dossier, consultation: Consultation) -> None:
+def _tacit_opinion(dossier: Instruction, consultation: Consultation) -> None:
     """R423-59: silence of the consulted service is a favourable opinion (unfavourable for the
     ABF on a demolition in a site inscrit, R423-67-2)."""
     deadline = consultation_deadline(dossier.clock_facts(), consultation.clock_view())

@@ -10,21 +10,28 @@ dossier, all in one transaction: either everything happens or nothing does.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django_fsm import can_proceed
 
 from workflow import schedule
-from workflow.actors import as_actor, roles_for
+from workflow.actors import Actor, as_actor, roles_for
 from workflow.errors import NotAllowed, StaleDossier, TransitionRefused
 from workflow.events import record_event
 from workflow.registry import declaration
 from workflow.signals import transition_fired
 from workflow.states import State
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from workflow.models import Instruction
 
-def _payload(kwargs: dict) -> dict:
-    out = {}
+D = TypeVar("D", bound="Instruction")  # fire returns the dossier's own model (permits.Dossier)
+
+
+def _payload(kwargs: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, value in kwargs.items():
         if isinstance(value, date | datetime):
             value = value.isoformat()
@@ -33,14 +40,14 @@ def _payload(kwargs: dict) -> dict:
 
 
 def fire(
-    dossier,
+    dossier: D,
     name: str,
     *,
-    actor,
+    actor: Actor | User | None,
     expected_state: str | None = None,
-    payload: dict | None = None,
-    **kwargs,
-):
+    payload: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> D:
     """Runs transition `name` on `dossier` for `actor` (a user, an Actor, or None for the
     system) and returns the dossier as saved. `expected_state` is the state the actor saw
     (by default the state of the instance passed in): if the dossier moved on meanwhile, the

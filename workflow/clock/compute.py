@@ -115,7 +115,7 @@ def _instruction_phase(facts: Facts, ins: Schedule) -> list[Deadline]:
                 ),
             )
         )
-    if ins.pieces is not None:
+    if ins.pieces is not None and facts.pieces_requested is not None:  # one implies the other
         negative = C.TACIT_OPPOSITION if ins.type_code in DECLARATIONS else C.TACIT_REFUSAL
         received = facts.pieces_received
         out.append(
@@ -134,7 +134,8 @@ def _instruction_phase(facts: Facts, ins: Schedule) -> list[Deadline]:
                 ),
             )
         )
-    if ins.end is not None:
+    # The clock sets the outcome whenever it sets an end or a tacit date (Schedule).
+    if ins.end is not None and ins.outcome is not None:
         delay = ins.delay
         out.append(
             Deadline(
@@ -165,8 +166,8 @@ def _instruction_phase(facts: Facts, ins: Schedule) -> list[Deadline]:
                     "l'expiration du délai en cours.",
                 )
             )
-    if ins.tacit_date is not None:
-        last = ins.last_day
+    last = ins.last_day
+    if ins.tacit_date is not None and ins.outcome is not None and last is not None:
         out.append(
             Deadline(
                 "tacit_decision",

@@ -48,6 +48,8 @@ class InconsistentFacts(ValueError):
 
 @dataclass(frozen=True)
 class Implication:
+    """A flag another fact implies, with the sentence that tells the officer why it was added."""
+
     flag: ExceptionFlag
     note: str  # French: the fact, what it implies, and the articles
 

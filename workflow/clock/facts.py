@@ -91,7 +91,8 @@ class Facts:
             ),
         )
         self._validate()
-        type_code = self.parent_procedure if self.procedure == "MODIFICATIF" else self.procedure
+        parent = self.parent_procedure  # _validate made a MODIFICATIF name it
+        type_code = parent if self.procedure == "MODIFICATIF" and parent else self.procedure
         reasons = [m.reason for m in self.majorations]
         flags = derived_flags(type_code, reasons, [c.kind for c in self.consultations], self.flags)
         object.__setattr__(self, "flags", flags)

@@ -40,6 +40,9 @@ NOT_CLOCKED = frozenset({"TRANSFERT", "DOC", "DAACT"})  # no délai set by the c
 
 @dataclass(frozen=True)
 class Delay:
+    """The instruction délai with its articles and what was retained, so that a deadline can
+    explain itself (§8.1: store the basis)."""
+
     months: int
     basis: str  # e.g. "R423-23 b, R423-24 c"
     notes: tuple[str, ...]  # French sentences: what was retained or ignored, and why
@@ -47,7 +50,10 @@ class Delay:
 
 @dataclass(frozen=True)
 class Schedule:
-    """The clock of one dossier, computed once and shared by the deadline builders."""
+    """The clock of one dossier, computed once and shared by the deadline builders.
+
+    `outcome` is set whenever `end` or `tacit_date` is, and `tacit_date` is the day after
+    `last_day`: silence decides the day after the délai (CE 14 Nov 2025 n°496754)."""
 
     type_code: str  # the parent's type for a MODIFICATIF
     delay: Delay
@@ -71,8 +77,8 @@ class Schedule:
 
 def effective_type(facts: Facts) -> str:
     """A MODIFICATIF is instructed as its parent type (§3.18, [?])."""
-    if facts.procedure == "MODIFICATIF":
-        return facts.parent_procedure  # type: ignore[return-value]  # validated in Facts
+    if facts.procedure == "MODIFICATIF" and facts.parent_procedure:  # Facts requires it
+        return facts.parent_procedure
     return facts.procedure
 
 
@@ -126,6 +132,8 @@ def instruction_delay(facts: Facts, calendar: SuspensionCalendar = DEFAULT_CALEN
             )
         return Delay(base, basis, tuple(notes))
 
+    if facts.filed is None:  # Facts refuses majorations without a filing date: none to weigh
+        return Delay(base, basis, tuple(notes))
     window_end = calendar.run(facts.filed, months=1).end
     best: dict[RuleKind, tuple[int, MajorationReason]] = {}
     pending: list[str] = []
@@ -199,12 +207,12 @@ def tacit_outcome(facts: Facts) -> tuple[Consequence, str, tuple[str, ...]]:
         basis = "R410-17-1" if facts.parent_procedure in CERTIFICATES else "R424-23"
         return Consequence.PROROGATION_GRANTED, basis, ()
     if type_code in CERTIFICATES:
-        notes = (
+        cu_notes = (
             ("Le certificat tacite n'a que les effets d'un CUa (R410-12).",)
             if type_code == "CUB"
             else ()
         )
-        return Consequence.TACIT_CU, "R410-12", notes
+        return Consequence.TACIT_CU, "R410-12", cu_notes
     is_dp = type_code in DECLARATIONS
     grant = Consequence.TACIT_NON_OPPOSITION if is_dp else Consequence.TACIT_PERMIT
     if facts.sursis_confirmation is not None:
@@ -277,6 +285,8 @@ def _suspension_notes(span: Span) -> list[str]:
 
 
 def suspension_notes(span: Span | None) -> list[str]:
+    """French sentences on each suspension that moved a délai, for its explanation (ord.
+    2020-306 art. 12 bis); none for a délai that does not exist."""
     return _suspension_notes(span) if span is not None else []
 
 

@@ -31,6 +31,7 @@ def add_months(start: date, months: int) -> date:
 
 
 def add_days(start: date, days: int) -> date:
+    """`start` + `days` calendar days: délais in days count every day, working or not."""
     return start + timedelta(days=days)
 
 
@@ -49,6 +50,7 @@ class SuspensionPeriod:
 
     @property
     def days(self) -> int:
+        """Its length, ends included: the number of days a running délai is extended by."""
         return (self.end - self.start).days + 1
 
     def __contains__(self, day: date) -> bool:
@@ -66,6 +68,7 @@ class Span:
 
     @property
     def shifted(self) -> bool:
+        """Whether a suspension moved the end, which the explanation must then say."""
         return bool(self.suspensions)
 
 
@@ -141,6 +144,7 @@ def french_public_holidays(year: int) -> frozenset[date]:
 
 
 def is_working_day(day: date) -> bool:
+    """Neither a weekend nor a French public holiday: an appeal deadline may end only on one."""
     return day.weekday() < 5 and day not in french_public_holidays(day.year)
 
 

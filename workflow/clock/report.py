@@ -14,17 +14,20 @@ from __future__ import annotations
 import argparse
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from workflow import procedures
 from workflow.clock.consistency import InconsistentFacts
 from workflow.clock.facts import Consultation, Deadline, Facts, Majoration
 from workflow.clock.rules import ExceptionFlag, MajorationReason, ServiceKind, parse_member
 
+E = TypeVar("E", bound=enum.Enum)
+
 
 def deadline_to_dict(deadline: Deadline) -> dict[str, str]:
+    """One deadline as JSON: the stable `consequence` id for machines beside its French label."""
     return {
         "name": deadline.name,
         "label": deadline.label,
@@ -72,7 +75,7 @@ def _in_french(message: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # raise instead of exiting: the caller decides
+    def error(self, message: str) -> NoReturn:  # raise instead of exiting: the caller decides
         raise CliError(_in_french(message))
 
 
@@ -95,8 +98,8 @@ def _procedure_code(text: str) -> str:
         ) from None
 
 
-def _member_of(enum_cls: type[enum.Enum], what: str):
-    def parse(text: str) -> enum.Enum:
+def _member_of(enum_cls: type[E], what: str) -> Callable[[str], E]:
+    def parse(text: str) -> E:
         try:
             return parse_member(enum_cls, text)
         except ValueError:
@@ -108,11 +111,13 @@ def _member_of(enum_cls: type[enum.Enum], what: str):
     return parse
 
 
-def _dated(parse_member_text, what: str):
+def _dated(
+    parse_member_text: Callable[[str], E], what: str
+) -> Callable[[str], tuple[E, date | None]]:
     """`NAME` or `NAME:AAAA-MM-JJ` (the date the fact happened: a majoration notified, a
     consultation received)."""
 
-    def parse(text: str):
+    def parse(text: str) -> tuple[E, date | None]:
         name, _, day = text.partition(":")
         return parse_member_text(name), (_iso_date(day) if day else None)
 
@@ -219,6 +224,8 @@ def add_cli_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def facts_from_namespace(ns: argparse.Namespace) -> Facts:
+    """`Facts` from options parsed by `add_cli_arguments`; a missing starting fact or facts that
+    contradict each other raise `CliError` (French), never a traceback."""
     if ns.filed is None and not any(getattr(ns, name) for name in _AFTER_DECISION):
         raise CliError(
             "indiquez la date de dépôt (--filed), ou un fait de la décision ou postérieur "
@@ -227,7 +234,7 @@ def facts_from_namespace(ns: argparse.Namespace) -> Facts:
         )
     if ns.refused and not (ns.decision_signed or ns.decision_notified):
         raise CliError("--refused suppose la date de signature ou de notification de la décision")
-    majorations = {}
+    majorations: dict[MajorationReason, Majoration] = {}
     for reason, notified in ns.majoration:
         if reason in majorations and majorations[reason].notified != notified:
             raise CliError(f"majoration indiquée deux fois, à deux dates : {reason.name}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 PERMITS = frozenset({"PCMI", "PC", "PA", "PD"})
 DECLARATIONS = frozenset({"DP", "DPLT"})
@@ -31,17 +32,23 @@ L600_12_2_IN_FORCE = date(2025, 11, 28)
 
 
 class RuleKind(enum.Enum):
+    """How a majoration acts on the délai: months added to the base, or a délai that replaces
+    base and majoration; the clock keeps the longest result (R423-24 to R423-31)."""
+
     ADD = "add"  # months added to the R423-23 base (R423-24, R423-25)
     FIXED = "fixed"  # a délai that replaces base + majoration (R423-27..R423-31)
 
 
 @dataclass(frozen=True)
 class DelayEffect:
+    """What one majoration case does to one type's délai (it may differ by type, R423-27)."""
+
     kind: RuleKind
     months: int
 
     @property
     def label(self) -> str:
+        """The effect in French, as the majoration letter states it (R423-42)."""
         if self.kind is RuleKind.ADD:
             return f"+{self.months} mois"
         return f"délai fixé à {self.months} mois"
@@ -338,7 +345,11 @@ class Consequence(enum.Enum):
     APPEAL_TIME_BARRED = ("appeal_time_barred", "recours irrecevable (tardif)")
     DEADLINE_ONLY = ("deadline_only", "date limite d'une obligation, sans décision tacite")
 
-    def __new__(cls, value: str, label: str) -> Consequence:
+    label: str  # French, set by __new__ (an annotation, not a member)
+
+    # `label` has a default only so that the lookup Consequence(value) type-checks: every
+    # member gives one, and the lookup never calls __new__.
+    def __new__(cls, value: str, label: str = "") -> Consequence:
         member = object.__new__(cls)
         member._value_ = value
         member.label = label
@@ -359,14 +370,20 @@ class ServiceKind(enum.Enum):
     )
     OTHER = ("other", "Service consulté")
 
-    def __new__(cls, value: str, label: str) -> ServiceKind:
+    label: str  # French, set by __new__ (an annotation, not a member)
+
+    # As Consequence's: the default serves the type of the lookup ServiceKind(value) only.
+    def __new__(cls, value: str, label: str = "") -> ServiceKind:
         member = object.__new__(cls)
         member._value_ = value
         member.label = label
         return member
 
 
-def parse_member(enum_cls: type[enum.Enum], text: str) -> enum.Enum:
+E = TypeVar("E", bound=enum.Enum)
+
+
+def parse_member(enum_cls: type[E], text: str) -> E:
     """An enum member from its name, case-insensitive, '-' accepted for '_'."""
     key = text.strip().upper().replace("-", "_")
     try:

@@ -39,17 +39,24 @@ def join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _tacit_grant(ins: Schedule) -> tuple[Consequence, date] | None:
+    """The grant silence gives at the end of the délai and its date; None if silence refuses."""
+    if ins.outcome is not None and ins.outcome in GRANTS and ins.tacit_date is not None:
+        return ins.outcome, ins.tacit_date
+    return None
+
+
 def _grant(facts: Facts, ins: Schedule) -> tuple[date, date, str] | None:
     """(decision date, start of validity, French note) of the grant, or None if none exists.
 
     An express decision notified late does not prevent the tacit grant (§3.9): the tacit date
     then counts. Without any notified decision, a grant is projected from the tacit date.
     """
-    tacit_grant = ins.outcome in GRANTS and ins.tacit_date is not None
+    tacit_grant = _tacit_grant(ins)
     notified = facts.decision_notified
     if notified is not None:
         in_time = ins.last_day is None or notified <= ins.last_day
-        if in_time or not tacit_grant:
+        if in_time or tacit_grant is None:
             if facts.decision_refused:
                 return None
             decided = facts.decision_date or facts.decision_signed or notified
@@ -58,23 +65,22 @@ def _grant(facts: Facts, ins: Schedule) -> tuple[date, date, str] | None:
                 notified,
                 (f"Décision du {format_fr(decided)}, notifiée le {format_fr(notified)}."),
             )
+        outcome, tacit_on = tacit_grant
         return (
-            ins.tacit_date,
-            ins.tacit_date,
+            tacit_on,
+            tacit_on,
             (
                 f"Décision notifiée le {format_fr(notified)}, après la fin du délai : "
-                f"{ins.outcome.label} acquis le {format_fr(ins.tacit_date)} (une décision "
+                f"{outcome.label} acquis le {format_fr(tacit_on)} (une décision "
                 f"contraire tardive vaut retrait)."
             ),
         )
-    if tacit_grant:
+    if tacit_grant is not None:
+        outcome, tacit_on = tacit_grant
         return (
-            ins.tacit_date,
-            ins.tacit_date,
-            (
-                f"À défaut de décision notifiée à temps : {ins.outcome.label} le "
-                f"{format_fr(ins.tacit_date)}."
-            ),
+            tacit_on,
+            tacit_on,
+            (f"À défaut de décision notifiée à temps : {outcome.label} le {format_fr(tacit_on)}."),
         )
     return None
 

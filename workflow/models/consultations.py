@@ -14,6 +14,9 @@ from workflow.clock.rules import ServiceKind
 
 
 class Opinion(models.TextChoices):
+    """A consulted service's answer, express or tacit (R423-59): the tacit ones are recorded by
+    the timers, never chosen by a person."""
+
     FAVOURABLE = "favourable", "Favorable"
     WITH_PRESCRIPTIONS = "with_prescriptions", "Favorable avec prescriptions"
     UNFAVOURABLE = "unfavourable", "Défavorable"
@@ -33,7 +36,7 @@ PLATAU_NATURE = {
 
 # An avis conforme is an accord or a refusal of accord (L632-2 code du patrimoine); silence is a
 # tacit accord (R423-67) unless the reference says otherwise.
-BINDING_LABELS = {
+BINDING_LABELS: dict[str, str] = {
     Opinion.FAVOURABLE: "Accord",
     Opinion.WITH_PRESCRIPTIONS: "Accord avec prescriptions",
     Opinion.UNFAVOURABLE: "Refus d'accord",
@@ -43,6 +46,9 @@ BINDING_LABELS = {
 
 
 class Consultation(models.Model):
+    """One consulted service on one dossier: its délai is computed at sending (R423-59,
+    R423-67) and stored, so that the timers and the pages read a date, not the clock."""
+
     # A string reference: workflow never imports permits (docs/architecture.md).
     dossier = models.ForeignKey(
         "permits.Dossier", on_delete=models.PROTECT, related_name="consultations"
@@ -89,10 +95,11 @@ class Consultation(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.service_name} ({self.get_opinion_display() or 'en attente'})"
 
     def clock_view(self) -> clock.Consultation:
+        """The consultation as the pure clock reads it (workflow.clock knows no model)."""
         return clock.Consultation(ServiceKind(self.service_kind), self.sent_on)
 
     @property
@@ -106,11 +113,12 @@ class Consultation(models.Model):
 
     @property
     def is_tacit(self) -> bool:
+        """Deemed given by silence (R423-59): the letters say so instead of quoting a text."""
         return self.opinion in (Opinion.TACIT_FAVOURABLE, Opinion.TACIT_UNFAVOURABLE)
 
 
-def opinion_document_path(document, filename: str) -> str:
-    # The stored name never comes from the sender.
+def opinion_document_path(document: "OpinionDocument", filename: str) -> str:
+    """Where a document is stored: a random name under its consultation, never the sender's."""
     return f"avis/{document.consultation_id}/{uuid.uuid4().hex}.{document.extension}"
 
 
@@ -133,5 +141,5 @@ class OpinionDocument(models.Model):
     class Meta:
         ordering = ["consultation_id", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.original_name

@@ -10,6 +10,9 @@ from django.db import models
 
 
 class Event(models.Model):
+    """One entry of a dossier's log, chained to the previous one by its hash (workflow.events
+    writes and verifies the chain)."""
+
     dossier = models.ForeignKey("permits.Dossier", on_delete=models.PROTECT, related_name="events")
     sequence = models.PositiveIntegerField()  # 1, 2, 3… per dossier
     kind = models.CharField(max_length=60)  # transition name or act ("letter_sent"…)
@@ -31,5 +34,5 @@ class Event(models.Model):
             models.UniqueConstraint(fields=["dossier", "sequence"], name="event_sequence_unique"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.dossier_id}#{self.sequence} {self.kind}"

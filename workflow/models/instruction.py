@@ -12,7 +12,9 @@ first presentation of the registered letter, or the day after an electronic send
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -37,7 +39,13 @@ from workflow.outcomes import (
 )
 from workflow.states import State
 
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from workflow.models.consultations import Consultation
+
 S = State
+T = TypeVar("T")
 # Before a decision is notified, the tacit clock keeps running (§8.2 row 4).
 PENDING_DECISION = [
     S.DEPOSITED,
@@ -71,6 +79,14 @@ def _fr(day: date | None) -> str:
     return clock.format_fr(day) if day else ""
 
 
+def _stated(value: T | None, what: str) -> T:
+    """A fact the dossier's state guarantees (an earlier transition recorded it); its absence
+    is a bug, not a user error."""
+    if value is None:
+        raise RuntimeError(f"{what} is not recorded although the state implies it")
+    return value
+
+
 def _refuse_signature_after_the_delai(dossier: Instruction, on: date) -> None:
     """Guard of `sign`: once the délai has run out, a tacit decision exists (L424-2, R424-1;
     R424-2 for a refusal) and a decision signed now would be notified too late (§3.9): a late
@@ -81,13 +97,13 @@ def _refuse_signature_after_the_delai(dossier: Instruction, on: date) -> None:
         raise TransitionRefused(notice)
 
 
-def _binding_opinions(instruction) -> list:
+def _binding_opinions(instruction: Instruction) -> list[Consultation]:
     if not instruction.pk:
         return []
     return [c for c in instruction.consultations.all() if c.binding]
 
 
-def check_binding_opinions(instruction, outcome: str) -> None:
+def check_binding_opinions(instruction: Instruction, outcome: str) -> None:
     """Guard: the decision follows every avis conforme (L632-2 code du patrimoine: an ABF
     refusal forces a refusal, its prescriptions are imposed, no grant before its accord)."""
     conflict = binding_opinion_conflict(
@@ -98,6 +114,11 @@ def check_binding_opinions(instruction, outcome: str) -> None:
 
 
 class Instruction(ConcurrentTransitionMixin, models.Model):
+    """The state machine and the legal facts of one application, shared by every procedure.
+
+    Abstract, so that workflow owns the law while permits owns the dossier's own data (its
+    commune, applicant, parent, number); the guards live on the transitions, nowhere else."""
+
     procedure = models.CharField("procédure", max_length=12, choices=procedures.choices())
     state = FSMField(
         "état", default=S.DRAFT, choices=S.choices, protected=True, db_index=True, max_length=30
@@ -162,7 +183,20 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     # under the row lock): a save() of an instance loaded earlier must not roll them back.
     _EVENT_FIELDS = ("event_count", "event_head")
 
-    def save(self, *args, **kwargs):
+    if TYPE_CHECKING:
+        # Provided by the concrete subclass (permits.Dossier), which workflow never imports.
+        commune_id: int
+        depositor_id: int | None
+        parent: Instruction | None
+        parent_id: int | None
+        consultations: RelatedManager[Consultation]
+        objects: ClassVar[models.Manager[Self]]
+
+        @property
+        def display_number(self) -> str: ...
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saves every field but the event log's head, which only record_event writes."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
@@ -171,7 +205,8 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             ]
         super().save(*args, **kwargs)
 
-    def refresh_from_db(self, *args, **kwargs):
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        """Reloads the row and puts the state's protection back even when the reload fails."""
         # django_fsm lifts the state's protection for the reload and puts it back only when
         # the reload succeeds: one that raised left every Dossier's state assignable for the
         # rest of the process. The protection is put back whatever happens.
@@ -184,18 +219,22 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
 
     @property
     def filed_on(self) -> date | None:
+        """The filing's local date: the day délais count from (R423-1), not the UTC instant."""
         return timezone.localdate(self.filed_at) if self.filed_at else None
 
     @property
     def effective_type(self) -> str:
         """A modificatif is instructed as its parent's type (§1.1)."""
-        if self.procedure == "MODIFICATIF" and self.parent_id:
+        if self.procedure == "MODIFICATIF" and self.parent is not None:
             return self.parent.effective_type
         return self.procedure
 
-    def clock_facts(self, **overrides) -> clock.Facts:
+    def clock_facts(self, **overrides: Any) -> clock.Facts:
+        """The clock's input from the stored facts (`overrides` ask "what if"), so that the
+        model, the views and the timers read one computation (workflow.clock)."""
         signed = timezone.localdate(self.decision_signed_at) if self.decision_signed_at else None
-        consultations = ()
+        facts: dict[str, Any]  # Facts' arguments by name, so that `overrides` replace any
+        consultations: tuple[clock.Consultation, ...] = ()
         if self.pk:
             # The prefetched ones if a caller prefetched them (read at every clock).
             consultations = tuple(c.clock_view() for c in self.consultations.all())
@@ -218,7 +257,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             "site_posting_start": self.site_posting_start_on,
             "daact_received": self.daact_received_on,
             "prorogations_granted": self.prorogations_granted,
-            "parent_procedure": self.parent.effective_type if self.parent_id else None,
+            "parent_procedure": self.parent.effective_type if self.parent is not None else None,
             "sursis_confirmation": self.sursis_confirmed_on,
         }
         return clock.Facts(**(facts | overrides))
@@ -230,6 +269,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         return clock.compute_deadlines(self.clock_facts())
 
     def deadline(self, name: str) -> clock.Deadline | None:
+        """One deadline by its stable name (clock.Deadline.name); None where it does not apply."""
         return next((d for d in self.deadlines() if d.name == name), None)
 
     def _require_deadline(self, name: str) -> clock.Deadline:
@@ -240,10 +280,12 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_certificate(self) -> bool:
+        """A CU (L410-1): informs, authorises nothing, so it has no executory branch (§8.5)."""
         return self.effective_type in CERTIFICATES
 
     @property
     def is_declaration(self) -> bool:
+        """A DP: the non-opposition vocabulary (R424-1 a) and no DOC (R424-16 is for permits)."""
         return self.effective_type in DECLARATIONS
 
     @property
@@ -297,13 +339,13 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     # --- filing and completeness ------------------------------------------------------------
 
     @transition(field=state, source=S.DRAFT, target=S.DEPOSITED)
-    def submit(self):
+    def submit(self) -> None:
         """Filing (R423-1, R423-3): the number and `filed_at` are set by permits.filing."""
         if self.filed_at is None:
             raise TransitionRefused("La date de dépôt manque.")
 
     @transition(field=state, source=S.DEPOSITED, target=S.INCOMPLETE)
-    def request_pieces(self, pieces: list[str], on: date | None = None):
+    def request_pieces(self, pieces: list[str], on: date | None = None) -> None:
         """R423-38: one exhaustive request, notified within one month of filing. Later, it
         would not stop the clock (R423-41): refused, so nobody believes it did."""
         on = _today(on)
@@ -312,16 +354,16 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         refusal = self.pieces_request_refusal(on)
         if refusal is not None:
             raise refusal
-        if on < self.filed_on:
+        if on < _stated(self.filed_on, "filed_at"):
             raise TransitionRefused("La demande de pièces ne peut précéder le dépôt.")
         self.pieces_requested_on = on
         self.pieces_requested = list(pieces)
 
     @transition(field=state, source=S.INCOMPLETE, target=S.UNDER_INSTRUCTION)
-    def receive_pieces(self, on: date | None = None):
+    def receive_pieces(self, on: date | None = None) -> None:
         """R423-39 c: the délai runs from the receipt of the missing pieces."""
         on = _today(on)
-        if on < self.pieces_requested_on:
+        if on < _stated(self.pieces_requested_on, "pieces_requested_on"):
             raise TransitionRefused("Les pièces ne peuvent être reçues avant d'être demandées.")
         window = self._require_deadline("pieces_deadline")
         if on > window.date:
@@ -332,18 +374,18 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.pieces_received_on = on
 
     @transition(field=state, source=S.DEPOSITED, target=S.UNDER_INSTRUCTION)
-    def declare_complete(self):
+    def declare_complete(self) -> None:
         """The officer finds the dossier complete: the délai runs from filing (R423-19)."""
 
     @transition(field=state, source=S.DEPOSITED, target=S.UNDER_INSTRUCTION)
-    def deem_complete(self, today: date):
+    def deem_complete(self, today: date) -> None:
         """Timer: no request within the month, the dossier is complete at filing (R423-22)."""
         window = self._require_deadline("completeness_deadline")
         if today <= window.date:
             raise TransitionRefused(f"Le mois de complétude court jusqu'au {_fr(window.date)}.")
 
     @transition(field=state, source=S.INCOMPLETE, target=S.TACIT_REJECTED)
-    def expire_pieces_window(self, today: date):
+    def expire_pieces_window(self, today: date) -> None:
         """Timer: pieces not supplied within 3 months, tacit rejection or opposition
         (R423-39 b)."""
         window = self._require_deadline("pieces_deadline")
@@ -357,7 +399,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     # --- délai and qualification ------------------------------------------------------------
 
     @transition(field=state, source=[S.DEPOSITED, S.INCOMPLETE, S.UNDER_INSTRUCTION], target=None)
-    def notify_majoration(self, reason: str, on: date | None = None):
+    def notify_majoration(self, reason: str, on: date | None = None) -> None:
         """R423-18, R423-42: a listed reason, notified within one month of filing; a late or
         unlisted one is without effect (CE 24 Oct 2023 n°462511), so it is refused."""
         on = _today(on)
@@ -384,7 +426,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self._refuse_inconsistent_facts()
 
     @transition(field=state, source=BEFORE_DECISION, target=None)
-    def qualify(self, flags: list[str]):
+    def qualify(self, flags: list[str]) -> None:
         """The officer records the situations that decide the délai and the tacit outcome
         (§8.4: R424-2, R424-3, R424-2-1, ERP, IGH, SPR, abords…)."""
         unknown = sorted(set(flags) - set(ExceptionFlag.__members__))
@@ -406,7 +448,13 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     # --- the express decision ----------------------------------------------------------------
 
     @transition(field=state, source=S.UNDER_INSTRUCTION, target=S.DECISION_PROPOSED)
-    def propose_decision(self, outcome: str, grounds=(), prescriptions=(), sursis_until=None):
+    def propose_decision(
+        self,
+        outcome: str,
+        grounds: Iterable[str] = (),
+        prescriptions: Iterable[str] = (),
+        sursis_until: date | None = None,
+    ) -> None:
         """The officer's draft. L424-3: a refusal or opposition states every ground;
         prescriptions and sursis are motivated; a sursis says how long (≤ 2 years, L424-1)."""
         if outcome not in express_outcomes(self.effective_type):
@@ -439,22 +487,22 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.sursis_until = sursis_until
 
     @transition(field=state, source=S.DECISION_PROPOSED, target=S.UNDER_INSTRUCTION)
-    def withdraw_proposal(self):
+    def withdraw_proposal(self) -> None:
         """The officer takes the draft back to change it."""
         self.decision_outcome = ""
 
     @transition(field=state, source=S.DECISION_PROPOSED, target=S.AWAITING_SIGNATURE)
-    def send_for_signature(self):
+    def send_for_signature(self) -> None:
         """Into the signatory's parapheur. The tacit clock keeps running (§8.2)."""
 
     @transition(field=state, source=S.AWAITING_SIGNATURE, target=S.DECISION_PROPOSED)
-    def return_for_changes(self, comment: str):
+    def return_for_changes(self, comment: str) -> None:
         """The signatory sends the draft back with a comment."""
         if not comment or not comment.strip():
             raise TransitionRefused("Indiquez ce qui doit être revu.")
 
     @transition(field=state, source=S.AWAITING_SIGNATURE, target=S.SIGNED)
-    def sign(self, at=None):
+    def sign(self, at: datetime | None = None) -> None:
         """The maire or a delegate signs (CRPA L212-1); the PDF is produced by permits."""
         at = at or timezone.now()
         _refuse_signature_after_the_delai(self, timezone.localdate(at))
@@ -498,7 +546,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         source=[S.SIGNED, S.TRANSMITTED_TO_PREFET],
         target=RETURN_VALUE(S.NOTIFIED, S.REFUSED, S.SURSIS_A_STATUER, S.EXECUTORY),
     )
-    def notify_decision(self, on: date | None = None):
+    def notify_decision(self, on: date | None = None) -> str:
         """R424-10: notification (first LRAR presentation, or the day after an electronic
         sending). A grant is executory once notified and transmitted (L424-7)."""
         on = _today(on)
@@ -532,7 +580,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             S.TRANSMITTED_TO_PREFET, S.EXECUTORY, S.NOTIFIED, S.TACIT_GRANTED, S.DEFINITIVE
         ),
     )
-    def record_prefet_ack(self, on: date):
+    def record_prefet_ack(self, on: date) -> str:
         """CGCT L2131-2: the ACTES acknowledgement is the legal date of transmission. With the
         notification, it makes an express municipal grant executory (L424-7)."""
         if self.prefet_ack_on is not None:
@@ -543,9 +591,10 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         if self.state == S.SIGNED:
             return S.TRANSMITTED_TO_PREFET
         if self.state == S.NOTIFIED and self.has_executory_branch:
-            self.executory_on = max(on, self.decision_notified_on)
+            self.executory_on = max(on, _stated(self.decision_notified_on, "decision_notified_on"))
             return S.EXECUTORY
-        return self.state
+        unchanged: str = self.state
+        return unchanged
 
     # --- tacit decisions -------------------------------------------------------------------
 
@@ -554,7 +603,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         source=PENDING_DECISION,
         target=RETURN_VALUE(S.TACIT_GRANTED, S.TACIT_REJECTED),
     )
-    def arise_tacit_decision(self, today: date):
+    def arise_tacit_decision(self, today: date) -> str:
         """Timer: no decision notified by the end of the délai (L424-2, R424-1; exceptions
         R424-2, R424-3, R424-2-1; CU R410-12; prorogation R424-23). A decision notified in time
         has left these source states, so it can never be overridden here."""
@@ -571,7 +620,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         return S.TACIT_REJECTED if negative else S.TACIT_GRANTED
 
     @transition(field=state, source=S.TACIT_GRANTED, target=S.EXECUTORY)
-    def become_executory(self, today: date | None = None):
+    def become_executory(self, today: date | None = None) -> None:
         """L424-8: a tacit permit or non-opposition is executory as soon as it exists. A tacit
         CU or prorogation has no executory branch (§8.5)."""
         if not self.has_executory_branch:
@@ -581,11 +630,11 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
     # --- after the decision -------------------------------------------------------------------
 
     @transition(field=state, source=S.SURSIS_A_STATUER, target=S.UNDER_INSTRUCTION)
-    def confirm_after_sursis(self, on: date | None = None):
+    def confirm_after_sursis(self, on: date | None = None) -> None:
         """L424-1: the applicant confirms within 2 months of the end of the deferral; the
         authority then has 2 months, silence giving a tacit grant."""
         on = _today(on)
-        last = clock.add_months(self.sursis_until, 2)
+        last = clock.add_months(_stated(self.sursis_until, "sursis_until"), 2)
         if on > last:
             raise TransitionRefused(
                 f"La confirmation devait intervenir au plus tard le {_fr(last)} (L424-1)."
@@ -598,12 +647,12 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.decision_notified_on = None
 
     @transition(field=state, source=BEFORE_DECISION, target=S.WITHDRAWN)
-    def withdraw(self, on: date | None = None):
+    def withdraw(self, on: date | None = None) -> None:
         """The applicant withdraws the application (désistement); the number is kept (§2)."""
         self.closing_reason = f"Désistement du demandeur le {_fr(_today(on))}."
 
     @transition(field=state, source=GRANTED, target=None)
-    def declare_site_posting(self, on: date):
+    def declare_site_posting(self, on: date) -> None:
         """R424-15, R600-2: the first day of continuous posting on site starts the third-party
         appeal window."""
         if self.site_posting_start_on is not None:
@@ -611,7 +660,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.site_posting_start_on = on
 
     @transition(field=state, source=RETRAIT_SOURCES, target=None)
-    def announce_retrait(self, on: date | None = None):
+    def announce_retrait(self, on: date | None = None) -> None:
         """CRPA L121-1, L122-1: the holder is told of the intended retrait and may answer; only
         once, and while the retrait itself is still possible (L424-5)."""
         on = _today(on)
@@ -626,7 +675,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.retrait_letter_on = on
 
     @transition(field=state, source=RETRAIT_SOURCES, target=S.RETRACTED)
-    def retract(self, reason: str, on: date | None = None):
+    def retract(self, reason: str, on: date | None = None) -> None:
         """L424-5: only an illegal decision, within 3 months, after the contradictory step."""
         on = _today(on)
         if not reason or not reason.strip():
@@ -645,7 +694,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.closing_reason = reason.strip()
 
     @transition(field=state, source=S.EXECUTORY, target=S.DEFINITIVE)
-    def become_definitive(self, today: date):
+    def become_definitive(self, today: date) -> None:
         """Timer: the retrait, déféré and third-party appeal windows have all closed with no
         challenge recorded (L424-5, CGCT L2131-6, R600-2). Without site posting the third-party
         window never starts, so the decision never becomes definitive here."""
@@ -662,20 +711,20 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         return max(found.values()) if len(found) == len(names) else None
 
     @transition(field=state, source=GRANTED, target=S.WORKS_OPENED)
-    def open_works(self, on: date | None = None):
+    def open_works(self, on: date | None = None) -> None:
         """DOC (R424-16), for permits only: a DP has no DOC (§8.5); demolition waits 15 days
         after the permit is executory."""
         on = _today(on)
         if self.is_declaration or self.is_certificate:
             raise TransitionRefused("La déclaration d'ouverture de chantier concerne les permis.")
         if self.effective_type == "PD":
-            start = self.executory_on + timedelta(days=PD_WORKS_DELAY_DAYS)
+            start = _stated(self.executory_on, "executory_on") + timedelta(days=PD_WORKS_DELAY_DAYS)
             if on < start:
                 raise TransitionRefused(f"La démolition ne peut commencer avant le {_fr(start)}.")
         self.doc_received_on = on
 
     @transition(field=state, source=[*GRANTED, S.WORKS_OPENED], target=S.WORKS_COMPLETED)
-    def complete_works(self, on: date | None = None):
+    def complete_works(self, on: date | None = None) -> None:
         """DAACT received (R462-1): opens the 3- or 5-month conformity window (R462-6/7). A
         permit needs its DOC first; a DP with works has none; a PD has no DAACT (§8.5)."""
         if self.effective_type == "PD" or self.is_certificate:
@@ -685,7 +734,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.daact_received_on = _today(on)
 
     @transition(field=state, source=S.WORKS_COMPLETED, target=S.NON_CONFORM)
-    def contest_conformity(self, reason: str, on: date | None = None):
+    def contest_conformity(self, reason: str, on: date | None = None) -> None:
         """R462-9: a formal notice within the window (file a modificatif or bring works into
         line)."""
         on = _today(on)
@@ -699,7 +748,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.closing_reason = reason.strip()
 
     @transition(field=state, source=S.WORKS_COMPLETED, target=S.CONFORM)
-    def close_conformity_window(self, today: date):
+    def close_conformity_window(self, today: date) -> None:
         """Timer: no contest within 3 (or 5) months, conformity can no longer be contested
         (R462-6, R462-10)."""
         window = self._require_deadline("conformity_contest_deadline")
@@ -707,7 +756,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             raise TransitionRefused(f"Le délai de contestation court jusqu'au {_fr(window.date)}.")
 
     @transition(field=state, source=GRANTED, target=S.LAPSED)
-    def lapse(self, today: date):
+    def lapse(self, today: date) -> None:
         """Timer: works not begun within 3 years (+ prorogations) (R424-17, R424-21)."""
         validity = self._require_deadline("validity_end")
         if today <= validity.date:
@@ -715,7 +764,7 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
         self.closing_reason = f"Péremption : travaux non commencés au {_fr(validity.date)}."
 
     @transition(field=state, source=S.WORKS_OPENED, target=S.LAPSED)
-    def declare_interruption_lapse(self, reason: str):
+    def declare_interruption_lapse(self, reason: str) -> None:
         """R424-17: works interrupted for more than a year (found by the officer)."""
         if not reason or not reason.strip():
             raise TransitionRefused("Indiquez la période d'interruption constatée.")

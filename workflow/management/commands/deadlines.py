@@ -9,6 +9,7 @@ traceback."""
 
 import json
 import sys
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand
 
@@ -18,12 +19,14 @@ USAGE_ERROR = 2
 
 
 class Command(BaseCommand):
+    """Parses its own argv with the clock's parser, so its errors are French and exit 2."""
+
     help = "Calcule tous les délais légaux d'une demande et les affiche en JSON."
     requires_system_checks = []
 
-    def run_from_argv(self, argv):
-        # The clock owns the option parsing (workflow.clock.report), so the command and the
-        # library accept exactly the same options.
+    def run_from_argv(self, argv: list[str]) -> None:
+        """Skips Django's parser: the clock owns the option parsing (workflow.clock.report), so
+        the command and the library accept exactly the same options."""
         try:
             facts = facts_from_cli(argv[2:])
         except CliError as error:
@@ -35,6 +38,7 @@ class Command(BaseCommand):
         report = to_json_dict(compute_deadlines(facts), facts)
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
-    def handle(self, *args, **options):  # call_command path
+    def handle(self, *args: Any, **options: Any) -> NoReturn:
+        """Reached only through call_command, which bypasses run_from_argv: usage error."""
         sys.stderr.write("Usage : python manage.py deadlines --type PCMI --filed AAAA-MM-JJ …\n")
         sys.exit(USAGE_ERROR)
