@@ -132,7 +132,7 @@ def test_the_applicant_journey_in_a_real_browser(
     page.fill("#id_site_postcode", "91360")
     page.fill("#id_site_locality", "Épinay-sur-Orge")
     lat, lon = parcel_center(PARCEL)
-    page.wait_for_function("window.parcelMap !== undefined")
+    page.wait_for_function("() => window.parcelMap !== undefined")
     page.evaluate(f"window.parcelMap.setView([{lat}, {lon}], 19)")
     page.wait_for_selector(".parcel-map-canvas path.leaflet-interactive")
     page.wait_for_timeout(500)

@@ -23,14 +23,16 @@ def test_the_map(live_server, browser_page, cadastre_91216, settings, ban, width
     j = Journey(page, live_server.url)
     sign_in(page, j, team.applicant)
     j.go(f"/dossiers/{draft.pk}/brouillon/terrain/")
-    page.wait_for_function("window.parcelMap !== undefined")
+    page.wait_for_function("() => window.parcelMap !== undefined")
 
     page.fill("#address-q", "12 rue de la gare")
     page.keyboard.press("Enter")  # searches, does not send the page's form
     page.get_by_role("button", name="12 Rue de la Gare 91360 Épinay-sur-Orge").click()
-    # Leaflet animates the zoom: the centre is the address's once the animation has ended.
+    # Leaflet animates the zoom: the centre is the address's once the animation has ended. (A
+    # function, not an expression: Playwright evaluates it once; polling an expression would
+    # call eval, which the site's CSP refuses.)
     page.wait_for_function(
-        "Math.abs(window.parcelMap.getCenter().lat - 48.6712) < 1e-4 && "
+        "() => Math.abs(window.parcelMap.getCenter().lat - 48.6712) < 1e-4 && "
         "Math.abs(window.parcelMap.getCenter().lng - 2.3254) < 1e-4"
     )
     assert "Carte centrée sur 12 Rue de la Gare" in page.inner_text(".address-status")
@@ -41,7 +43,7 @@ def test_the_map(live_server, browser_page, cadastre_91216, settings, ban, width
     page.wait_for_selector(".live-check li")
     lat, lon = parcel_center(PARCEL)
     page.wait_for_function(
-        f"Math.abs(window.parcelMap.getCenter().lat - {lat}) < 0.003 && "
+        f"() => Math.abs(window.parcelMap.getCenter().lat - {lat}) < 0.003 && "
         f"Math.abs(window.parcelMap.getCenter().lng - {lon}) < 0.003"
     )
     page.wait_for_selector('.parcel-map-canvas path[stroke="#1b1b1b"][stroke-width="4"]')

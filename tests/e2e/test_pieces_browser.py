@@ -63,7 +63,7 @@ def test_opening_a_served_piece_runs_no_script(live_server, browser_page):
 
     # The payload is live in this browser: as an ordinary page it runs.
     page.set_content(PAYLOAD.decode())
-    page.wait_for_function("document.title === 'pwned'")
+    page.wait_for_function("() => document.title === 'pwned'")
 
     sign_in_as(page, live_server, team.officer)
     page.goto(f"{live_server.url}/instruction/{dossier.pk}/")
