@@ -120,7 +120,7 @@ def late_tacit_decisions(user, today):
     for dossier in dossiers:
         if dossier.state != State.TACIT_REJECTED and dossier.retrait_refusal(today) is not None:
             continue  # nothing left to decide: the tacit grant can no longer be withdrawn
-        if dossier.state == State.TACIT_REJECTED and today > clock.add_months(dossier.tacit_on, 2):
+        if dossier.state == State.TACIT_REJECTED and not dossier.refusal_still_contestable(today):
             continue  # the applicant's appeal period is over too (CJA R421-1)
         rows.append(
             {

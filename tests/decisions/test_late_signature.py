@@ -241,3 +241,11 @@ def test_a_tacit_refusal_born_under_signature_is_explained_without_a_retrait_off
     assert "refus tacite" in page and "CRPA L232-4" in page
     assert f"/parapheur/{d.pk}/engager-retrait/" not in page
     assert client.post(f"/parapheur/{d.pk}/engager-retrait/", {"grounds": "x"}).status_code == 404
+    # Two months after its date the applicant's appeal period is over (CJA R421-1): the machine
+    # says so and the parapheur no longer shows it.
+    born = d.tacit_on
+    assert d.refusal_still_contestable(add_months(born, 2))
+    assert not d.refusal_still_contestable(add_months(born, 2) + timedelta(days=1))
+    Dossier.objects.filter(pk=d.pk).update(tacit_on=add_months(today, -2) - timedelta(days=1))
+    page = signatory_client(client, team).get("/parapheur/").content.decode()
+    assert "Décisions tacites nées avant la signature" not in page

@@ -153,6 +153,7 @@ def test_the_rules_are_written_once():
         '"PROROGATION", "TRANSFERT"': "workflow/clock/rules.py",
         "RETRAIT_MONTHS = ": "workflow/clock/rules.py",
         "COMPLETENESS_MONTHS = ": "workflow/clock/rules.py",
+        "APPEAL_MONTHS = ": "workflow/clock/rules.py",
     }
     for needle, home in once.items():
         where = [

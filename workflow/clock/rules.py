@@ -18,6 +18,8 @@ CERTIFICATES = frozenset({"CUA", "CUB"})
 COMPLETENESS_MONTHS = 1
 # L424-5: a permit or a non-opposition may be withdrawn within three months of its date.
 RETRAIT_MONTHS = 3
+# CJA R421-1 (reference §3.11): the applicant's appeal against a refusal, two months.
+APPEAL_MONTHS = 2
 # §8.5: decided and delivered, never executory (as a CU): no works branch, no retrait window.
 DELIVERED_ONLY = frozenset({"PROROGATION", "TRANSFERT"})
 # The holder's declarations (DOC R424-16, DAACT R462-1): no decision, so no window after one.

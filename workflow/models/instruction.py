@@ -23,6 +23,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 from workflow import clock, procedures
 from workflow.clock.rules import (
+    APPEAL_MONTHS,
     CERTIFICATES,
     DECLARATIONS,
     DELIVERED_ONLY,
@@ -335,6 +336,13 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             f"Le retrait n'est possible que jusqu'au {_fr(window.date)} (L424-5).",
             article="L424-5",
         )
+
+    def refusal_still_contestable(self, on: date) -> bool:
+        """CJA R421-1: the applicant may challenge a refusal within two months; for a tacit
+        refusal they run from its date. True while they run (the parapheur still shows it)."""
+        if self.tacit_on is None:
+            return False
+        return on <= clock.add_months(self.tacit_on, APPEAL_MONTHS)
 
     # --- filing and completeness ------------------------------------------------------------
 
