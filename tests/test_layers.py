@@ -4,6 +4,7 @@ modules, no room importing a higher one, and no function-level import without it
 
 No database: the graph is read from the source files."""
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -12,6 +13,22 @@ from tests import import_graph
 
 def _graph():
     return import_graph.build()
+
+
+SIDE_EFFECTS = re.compile(r"\b(email_applicant|send_mail|issue_letter|issue_letter_as)\(")
+
+
+def test_no_view_sends_a_mail_or_issues_a_letter_itself():
+    """A transition's letter and mail come from the hook (permits.signals); the other letters
+    and mails from a module of the room (permits.certificates, permits.dossier_messages)."""
+    found = [
+        f"{path.relative_to(import_graph.ROOT)}:{number}"
+        for path in import_graph.project_files()
+        if "views" in path.parts or path.stem == "views"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if SIDE_EFFECTS.search(line)
+    ]
+    assert not found, "side effects written in views:\n" + "\n".join(found)
 
 
 def test_no_view_module_imports_another_view_module():

@@ -28,14 +28,12 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from accounts.reauth import is_fresh
 from permits.after_decision import OFFICER_ACTS, retract, retraits_to_pronounce
+from permits.certificates import issue_conformity_attestation
 from permits.decisions.content import ContentError
-from permits.decisions.issuing import issue_letter
-from permits.instructing import INSTRUCTORS, instructed, required_signatory
+from permits.instructing import INSTRUCTORS, instructed
 from permits.models import Dossier
-from permits.models.documents import DocumentKind
 from permits.typed_fields import keep_typed
 from workflow.errors import TransitionRefused
-from workflow.states import State
 
 
 @role_required(*INSTRUCTORS)
@@ -84,17 +82,7 @@ def request_attestation(request, pk: int):
     attestation; it is issued at once (the article allows 15 days), signed by the job."""
     dossier = get_object_or_404(Dossier, pk=pk, depositor=request.user)
     try:
-        if dossier.state != State.CONFORM:
-            raise TransitionRefused(
-                "L'attestation de non-contestation ne peut être délivrée qu'une fois le délai "
-                "de contestation de la conformité expiré sans contestation (R462-10)."
-            )
-        issue_letter(
-            dossier,
-            required_signatory(dossier).user,
-            DocumentKind.CONFORMITY_ATTESTATION,
-            daact_received=dossier.daact_received_on,
-        )
+        issue_conformity_attestation(dossier)
     except (TransitionRefused, ContentError) as refusal:
         messages.error(request, str(refusal))
     else:

@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from permits import dossier_messages
 from permits.access import visible_dossier
 from permits.filing import FilingError
 from permits.forms import MessageForm
 from permits.journey.pieces_upload import pieces_page
-from permits.models import Dossier, Message, SentMail
-from permits.notify import email_applicant
+from permits.models import Dossier, SentMail
 from workflow.errors import TransitionRefused
 from workflow.states import State
 from workflow.transitions import fire
@@ -33,19 +33,7 @@ def post_message(request, pk: int):
     if not form.is_valid():
         messages.error(request, "Le message est vide ou trop long (5 000 caractères au plus).")
     else:
-        from_applicant = dossier.depositor_id == request.user.pk
-        Message.objects.create(
-            dossier=dossier,
-            author=request.user,
-            from_applicant=from_applicant,
-            body=form.cleaned_data["body"],
-        )
-        if not from_applicant:
-            email_applicant(
-                dossier,
-                "Nouveau message du service urbanisme",
-                "Un message vous attend dans votre espace, sur la page du dossier.",
-            )
+        dossier_messages.post_message(dossier, request.user, form.cleaned_data["body"])
         messages.success(request, "Message envoyé.")
     return redirect("permits:dossier_detail", pk=dossier.pk)
 

@@ -21,7 +21,7 @@ from accounts.models import ConsultedService
 from accounts.permissions import role_required
 from permits.act_forms import form_arguments, posted_date
 from permits.after_decision import officer_context
-from permits.decisions.issuing import issue_letter
+from permits.certificates import issue_tacit_certificate
 from permits.history import EVENT_LABELS
 from permits.instructing import INSTRUCTORS, instructed
 from permits.journey import procedure_fit
@@ -159,7 +159,7 @@ def act(request, pk: int, name: str):
         if name == "consult":
             _consult(dossier, request)
         elif name == "tacit_certificate":
-            _tacit_certificate(dossier, request.user)
+            issue_tacit_certificate(dossier, request.user)
         elif name == "notify_electronically":
             _notify_electronically(dossier, request)
         elif name in OFFICER_FORMS:  # its letter and mail come with it (permits.signals)
@@ -179,15 +179,6 @@ def act(request, pk: int, name: str):
     else:
         messages.success(request, "Enregistré.")
     return redirect("permits:instruction", pk=dossier.pk)
-
-
-def _tacit_certificate(dossier: Dossier, user) -> None:
-    """R424-13: on request, the certificate stating the date of the tacit decision, sealed by
-    the signing job and naming `user`, the officer who issues it."""
-    refusal = dossier.tacit_certificate_refusal()
-    if refusal is not None:
-        raise refusal
-    issue_letter(dossier, user, DocumentKind.TACIT_CERTIFICATE)
 
 
 def _notify_electronically(dossier: Dossier, request) -> None:

@@ -321,6 +321,17 @@ class Instruction(ConcurrentTransitionMixin, models.Model):
             article="R424-13",
         )
 
+    def conformity_attestation_refusal(self) -> TransitionRefused | None:
+        """R462-10: the attestation of non-contestation is delivered once the contest window
+        has closed without a contest (the dossier is then conform). None when it may be."""
+        if self.state == S.CONFORM:
+            return None
+        return TransitionRefused(
+            "L'attestation de non-contestation ne peut être délivrée qu'une fois le délai "
+            "de contestation de la conformité expiré sans contestation (R462-10).",
+            article="R462-10",
+        )
+
     def retrait_refusal(self, on: date) -> TransitionRefused | None:
         """L424-5: a permit or a non-opposition, express or tacit, may be withdrawn only within
         three months of its date. None while the window is open (the contradictory step of CRPA
