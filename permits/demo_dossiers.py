@@ -22,6 +22,43 @@ SITES = [
 ]
 
 
+def demo_draft(
+    commune,
+    applicant: User,
+    procedure: str,
+    description: str,
+    idu: str,
+    *,
+    area_m2: int | None = None,
+    consent: bool = True,
+) -> Dossier:
+    """A draft of the demo's applicant on a real parcel, with their applicant block: the demo's
+    dossiers start from it, and so does the image check's filing (scripts/image_check.py)."""
+    draft = create_draft(
+        procedure=procedure,
+        commune=commune,
+        depositor=applicant,
+        description=description,
+        site_address="12 rue de la Gare",
+        site_postcode="91360",
+        site_locality=commune.name,
+        electronic_notification_consent=consent,
+    )
+    Applicant.objects.create(
+        dossier=draft,
+        rank=1,
+        civility="madame",
+        birth_name=applicant.last_name,
+        given_names=applicant.first_name,
+        address="3 rue des Lilas",
+        postcode="91360",
+        locality=commune.name,
+        email=applicant.email,
+    )
+    DossierParcel.objects.create(dossier=draft, idu=idu, area_m2=area_m2)
+    return draft
+
+
 @transaction.atomic
 def create_demo_dossiers(commune, applicant: User, officer: User) -> list[Dossier]:
     """The demo's dossiers at every stage, created once per commune so that `make demo` shows a
@@ -30,28 +67,7 @@ def create_demo_dossiers(commune, applicant: User, officer: User) -> list[Dossie
         return []
     created = []
     for procedure, days, idu, description in SITES:
-        draft = create_draft(
-            procedure=procedure,
-            commune=commune,
-            depositor=applicant,
-            description=description,
-            site_address="12 rue de la Gare",
-            site_postcode="91360",
-            site_locality=commune.name,
-            electronic_notification_consent=True,
-        )
-        Applicant.objects.create(
-            dossier=draft,
-            rank=1,
-            civility="madame",
-            birth_name=applicant.last_name,
-            given_names=applicant.first_name,
-            address="3 rue des Lilas",
-            postcode="91360",
-            locality=commune.name,
-            email=applicant.email,
-        )
-        DossierParcel.objects.create(dossier=draft, idu=idu)
+        draft = demo_draft(commune, applicant, procedure, description, idu)
         dossier = file_dossier(draft.pk, now=timezone.now() - timedelta(days=days), actor=applicant)
         if procedure in ("PCMI", "PC"):
             dossier = fire(dossier, "declare_complete", actor=officer)

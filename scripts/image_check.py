@@ -29,8 +29,7 @@ from prometheus_client.parser import text_string_to_metric_families  # noqa: E40
 
 from accounts.models import Commune, User  # noqa: E402
 from permits.decisions.verification import check_pdf  # noqa: E402
-from permits.filing import create_draft  # noqa: E402
-from permits.models import Applicant, DossierParcel  # noqa: E402
+from permits.demo_dossiers import demo_draft  # noqa: E402
 from permits.models.documents import DocumentKind, DocumentStatus, IssuedDocument  # noqa: E402
 from permits.pieces.store import add_piece  # noqa: E402
 
@@ -44,27 +43,9 @@ def prepare(out: Path) -> None:
     call_command("create_dev_pki", verbosity=0)
     applicant = User.objects.get(username=APPLICANT)
     commune = Commune.objects.get(insee_code="91216")
-    draft = create_draft(
-        procedure="DP",
-        commune=commune,
-        depositor=applicant,
-        description="Pose d'une clôture",
-        site_address="12 rue de la Gare",
-        site_postcode="91360",
-        site_locality=commune.name,
+    draft = demo_draft(
+        commune, applicant, "DP", "Pose d'une clôture", "91216000AB0123", area_m2=500, consent=False
     )
-    Applicant.objects.create(
-        dossier=draft,
-        rank=1,
-        civility="madame",
-        birth_name=applicant.last_name,
-        given_names=applicant.first_name,
-        address="3 rue des Lilas",
-        postcode="91360",
-        locality=commune.name,
-        email=applicant.email,
-    )
-    DossierParcel.objects.create(dossier=draft, idu="91216000AB0123", area_m2=500)
     add_piece(draft, "DP1", SimpleUploadedFile("situation.png", PNG), applicant)
     out.write_text(str(draft.pk))
 
