@@ -18,8 +18,27 @@ from cadastre.planning import document_code, document_in_force
 from workflow.clock.rules import MajorationReason
 
 
+class _Named:
+    """The name and capacity an act prints for a person (CRPA L212-1), shared by who signs and
+    who issues a sealed letter."""
+
+    given_name: str
+    family_name: str
+    capacity: str
+
+    @property
+    def is_mayor(self) -> bool:
+        """The mayor acts in their own right; anyone else needs a delegation (CGCT L2122-18)."""
+        return self.capacity.strip().lower() in {"maire", "le maire", "la maire"}
+
+    @property
+    def full_name(self) -> str:
+        """The name as French administrative acts print it: family name in capitals."""
+        return f"{self.given_name} {self.family_name.upper()}".strip()
+
+
 @dataclass(frozen=True)
-class Signatory:
+class Signatory(_Named):
     """Who signs (CRPA L212-1: first name, surname and capacity, legibly).
 
     `delegation` names the act by which the maire delegated signature (CGCT L2122-18); it is
@@ -33,23 +52,13 @@ class Signatory:
     key_name: str  # selects the signatory's certificate (one per signatory)
     delegation: str = ""
 
-    @property
-    def is_mayor(self) -> bool:
-        """The mayor signs in their own right; anyone else needs a delegation (CGCT L2122-18)."""
-        return self.capacity.strip().lower() in {"maire", "le maire", "la maire"}
-
-    @property
-    def full_name(self) -> str:
-        """The name as French administrative acts print it: family name in capitals."""
-        return f"{self.given_name} {self.family_name.upper()}".strip()
-
     def __post_init__(self):
         if not self.is_mayor and not self.delegation:
             raise ValueError("a deputy signs only under a delegation (CGCT L2122-18): name it")
 
 
 @dataclass(frozen=True)
-class Author:
+class Author(_Named):
     """Who issued a letter sealed with the commune's seal rather than signed in person: the
     officer whose act it records, or the mayor for what the téléservice issues on its own
     (receipt, attestation). CRPA L212-1 and L212-2: first name, surname, capacity and service,
@@ -61,16 +70,6 @@ class Author:
     capacity: str  # "Instructrice", "Maire"
     service: str = ""  # the instruction service; "" for a member of the commune (the mairie)
     delegation: str = ""  # the delegation arrêté, where the author holds one (CGCT L2122-19)
-
-    @property
-    def is_mayor(self) -> bool:
-        """Whether the letter is issued in the mayor's name rather than an officer's."""
-        return self.capacity.strip().lower() in {"maire", "le maire", "la maire"}
-
-    @property
-    def full_name(self) -> str:
-        """The name as French administrative acts print it: family name in capitals."""
-        return f"{self.given_name} {self.family_name.upper()}".strip()
 
 
 @dataclass(frozen=True)
