@@ -49,6 +49,7 @@ def test_the_closed_retrait_window_shows_the_machine_s_reason_and_article(client
         page
     )
     assert "Engager une procédure de retrait" not in page  # no form for a closed window
+    assert "Procédure contradictoire engagée" not in page  # nor a procedure never started
 
 
 def test_an_open_retrait_window_is_no_refusal(client, team):
